@@ -1,0 +1,82 @@
+# The two commands a new machine needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: run test install lint typecheck pytest messages translations static migrate demo clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
+
+# Compiles locale/*/LC_MESSAGES/django.po with Babel, so no system gettext is needed to run.
+translations: install
+	$(BIN)/pybabel compile --domain=django --directory=locale --statistics 2>&1 | tail -n 3
+
+# Re-extracts the strings from code and templates (needs GNU gettext, for translators only).
+messages: install
+	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemessages \
+		--locale=nb --locale=nn --locale=en --ignore='.venv/*' --ignore='node_modules/*' \
+		--ignore='var/*' --ignore='staticfiles/*' --no-obsolete
+	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+
+# --- the local profile: SQLite and an embedded broker under var/, mail to var/mail/ ----------
+RUN_ENV := HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+ifndef SECRET_KEY
+RUN_ENV += SECRET_KEY_FILE=var/secret_key
+endif
+
+var/secret_key:
+	mkdir -p var
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+static: install var/secret_key
+	env $(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+migrate: install var/secret_key
+	env $(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+
+# First run only: a random password for all demo accounts, printed and kept in var/.
+demo: migrate
+	@if [ ! -f var/demo-password ]; then \
+		umask 077; $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(9))" > var/demo-password.tmp; \
+		env $(RUN_ENV) $(BIN)/python manage.py seed_demo --password "$$(cat var/demo-password.tmp)" && \
+		mv var/demo-password.tmp var/demo-password; \
+	fi
+	@echo ""
+	@echo "  Tiltakshjulet: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo accounts (admin@, koordinator@, teamleder@, medlem@, politiker@demo-kommune.no,"
+	@echo "  koordinator@demo-herad.no, koordinator@demo-fylke.no) all use the password:"
+	@echo "      $$(cat var/demo-password)"
+	@echo ""
+
+run: install translations static demo
+	env $(RUN_ENV) $(BIN)/honcho --procfile Procfile start --port $(PORT)
+
+# --- checks --------------------------------------------------------------------------------
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+pytest: install translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,26 @@
+"""Settings for the test suite: the real settings, read from the same environment, with the
+few changes tests need. DATABASE_URL and REDIS_URL select PostgreSQL and Redis as in production."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("HTTPS", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from config.settings import *  # noqa: E402,F403
+from config.settings import REDIS_URL  # noqa: E402
+
+# Fast hashing: password strength is not what the tests measure.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The manifest needs collectstatic; tests render templates without it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+# Unit tests never leave messages behind on the embedded broker; with REDIS_URL set the
+# integration tests use Redis and a real worker.
+if not REDIS_URL:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}

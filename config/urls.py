@@ -1,0 +1,58 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from organizations.forms import EmailAuthenticationForm
+from organizations.views import accounts, organization, public
+
+account_patterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("profile/", accounts.ProfileView.as_view(), name="profile"),
+]
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("healthz", public.healthz, name="healthz"),
+    path("language/", public.set_language, name="set_language"),
+    path(
+        "accessibility/",
+        public.AccessibilityStatementView.as_view(),
+        name="accessibility_statement",
+    ),
+    path("accounts/", include(account_patterns)),
+    path(
+        "invitations/<str:token>/",
+        accounts.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
+    path("o/", organization.OrganizationListView.as_view(), name="organization_list"),
+    path("o/<slug:org_slug>/", include("organizations.urls")),
+]

@@ -1,0 +1,111 @@
+"""Forms validate; the workflows they start live in services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Membership, Organization, Role, Unit, User
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """The login form, with the username field presented as an email address."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "language"]
+        labels = {"language": _("Language in the interface")}
+
+
+class OrganizationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "number", "written_standard", "planning_year_start_month"]
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "kind"]
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        duplicates = Unit.objects.filter(
+            organization=self.instance.organization, name__iexact=name
+        ).exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise forms.ValidationError(_("The organisation already has a unit with this name."))
+        return name
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        already = Membership.objects.filter(
+            organization=self.organization, user__email__iexact=email, is_active=True
+        )
+        if already.exists():
+            raise forms.ValidationError(_("This person is already a member of the organisation."))
+        return email
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class AcceptInvitationForm(forms.Form):
+    """Creates the account of a person who accepts an invitation and has none yet."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif password1:
+            candidate = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,76 @@
+"""The organisation itself: choosing one, its front page, settings and history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView, UpdateView
+
+from organizations.forms import OrganizationSettingsForm
+from organizations.history import organization_history
+from organizations.models import Membership, Organization, Role
+from organizations.views.base import OrganizationViewMixin
+
+
+class OrganizationListView(LoginRequiredMixin, ListView):
+    """The organisations a person belongs to, to switch between them."""
+
+    template_name = "organizations/organization_list.html"
+    context_object_name = "memberships"
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        return (
+            Membership.objects.active()
+            .filter(user=self.request.user)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
+
+
+class OrganizationHomeView(OrganizationViewMixin, TemplateView):
+    permission_required = "organizations.view_organization"
+    template_name = "organizations/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["unit_count"] = self.organization.units.filter(is_archived=False).count()
+        context["member_count"] = Membership.objects.active().filter(
+            organization=self.organization
+        ).count()
+        context["is_admin"] = self.membership.role == Role.ADMIN
+        return context
+
+
+class OrganizationSettingsView(OrganizationViewMixin, UpdateView):
+    permission_required = "organizations.change_organization"
+    form_class = OrganizationSettingsForm
+    template_name = "organizations/settings.html"
+
+    def get_object(self, queryset: Any = None) -> Organization:
+        return self.organization
+
+    def get_success_url(self) -> str:
+        return reverse("organization_settings", args=[self.organization.slug])
+
+    def form_valid(self, form: OrganizationSettingsForm) -> HttpResponse:
+        messages.success(self.request, _("The settings are saved."))
+        return super().form_valid(form)
+
+
+class OrganizationHistoryView(OrganizationViewMixin, TemplateView):
+    permission_required = "organizations.view_history"
+    template_name = "organizations/history.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(organization_history(self.organization), self.paginate_by)
+        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
+        return context

@@ -1,0 +1,103 @@
+"""Pages outside any organisation: the front door, health, language, accessibility."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import TemplateView
+from kombu import Connection
+
+from organizations.models import Language, Membership, User
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Sends people where they work: their last organisation, else their first one."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    memberships = Membership.objects.active().filter(user=request.user).select_related(
+        "organization"
+    )
+    assert isinstance(request.user, User)  # noqa: S101 - narrowed for the type checker
+    last_id = request.user.last_organization_id
+    chosen = next((m for m in memberships if m.organization_id == last_id), None)
+    chosen = chosen or next(iter(memberships), None)
+    if chosen is None:
+        return redirect("organization_list")
+    return redirect("organization_home", org_slug=chosen.organization.slug)
+
+
+class AccessibilityStatementView(TemplateView):
+    template_name = "pages/accessibility.html"
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: saved on the profile of a logged-in user, in a cookie otherwise."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response: HttpResponse = HttpResponseRedirect(next_url)
+    if language not in Language.values:
+        return response
+    if request.user.is_authenticated:
+        User.objects.filter(pk=request.user.pk).update(language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE or 60 * 60 * 24 * 365,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return False
+    return True
+
+
+def _broker_ok() -> bool:
+    try:
+        with Connection(
+            settings.CELERY_BROKER_URL,
+            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            connect_timeout=2,
+        ) as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        logger.exception("health check: Celery broker unreachable")
+        return False
+    return True
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database and broker answer, else 503."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(checks.values())
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+

@@ -1,0 +1,75 @@
+"""Units (service areas and institutions): everyone reads them, administrators keep them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import CreateView, ListView, UpdateView
+
+from organizations.forms import UnitForm
+from organizations.models import Unit
+from organizations.views.base import OrganizationViewMixin
+
+
+class UnitListView(OrganizationViewMixin, ListView):
+    permission_required = "organizations.view_units"
+    template_name = "organizations/unit_list.html"
+    context_object_name = "units"
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        show_archived = self.request.GET.get("archived") == "1"
+        return Unit.objects.filter(organization=self.organization, is_archived=show_archived)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["show_archived"] = self.request.GET.get("archived") == "1"
+        context["can_manage"] = self.request.user.has_perm(
+            "organizations.manage_units", self.organization
+        )
+        return context
+
+
+class UnitFormMixin(OrganizationViewMixin):
+    permission_required = "organizations.manage_units"
+    form_class = UnitForm
+    template_name = "organizations/unit_form.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
+        return {**kwargs, "organization": self.organization}
+
+    def get_success_url(self) -> str:
+        messages.success(self.request, _("The unit is saved."))
+        return reverse("unit_list", args=[self.organization.slug])
+
+
+class UnitCreateView(UnitFormMixin, CreateView):
+    pass
+
+
+class UnitUpdateView(UnitFormMixin, UpdateView):
+    def get_object(self, queryset: Any = None) -> Unit:
+        return self.get_for_organization(Unit.objects.all(), pk=self.kwargs["pk"])
+
+
+class UnitArchiveView(OrganizationViewMixin, View):
+    """POST only: archives or restores a unit. Units are never deleted by users."""
+
+    permission_required = "organizations.manage_units"
+    archive = True
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        unit = self.get_for_organization(Unit.objects.all(), pk=kwargs["pk"])
+        unit.is_archived = self.archive
+        unit.save(update_fields=["is_archived", "updated_at"])
+        text = _("%(unit)s is archived.") if self.archive else _("%(unit)s is restored.")
+        messages.success(request, text % {"unit": unit})
+        return redirect("unit_list", org_slug=self.organization.slug)

@@ -1,0 +1,117 @@
+"""Fixtures shared by every test: one organisation, one user per role, and an outsider."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+
+from organizations.models import Role
+from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return [
+        f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db['NAME']})",
+        f"celery broker: {settings.CELERY_BROKER_URL.split('@')[-1]}",
+        f"CI: {IN_CI}",
+    ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _report_database_version(django_db_setup, django_db_blocker):
+    """Prints the server actually used, so the CI log shows the suite ran on PostgreSQL."""
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT version()")
+        else:
+            cursor.execute("SELECT 'SQLite ' || sqlite_version()")
+        print(f"\n[tests run on] {cursor.fetchone()[0]}")  # noqa: T201
+
+
+def require_or_skip(condition: bool, reason: str) -> None:
+    """In CI a missing service or browser fails the test; on a laptop it skips it."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (required when CI=true)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Testvik kommune", slug="testvik")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="Nabo kommune", slug="nabo")
+
+
+def _member(organization, role, email):
+    return MembershipFactory(
+        organization=organization, role=role, user=UserFactory(email=email)
+    ).user
+
+
+@pytest.fixture
+def admin_user(organization):
+    return _member(organization, Role.ADMIN, "admin@testvik.test")
+
+
+@pytest.fixture
+def coordinator(organization):
+    return _member(organization, Role.COORDINATOR, "koordinator@testvik.test")
+
+
+@pytest.fixture
+def team_lead(organization):
+    return _member(organization, Role.TEAM_LEAD, "teamleder@testvik.test")
+
+
+@pytest.fixture
+def member(organization):
+    return _member(organization, Role.MEMBER, "medlem@testvik.test")
+
+
+@pytest.fixture
+def viewer(organization):
+    return _member(organization, Role.VIEWER, "politiker@testvik.test")
+
+
+@pytest.fixture
+def outsider(other_organization):
+    """An administrator elsewhere: logged in, powerful, but not a member of ``organization``."""
+    return _member(other_organization, Role.ADMIN, "admin@nabo.test")
+
+
+ROLE_FIXTURES = {
+    "admin": "admin_user",
+    "coordinator": "coordinator",
+    "team_lead": "team_lead",
+    "member": "member",
+    "viewer": "viewer",
+    "outsider": "outsider",
+}
+
+
+@pytest.fixture
+def login(client: Client):
+    """``login(user)`` logs the test client in and returns it."""
+
+    def _login(user) -> Client:
+        assert client.login(username=user.email, password=DEFAULT_PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
