@@ -25,7 +25,7 @@ def membership_for(user: Any, obj: Any) -> Membership | None:
     organization = organization_of(obj)
     if organization is None or not getattr(user, "is_authenticated", False):
         return None
-    cache: dict[int, Membership | None] = user.__dict__.setdefault("_membership_cache", {})
+    cache = _membership_cache(user)
     if organization.pk not in cache:
         cache[organization.pk] = (
             Membership.objects.active().filter(user=user, organization=organization).first()
@@ -33,8 +33,18 @@ def membership_for(user: Any, obj: Any) -> Membership | None:
     return cache[organization.pk]
 
 
+def _membership_cache(user: Any) -> dict[int, Membership | None]:
+    # getattr/setattr (not __dict__) so the cache lands on the real user behind
+    # request.user's lazy wrapper, where permission checks will look for it.
+    cache = getattr(user, "_membership_cache", None)
+    if cache is None:
+        cache = {}
+        user._membership_cache = cache
+    return cache
+
+
 def remember_membership(user: Any, membership: Membership) -> None:
-    user.__dict__.setdefault("_membership_cache", {})[membership.organization_id] = membership
+    _membership_cache(user)[membership.organization_id] = membership
 
 
 def has_role(*roles: str) -> Any:

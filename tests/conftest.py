@@ -32,7 +32,7 @@ def _report_database_version(django_db_setup, django_db_blocker):
             cursor.execute("SELECT version()")
         else:
             cursor.execute("SELECT 'SQLite ' || sqlite_version()")
-        print(f"\n[tests run on] {cursor.fetchone()[0]}")  # noqa: T201
+        print(f"\n[tests run on] {cursor.fetchone()[0]}")
 
 
 def require_or_skip(condition: bool, reason: str) -> None:

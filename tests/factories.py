@@ -1,15 +1,17 @@
 from __future__ import annotations
 
-import itertools
-
 import factory
 from factory.django import DjangoModelFactory
 
 from organizations.models import Invitation, Membership, Organization, Partnership, Role, Unit, User
+from organizations.validators import COUNTY_NUMBERS
 
-# Municipality numbers that pass validation: Vestland (46) and Rogaland (11) with suffixes
-# no real municipality uses, so tests never collide with each other or with demo data.
-_numbers = (f"{county}{suffix:02d}" for county, suffix in itertools.product(("46", "11", "50"), range(70, 99)))
+_COUNTIES = sorted(COUNTY_NUMBERS)
+
+
+def municipality_number(n: int) -> str:
+    """A valid, unique-per-test municipality number: county code + 01..99."""
+    return f"{_COUNTIES[n % len(_COUNTIES)]}{(n // len(_COUNTIES)) % 99 + 1:02d}"
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -20,11 +22,11 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@kommune.test")
-    full_name = factory.Faker("name", locale="nb_NO")
+    full_name = factory.Faker("name", locale="no_NO")
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+    def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -36,7 +38,7 @@ class OrganizationFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Testkommune {n}")
     slug = factory.Sequence(lambda n: f"testkommune-{n}")
     kind = Organization.Kind.MUNICIPALITY
-    number = factory.LazyFunction(lambda: next(_numbers))
+    number = factory.Sequence(municipality_number)
     written_standard = "nb"
 
 
