@@ -7,8 +7,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
-from config.settings import *  # noqa: E402,F403
-from config.settings import REDIS_URL  # noqa: E402
+from config.settings import *  # noqa: F403
+from config.settings import REDIS_URL
 
 # Fast hashing: password strength is not what the tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -97,28 +97,28 @@ def organization_history(organization: Organization) -> list[HistoryEntry]:
     """Newest first: settings, units, memberships and partnerships of one organisation."""
     by_object = ("id", "history_date", "history_id")
     entries = _entries(
-        Organization.history.filter(id=organization.pk)  # type: ignore[attr-defined]
+        Organization.history.filter(id=organization.pk)
         .select_related("history_user")
         .order_by(*by_object),
         Organization,
         lambda record: record.name,
     )
     entries += _entries(
-        Unit.history.filter(organization_id=organization.pk)  # type: ignore[attr-defined]
+        Unit.history.filter(organization_id=organization.pk)
         .select_related("history_user")
         .order_by(*by_object),
         Unit,
         lambda record: record.name,
     )
     entries += _entries(
-        Membership.history.filter(organization_id=organization.pk)  # type: ignore[attr-defined]
+        Membership.history.filter(organization_id=organization.pk)
         .select_related("history_user", "user")
         .order_by(*by_object),
         Membership,
         lambda record: record.user.full_name or record.user.email,
     )
     entries += _entries(
-        Partnership.history.filter(  # type: ignore[attr-defined]
+        Partnership.history.filter(
             models.Q(grantor_id=organization.pk) | models.Q(partner_id=organization.pk)
         )
         .select_related("history_user", "grantor", "partner")

@@ -165,7 +165,9 @@ class Organization(TimeStamped):
     def clean(self) -> None:
         super().clean()
         validate = (
-            validate_county_number if self.kind == self.Kind.COUNTY else validate_municipality_number
+            validate_county_number
+            if self.kind == self.Kind.COUNTY
+            else validate_municipality_number
         )
         try:
             validate(self.number or "")

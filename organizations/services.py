@@ -75,25 +75,25 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def _would_leave_no_admin(membership: Membership) -> bool:
-    if membership.role != Role.ADMIN or not membership.is_active:
-        return False
-    other_admins = Membership.objects.filter(
-        organization_id=membership.organization_id, role=Role.ADMIN, is_active=True
-    ).exclude(pk=membership.pk)
-    return not other_admins.exists()
+def _lock_and_check_admins(membership: Membership, *, stays_admin: bool) -> None:
+    """Raises unless the organisation keeps an active admin after this change.
+
+    The organisation's active admins are locked first, so two admins demoting each other at
+    the same moment cannot both succeed. The membership's stored state is what counts, not
+    the in-memory object (a form may already have changed it).
+    """
+    admins = set(
+        Membership.objects.select_for_update()
+        .filter(organization_id=membership.organization_id, role=Role.ADMIN, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if not stays_admin and admins == {membership.pk}:
+        raise MembershipError(_("The organisation must keep at least one administrator."))
 
 
 def membership_change_role(*, membership: Membership, role: str) -> Membership:
     with transaction.atomic():
-        # Lock the organisation's admins so two admins demoting each other cannot both win.
-        list(
-            Membership.objects.select_for_update().filter(
-                organization_id=membership.organization_id, role=Role.ADMIN, is_active=True
-            )
-        )
-        if role != Role.ADMIN and _would_leave_no_admin(membership):
-            raise MembershipError(_("The organisation must keep at least one administrator."))
+        _lock_and_check_admins(membership, stays_admin=role == Role.ADMIN)
         membership.role = role
         membership.save(update_fields=["role", "updated_at"])
     return membership
@@ -101,13 +101,7 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
 
 def membership_set_active(*, membership: Membership, active: bool) -> Membership:
     with transaction.atomic():
-        list(
-            Membership.objects.select_for_update().filter(
-                organization_id=membership.organization_id, role=Role.ADMIN, is_active=True
-            )
-        )
-        if not active and _would_leave_no_admin(membership):
-            raise MembershipError(_("The organisation must keep at least one administrator."))
+        _lock_and_check_admins(membership, stays_admin=active and membership.role == Role.ADMIN)
         membership.is_active = active
         membership.save(update_fields=["is_active", "updated_at"])
     return membership

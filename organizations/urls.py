@@ -6,7 +6,9 @@ from organizations.views import members, organization, units
 
 urlpatterns = [
     path("", organization.OrganizationHomeView.as_view(), name="organization_home"),
-    path("settings/", organization.OrganizationSettingsView.as_view(), name="organization_settings"),
+    path(
+        "settings/", organization.OrganizationSettingsView.as_view(), name="organization_settings"
+    ),
     path("history/", organization.OrganizationHistoryView.as_view(), name="organization_history"),
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/invite/", members.InviteMemberView.as_view(), name="member_invite"),

@@ -13,6 +13,7 @@ def municipality_number(n: int) -> str:
     """A valid, unique-per-test municipality number: county code + 01..99."""
     return f"{_COUNTIES[n % len(_COUNTIES)]}{(n // len(_COUNTIES)) % 99 + 1:02d}"
 
+
 DEFAULT_PASSWORD = "correct horse battery staple"
 
 

@@ -27,7 +27,9 @@ def test_an_admin_invites_and_the_email_is_queued_after_commit(
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert (invitation.email, invitation.role, invitation.invited_by) == (
-        "ny@testvik.test", Role.TEAM_LEAD, admin_user,
+        "ny@testvik.test",
+        Role.TEAM_LEAD,
+        admin_user,
     )
     assert len(callbacks) == 1, "exactly one task is queued, and only once the row is committed"
     assert mail.outbox == []
@@ -102,7 +104,12 @@ def test_a_new_person_creates_an_account_and_joins(client, organization):
     assert 'name="password1"' in page
 
     response = client.post(
-        url, {"full_name": "Nina Ny", "password1": "et-langt-passord-1", "password2": "et-langt-passord-1"}
+        url,
+        {
+            "full_name": "Nina Ny",
+            "password1": "et-langt-passord-1",
+            "password2": "et-langt-passord-1",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("organization_home", args=[organization.slug])

@@ -15,8 +15,10 @@ from config.env import check_redis_url, env_bool, env_int, env_list, env_str, pa
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("YES", True), ("1", True),
-                                                ("off", False), ("0", False), ("No", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("YES", True), ("1", True), ("off", False), ("0", False), ("No", False)],
+)
 def test_it_reads_booleans(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_FLAG", raw)
     assert env_bool("SOME_FLAG", not expected) is expected
@@ -68,7 +70,11 @@ def test_it_parses_a_postgres_url():
     db = parse_database_url("postgres://app:s%40cret@db.example:6543/tiltak", base_dir=ROOT)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "tiltak", "app", "s@cret", "db.example", "6543"
+        "tiltak",
+        "app",
+        "s@cret",
+        "db.example",
+        "6543",
     )
 
 
@@ -94,9 +100,19 @@ def test_it_rejects_malformed_redis_urls(url):
 
 
 def _run_manage(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "HTTPS",
-                                                            "ALLOWED_HOSTS", "SECRET_KEY_FILE",
-                                                            "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "HTTPS",
+            "ALLOWED_HOSTS",
+            "SECRET_KEY_FILE",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

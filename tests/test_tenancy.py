@@ -8,11 +8,14 @@ from organizations.models import Membership
 from tests.factories import UnitFactory
 
 
-def test_an_outsider_gets_the_same_404_for_real_and_unknown_organisations(login, outsider, organization):
+def test_an_outsider_gets_the_same_404_for_real_and_unknown_organisations(
+    login, outsider, organization
+):
     client = login(outsider)
     real = client.get(reverse("organization_home", args=[organization.slug]))
     unknown = client.get(reverse("organization_home", args=["finnes-ikke"]))
     assert real.status_code == unknown.status_code == 404
+
     # Identical pages but for the path echoed to the language switcher and the CSRF masks.
     def normalised(response, path):
         body = response.content.decode().replace(path, "PATH")

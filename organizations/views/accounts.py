@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -53,24 +53,24 @@ class InvitationAcceptView(View):
     Public by design (the link is the credential); every unusable state says so plainly.
     """
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.invitation = (
+    invitation: Invitation
+    existing_user: User | None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        invitation = (
             Invitation.objects.for_token(kwargs["token"]).select_related("organization").first()
         )
-        if self.invitation is None:
+        if invitation is None:
             return self.unusable("invalid", status=404)
-        if self.invitation.state != "pending":
-            return self.unusable(self.invitation.state, status=410)
-        self.existing_user = User.objects.filter(email__iexact=self.invitation.email).first()
-        response: HttpResponse = super().dispatch(request, *args, **kwargs)
-        return response
+        if invitation.state != "pending":
+            return self.unusable(invitation.state, status=410)
+        self.invitation = invitation
+        self.existing_user = User.objects.filter(email__iexact=invitation.email).first()
+        return super().dispatch(request, *args, **kwargs)
 
     def unusable(self, state: str, *, status: int) -> HttpResponse:
         return render(
-            self.request,
-            "accounts/invitation_unusable.html",
-            {"state": state, "invitation": self.invitation},
-            status=status,
+            self.request, "accounts/invitation_unusable.html", {"state": state}, status=status
         )
 
     def render_page(self, form: AcceptInvitationForm | None = None) -> HttpResponse:

@@ -55,7 +55,10 @@ class InviteMemberView(OrganizationViewMixin, FormView):
         return {**super().get_form_kwargs(), "organization": self.organization}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "invitation_days": settings.INVITATION_VALID_DAYS}
+        return {
+            **super().get_context_data(**kwargs),
+            "invitation_days": settings.INVITATION_VALID_DAYS,
+        }
 
     def form_valid(self, form: InvitationForm) -> HttpResponse:
         assert isinstance(self.request.user, User)  # noqa: S101 - the mixin requires login
@@ -122,9 +125,7 @@ class InvitationRevokeView(OrganizationViewMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         invitation = self.get_for_organization(Invitation.objects.all(), pk=kwargs["pk"])
-        if Invitation.objects.pending().filter(pk=invitation.pk).update(
-            revoked_at=timezone.now()
-        ):
+        if Invitation.objects.pending().filter(pk=invitation.pk).update(revoked_at=timezone.now()):
             messages.success(
                 request,
                 _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email},

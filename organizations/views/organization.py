@@ -15,7 +15,7 @@ from django.views.generic import ListView, TemplateView, UpdateView
 
 from organizations.forms import OrganizationSettingsForm
 from organizations.history import organization_history
-from organizations.models import Membership, Organization, Role
+from organizations.models import Membership, Organization, Role, User
 from organizations.views.base import OrganizationViewMixin
 
 
@@ -26,6 +26,7 @@ class OrganizationListView(LoginRequiredMixin, ListView):
     context_object_name = "memberships"
 
     def get_queryset(self) -> QuerySet[Membership]:
+        assert isinstance(self.request.user, User)  # noqa: S101 - login is required above
         return (
             Membership.objects.active()
             .filter(user=self.request.user)
@@ -41,9 +42,9 @@ class OrganizationHomeView(OrganizationViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["unit_count"] = self.organization.units.filter(is_archived=False).count()
-        context["member_count"] = Membership.objects.active().filter(
-            organization=self.organization
-        ).count()
+        context["member_count"] = (
+            Membership.objects.active().filter(organization=self.organization).count()
+        )
         context["is_admin"] = self.membership.role == Role.ADMIN
         return context
 

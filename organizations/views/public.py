@@ -23,8 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Sends people where they work: their last organisation, else their first one."""
     if not request.user.is_authenticated:
         return redirect("login")
-    memberships = Membership.objects.active().filter(user=request.user).select_related(
-        "organization"
+    memberships = (
+        Membership.objects.active().filter(user=request.user).select_related("organization")
     )
     assert isinstance(request.user, User)  # noqa: S101 - narrowed for the type checker
     last_id = request.user.last_organization_id
@@ -100,4 +100,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
     }
     return JsonResponse(body, status=200 if healthy else 503)
-

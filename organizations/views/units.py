@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -38,8 +39,9 @@ class UnitListView(OrganizationViewMixin, ListView):
 
 class UnitFormMixin(OrganizationViewMixin):
     permission_required = "organizations.manage_units"
-    form_class = UnitForm
-    template_name = "organizations/unit_form.html"
+    # Typed as in Django's own mixins, which the concrete views combine this with.
+    form_class: type[BaseForm] | None = UnitForm
+    template_name: str | None = "organizations/unit_form.html"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]

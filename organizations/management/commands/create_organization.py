@@ -61,4 +61,6 @@ class Command(BaseCommand):
                 invited_by=operator,
             )
             self.stdout.write(f"Invitation sent to {options['admin_email']}.")
-        self.stdout.write(self.style.SUCCESS(f"Created {organization.name} (/o/{organization.slug}/)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {organization.name} (/o/{organization.slug}/).")
+        )

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from organizations.models import Membership, Organization, Partnership, Role, Unit, User
 
-ORGANIZATIONS = [
+ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "slug": "demo-kommune",
         "name": "Demo kommune",
@@ -83,10 +83,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, password: str, **options: Any) -> None:
         organizations = {}
         for spec in ORGANIZATIONS:
-            spec = dict(spec)
-            units = spec.pop("units")
+            fields = {key: value for key, value in spec.items() if key not in {"slug", "units"}}
+            units: list[tuple[str, str]] = spec["units"]
             organization, _created = Organization.objects.update_or_create(
-                slug=spec.pop("slug"), defaults=spec
+                slug=spec["slug"], defaults=fields
             )
             organizations[organization.slug] = organization
             for name, kind in units:

@@ -1,0 +1,56 @@
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from organizations.models import Invitation, Membership, Organization, Partnership, Role, Unit, User
+
+DEMO_ROLES = {
+    ("admin@demo-kommune.no", "demo-kommune"): Role.ADMIN,
+    ("koordinator@demo-kommune.no", "demo-kommune"): Role.COORDINATOR,
+    ("teamleder@demo-kommune.no", "demo-kommune"): Role.TEAM_LEAD,
+    ("medlem@demo-kommune.no", "demo-kommune"): Role.MEMBER,
+    ("politiker@demo-kommune.no", "demo-kommune"): Role.VIEWER,
+    ("koordinator@demo-herad.no", "demo-herad"): Role.COORDINATOR,
+    ("koordinator@demo-fylke.no", "demo-fylke"): Role.COORDINATOR,
+}
+
+
+def _counts():
+    return tuple(m.objects.count() for m in (Organization, Unit, User, Membership, Partnership))
+
+
+def test_seed_demo_creates_the_demo_and_is_idempotent(db, client):
+    call_command("seed_demo", password="demo-passord-1")
+    first = _counts()
+    call_command("seed_demo", password="demo-passord-2")
+    assert _counts() == first
+
+    standards = dict(Organization.objects.values_list("slug", "written_standard"))
+    assert standards == {"demo-kommune": "nb", "demo-herad": "nn", "demo-fylke": "nb"}
+    assert Organization.objects.get(slug="demo-fylke").kind == Organization.Kind.COUNTY
+    for (email, slug), role in DEMO_ROLES.items():
+        assert Membership.objects.get(user__email=email, organization__slug=slug).role == role
+    assert client.login(username="politiker@demo-kommune.no", password="demo-passord-2")
+    for organization in Organization.objects.all():
+        organization.full_clean()
+
+
+def test_create_organization_invites_the_first_admin(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command(
+            "create_organization",
+            name="Bergen kommune",
+            slug="bergen",
+            number="4601",
+            admin_email="admin@bergen.test",
+        )
+    invitation = Invitation.objects.get()
+    assert (invitation.organization.slug, invitation.role) == ("bergen", Role.ADMIN)
+    assert len(callbacks) == 1
+    assert mail.outbox == []
+
+
+def test_create_organization_refuses_a_bad_number(db):
+    with pytest.raises(CommandError, match=r"fire sifre|four digits"):
+        call_command("create_organization", name="X", slug="x", number="46", admin_email="a@x.test")
+    assert not Organization.objects.exists()
