@@ -29,7 +29,7 @@ messages: install
 	DJANGO_SETTINGS_MODULE=config.test_settings $(BIN)/python manage.py makemessages \
 		--locale=nb --locale=nn --locale=en --ignore='.venv/*' --ignore='node_modules/*' \
 		--ignore='var/*' --ignore='staticfiles/*' --no-obsolete
-	msgen --no-wrap -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	$(BIN)/python tools/sync_english_catalogue.py
 
 # --- the local profile: SQLite and an embedded broker under var/, mail to var/mail/ ----------
 RUN_ENV := HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) \

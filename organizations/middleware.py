@@ -18,11 +18,12 @@ ORGANIZATION_LANGUAGE_SESSION_KEY = "organization_language"
 
 
 def chosen_language(request: HttpRequest) -> str | None:
-    """The language the person picked themselves, if any: their profile, else the cookie the
-    language switcher sets for visitors who are not logged in."""
+    """The language the person picked themselves, if any: their profile when logged in, the
+    switcher's cookie otherwise. The cookie never speaks for a logged-in person, so a choice
+    made by someone else on a shared computer does not follow the next user."""
     user = request.user
-    if user.is_authenticated and isinstance(user, User) and user.language:
-        return user.language
+    if user.is_authenticated:
+        return user.language or None if isinstance(user, User) else None
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
     return cookie if cookie in SUPPORTED_LANGUAGES else None
 

@@ -142,7 +142,9 @@ class Organization(TimeStamped):
         max_length=2,
         choices=WrittenStandard.choices,
         default=WrittenStandard.BOKMAL,
-        help_text=_("The language the organisation writes in, used for reports and emails."),
+        help_text=_(
+            "Bokmål or nynorsk: used for reports, emails and as the default language on screen."
+        ),
     )
     planning_year_start_month = models.PositiveSmallIntegerField(
         _("planning year starts in"),

@@ -10,8 +10,8 @@ _COUNTIES = sorted(COUNTY_NUMBERS)
 
 
 def municipality_number(n: int) -> str:
-    """A valid, unique-per-test municipality number: county code + 01..99."""
-    return f"{_COUNTIES[n % len(_COUNTIES)]}{(n // len(_COUNTIES)) % 99 + 1:02d}"
+    """A valid municipality number no real municipality has: county code + 90..99."""
+    return f"{_COUNTIES[n % len(_COUNTIES)]}{90 + (n // len(_COUNTIES)) % 10}"
 
 
 DEFAULT_PASSWORD = "correct horse battery staple"

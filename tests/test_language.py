@@ -58,6 +58,16 @@ def test_the_switcher_saves_the_choice_on_the_profile(login, member, organizatio
     assert _lang(response) == "nn"
 
 
+def test_a_visitors_cookie_does_not_follow_the_next_person_who_logs_in(
+    client, member, organization, password
+):
+    client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    assert _lang(client.get(reverse("login"))) == "nn"
+    client.login(username=member.email, password=password)
+    response = client.get(reverse("organization_home", args=[organization.slug]))
+    assert _lang(response) == "nb"
+
+
 def test_the_switcher_ignores_unknown_languages_and_foreign_redirects(client, db):
     response = client.post(
         reverse("set_language"), {"language": "sv", "next": "https://evil.example/"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -31,20 +30,8 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         return self.request.user
 
     def form_valid(self, form: ProfileForm) -> HttpResponse:
-        response = super().form_valid(form)
         messages.success(self.request, _("Your profile is saved."))
-        # "Follow the organisation" must also forget a choice made before logging in.
-        if not form.cleaned_data["language"]:
-            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
-        else:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                form.cleaned_data["language"],
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-        return response
+        return super().form_valid(form)
 
 
 class InvitationAcceptView(View):

@@ -35,6 +35,20 @@ AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js
 EXPECT_TIMEOUT_MS = 5_000
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run after every other test of the session.
+
+    Once the session-scoped browser starts, Playwright keeps an asyncio loop running in the
+    test thread and DJANGO_ALLOW_ASYNC_UNSAFE stays set until the session ends (see
+    ``browser``). Running them last keeps both away from the rest of the suite: its ORM
+    calls keep Django's async-safety check, and the subprocesses it starts (``manage.py check
+    --deploy`` reports async.E001 when it sees that variable) inherit a clean environment.
+    The sort is stable, so each group keeps its own order.
+    """
+    items[:] = sorted(items, key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     require_or_skip(shutil.which("chromium") is not None, "Chromium is not installed")
@@ -77,6 +91,10 @@ def context(browser, base_url):
         # Keeps animations (Bootstrap's dropdown and collapse) out of the way of assertions.
         reduced_motion="reduce",
     )
+    # Chromium asks for the favicon at an unpredictable moment after each page load. Answered
+    # here, it can't still be in flight in the live server when the test ends (on SQLite that
+    # request thread would then fail on the shared in-memory connection).
+    context.route("**/favicon.*", lambda route: route.fulfill(status=204))
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
     context.set_default_navigation_timeout(10_000)
     yield context
@@ -114,6 +132,8 @@ def axe_violations(page):
     require_or_skip(AXE_SCRIPT.is_file(), f"axe-core is missing at {AXE_SCRIPT}; run `npm ci`")
 
     def _violations() -> list[dict]:
+        # Stylesheets must have arrived, or the contrast rules judge unstyled text.
+        page.wait_for_load_state("load")
         page.add_script_tag(path=str(AXE_SCRIPT))
         results = page.evaluate(
             """async () => await axe.run(document, {

@@ -136,15 +136,8 @@ def test_the_keyboard_alone_logs_in_and_skips_to_the_main_content(
     expect(page.locator("main#main").get_by_role("link").first).to_be_focused()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The email field has autofocus (EmailAuthenticationForm in organizations/forms.py), "
-        "so the page opens with focus in the form and the first Tab goes to the password "
-        "field. Drop this marker if the autofocus goes; delete the test if it stays by design."
-    ),
-)
 def test_on_the_login_page_the_first_tab_reaches_the_skip_link(page, base_url, db):
+    # No autofocus on the login form: keyboard users meet the skip link first, as everywhere.
     page.goto(LOGIN_PATH)
     expect(page.locator("html")).to_have_attribute("lang", "nb")
     skip_link = page.get_by_role("link", name="Hopp til hovedinnholdet", exact=True)
