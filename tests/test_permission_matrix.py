@@ -1,103 +1,30 @@
 """Every URL in the project, for every role, an outsider and an anonymous visitor, GET and POST.
 
-A URL pattern that is missing here fails ``test_every_url_pattern_is_in_the_matrix``, so new
-pages cannot be added without deciding who may see them.
+The expectations live in ``tests/matrix/`` (one module per area). A URL pattern that is missing
+there fails ``test_every_url_pattern_is_in_the_matrix``, so new pages cannot be added without
+deciding who may see them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from organizations.models import Role
-from tests.factories import InvitationFactory, MembershipFactory, UnitFactory
+import tests.matrix
+from tests.conftest import ROLE_FIXTURES
+from tests.matrix.base import LOGIN, ROLES, Case, LazyContext
 
-MEMBER_ROLES = ["viewer", "member", "team_lead", "coordinator", "admin"]
-LOGGED_IN = ["outsider", *MEMBER_ROLES]
-ROLES = ["anonymous", *LOGGED_IN]
-LOGIN = "login"  # a 302 to the login page
-
-
-def everyone(status) -> dict:
-    return dict.fromkeys(ROLES, status)
-
-
-def logged_in(status, anonymous=LOGIN) -> dict:
-    return {"anonymous": anonymous, **dict.fromkeys(LOGGED_IN, status)}
-
-
-def org(allowed: list[str], ok: int) -> dict:
-    """An organisation page: login first, 404 for outsiders, 403 for roles not allowed."""
-    return {
-        "anonymous": LOGIN,
-        "outsider": 404,
-        **{role: ok if role in allowed else 403 for role in MEMBER_ROLES},
-    }
-
-
-ALL_MEMBERS = MEMBER_ROLES
-ADMINS = ["admin"]
-
-
-@dataclass
-class Case:
-    kwargs: Callable[[dict], dict]
-    get: dict
-    post: dict
-
-
-def no_args(ctx):
-    return {}
-
-
-def slug(ctx):
-    return {"org_slug": ctx["organization"].slug}
-
-
-def slug_and(key):
-    return lambda ctx: {"org_slug": ctx["organization"].slug, "pk": ctx[key].pk}
-
-
-MATRIX: dict[str, Case] = {
-    # public pages
-    "home": Case(no_args, logged_in(302), logged_in(302)),
-    "healthz": Case(no_args, everyone(200), everyone(405)),
-    "set_language": Case(no_args, everyone(405), everyone(302)),
-    "accessibility_statement": Case(no_args, everyone(200), everyone(405)),
-    # accounts
-    "login": Case(no_args, logged_in(302, anonymous=200), logged_in(302, anonymous=200)),
-    "logout": Case(no_args, everyone(405), everyone(302)),
-    "password_change": Case(no_args, logged_in(200), logged_in(200)),
-    "password_change_done": Case(no_args, logged_in(200), logged_in(405)),
-    "password_reset": Case(no_args, everyone(200), everyone(200)),
-    "password_reset_done": Case(no_args, everyone(200), everyone(405)),
-    "password_reset_confirm": Case(
-        lambda ctx: {"uidb64": "MQ", "token": "not-a-token"}, everyone(200), everyone(200)
-    ),
-    "password_reset_complete": Case(no_args, everyone(200), everyone(405)),
-    "profile": Case(no_args, logged_in(200), logged_in(200)),
-    # The link is the credential: anyone holding it sees the page (see test_invitations.py).
-    "invitation_accept": Case(lambda ctx: {"token": ctx["token"]}, everyone(200), everyone(200)),
-    "organization_list": Case(no_args, logged_in(200), logged_in(405)),
-    # inside an organisation
-    "organization_home": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
-    "organization_settings": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
-    "organization_history": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
-    "member_list": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
-    "member_invite": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
-    "membership_role": Case(slug_and("membership"), org(ADMINS, 200), org(ADMINS, 200)),
-    "membership_deactivate": Case(slug_and("membership"), org(ADMINS, 405), org(ADMINS, 302)),
-    "membership_reactivate": Case(slug_and("membership"), org(ADMINS, 405), org(ADMINS, 302)),
-    "invitation_revoke": Case(slug_and("invitation"), org(ADMINS, 405), org(ADMINS, 302)),
-    "unit_list": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
-    "unit_create": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
-    "unit_update": Case(slug_and("unit"), org(ADMINS, 200), org(ADMINS, 200)),
-    "unit_archive": Case(slug_and("unit"), org(ADMINS, 405), org(ADMINS, 302)),
-    "unit_restore": Case(slug_and("unit"), org(ADMINS, 405), org(ADMINS, 302)),
-}
+MATRIX: dict[str, Case] = {}
+BUILDERS: dict = {}
+for _info in pkgutil.iter_modules(tests.matrix.__path__):
+    _module = importlib.import_module(f"tests.matrix.{_info.name}")
+    for _name in getattr(_module, "MATRIX", {}):
+        assert _name not in MATRIX, f"{_name} is in two matrix modules"
+    MATRIX.update(getattr(_module, "MATRIX", {}))
+    BUILDERS.update(getattr(_module, "BUILDERS", {}))
 
 
 def all_url_names(patterns=None, namespace="") -> set[str]:
@@ -121,14 +48,7 @@ def test_every_url_pattern_is_in_the_matrix():
 
 @pytest.fixture
 def ctx(organization):
-    invitation, token = InvitationFactory.create_with_token(organization=organization)
-    return {
-        "organization": organization,
-        "unit": UnitFactory(organization=organization),
-        "membership": MembershipFactory(organization=organization, role=Role.MEMBER),
-        "invitation": invitation,
-        "token": token,
-    }
+    return LazyContext(BUILDERS, organization=organization)
 
 
 CASES = [
@@ -143,8 +63,6 @@ CASES = [
 def test_permission_matrix(url_name, method, role, ctx, client, request, password):
     case = MATRIX[url_name]
     if role != "anonymous":
-        from tests.conftest import ROLE_FIXTURES
-
         user = request.getfixturevalue(ROLE_FIXTURES[role])
         assert client.login(username=user.email, password=password)
     url = reverse(url_name, kwargs=case.kwargs(ctx))

@@ -35,9 +35,15 @@ class OrganizationViewMixin(View):
             return redirect_to_login(request.get_full_path())
         self.organization = request.organization  # type: ignore[attr-defined]
         self.membership = request.membership  # type: ignore[attr-defined]
+        self.load_objects()
         if not request.user.has_perm(self.permission_required, self.get_permission_object()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def load_objects(self) -> None:
+        """Hook: load the objects the permission is checked against (404 if not found).
+
+        Runs after login and tenant checks, before the permission check."""
 
     def get_permission_object(self) -> Any:
         return self.organization
