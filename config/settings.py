@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "organizations",
+    "measures",
 ]
 
 MIDDLEWARE = [

@@ -47,7 +47,7 @@ def _display(model_field: models.Field[Any, Any], value: Any) -> str:
     return str(localize(value))
 
 
-def _entries(
+def history_entries(
     records: Iterable[Any],
     model: type[models.Model],
     subject: Callable[[Any], str],
@@ -96,28 +96,28 @@ def _entries(
 def organization_history(organization: Organization) -> list[HistoryEntry]:
     """Newest first: settings, units, memberships and partnerships of one organisation."""
     by_object = ("id", "history_date", "history_id")
-    entries = _entries(
+    entries = history_entries(
         Organization.history.filter(id=organization.pk)
         .select_related("history_user")
         .order_by(*by_object),
         Organization,
         lambda record: record.name,
     )
-    entries += _entries(
+    entries += history_entries(
         Unit.history.filter(organization_id=organization.pk)
         .select_related("history_user")
         .order_by(*by_object),
         Unit,
         lambda record: record.name,
     )
-    entries += _entries(
+    entries += history_entries(
         Membership.history.filter(organization_id=organization.pk)
         .select_related("history_user", "user")
         .order_by(*by_object),
         Membership,
         lambda record: record.user.full_name or record.user.email,
     )
-    entries += _entries(
+    entries += history_entries(
         Partnership.history.filter(
             models.Q(grantor_id=organization.pk) | models.Q(partner_id=organization.pk)
         )

@@ -87,3 +87,160 @@ class PartnershipFactory(DjangoModelFactory):
     grantor = factory.SubFactory(OrganizationFactory, kind=Organization.Kind.COUNTY, number="46")
     partner = factory.SubFactory(OrganizationFactory)
     access = Partnership.Access.READ
+
+
+# --- programmes and measures -------------------------------------------------------------------
+import datetime as _dt  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from measures.models import (  # noqa: E402
+    Comment,
+    Evaluation,
+    EvaluationCycle,
+    FuturePicture,
+    Goal,
+    Indicator,
+    KnowledgeItem,
+    LogicColumn,
+    LogicElement,
+    LogicLink,
+    Measure,
+    Measurement,
+    Program,
+    Tag,
+)
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"stikkord-{n}")
+
+
+class ProgramFactory(DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Program {n}")
+    status = Program.Status.ACTIVE
+    start_date = _dt.date(2026, 1, 1)
+
+
+class MeasureFactory(DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    program = factory.SubFactory(ProgramFactory)
+    organization = factory.SelfAttribute("program.organization")
+    name = factory.Sequence(lambda n: f"Tiltak {n}")
+    target_groups = factory.LazyFunction(lambda: ["6-12"])
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    measure = factory.SubFactory(MeasureFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "En kommentar"
+
+
+class KnowledgeItemFactory(DjangoModelFactory):
+    class Meta:
+        model = KnowledgeItem
+
+    measure = factory.SubFactory(MeasureFactory)
+    organization = factory.SelfAttribute("measure.organization")
+    kind = KnowledgeItem.Kind.NEED
+    summary = "Mange elever melder at de ikke trives i friminuttene."
+    source = "Elevundersøkelsen 2025"
+
+
+class LogicElementFactory(DjangoModelFactory):
+    class Meta:
+        model = LogicElement
+
+    measure = factory.SubFactory(MeasureFactory)
+    column = LogicColumn.ACTIVITIES
+    text = factory.Sequence(lambda n: f"Element {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class LogicLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = LogicLink
+
+    measure = factory.SubFactory(MeasureFactory)
+    source = factory.SubFactory(
+        LogicElementFactory,
+        measure=factory.SelfAttribute("..measure"),
+        column=LogicColumn.ACTIVITIES,
+    )
+    target = factory.SubFactory(
+        LogicElementFactory, measure=factory.SelfAttribute("..measure"), column=LogicColumn.OUTPUTS
+    )
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    measure = factory.SubFactory(MeasureFactory)
+    title = factory.Sequence(lambda n: f"Mål {n}")
+
+
+class FuturePictureFactory(DjangoModelFactory):
+    class Meta:
+        model = FuturePicture
+
+    measure = factory.SubFactory(MeasureFactory)
+    horizon_year = 2030
+    description = "Alle barn har en trygg voksen på skolen."
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    goal = factory.SubFactory(GoalFactory)
+    measure = factory.SelfAttribute("goal.measure")
+    name = factory.Sequence(lambda n: f"Indikator {n}")
+    unit = "%"
+    kind = Indicator.Kind.OUTCOME
+    direction = Indicator.Direction.HIGHER
+    baseline_value = Decimal("40")
+    baseline_date = _dt.date(2025, 8, 1)
+    target_value = Decimal("80")
+    target_date = _dt.date(2027, 6, 30)
+
+
+class MeasurementFactory(DjangoModelFactory):
+    class Meta:
+        model = Measurement
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("50")
+    date = factory.Sequence(lambda n: _dt.date(2026, 1, 1) + _dt.timedelta(days=n))
+
+
+class EvaluationCycleFactory(DjangoModelFactory):
+    class Meta:
+        model = EvaluationCycle
+
+    measure = factory.SubFactory(MeasureFactory)
+    rhythm = EvaluationCycle.Rhythm.TERM
+    first_due = _dt.date(2026, 12, 15)
+
+
+class EvaluationFactory(DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_start = _dt.date(2026, 8, 15)
+    period_end = _dt.date(2026, 12, 15)
+    tried = "Faste voksne i friminuttene"
+    decision = Evaluation.Decision.CONTINUE

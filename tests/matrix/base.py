@@ -80,3 +80,9 @@ class LazyContext(dict):
     def __missing__(self, key: str) -> Any:
         value = self[key] = self.builders[key](self)
         return value
+
+
+PLANNERS = ["admin", "coordinator"]
+# Planners, plus the team lead of the measure (matrix measures are led by the team_lead user).
+MEASURE_WORKERS = ["admin", "coordinator", "team_lead"]
+EDITORS = ["admin", "coordinator", "team_lead", "member"]

@@ -1,0 +1,212 @@
+"""Forms for programmes and measures. They validate; nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from measures.forms import choices
+from measures.models import (
+    Comment,
+    ExternalContributor,
+    Measure,
+    Phase,
+    Program,
+    Tag,
+    TargetGroup,
+    TrafficLight,
+)
+from organizations.formtools import limit_choices
+from organizations.models import Organization, Partnership, Unit, User
+from organizations.widgets import NorwegianDateInput
+
+
+class PartnershipChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Partnership) -> str:
+        return f"{obj.partner.name} ({obj.get_access_display()})"
+
+
+class ProgramForm(forms.ModelForm):
+    partnerships = PartnershipChoiceField(
+        queryset=Partnership.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Shared with partner organisations"),
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "description",
+            "coordinator",
+            "status",
+            "start_date",
+            "end_date",
+            "units",
+            "partnerships",
+        ]
+        widgets = {
+            "start_date": NorwegianDateInput(),
+            "end_date": NorwegianDateInput(),
+            "units": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        limit_choices(self, "coordinator", choices.leaders(organization))
+        limit_choices(self, "units", choices.units(organization))
+        limit_choices(self, "partnerships", choices.partnerships(organization))
+
+
+class TagsField(forms.CharField):
+    """Tags typed as a comma-separated list; new ones are created on save."""
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        names: list[str] = []
+        for name in (part.strip() for part in text.split(",")):
+            if name and name.lower() not in {existing.lower() for existing in names}:
+                names.append(name[:60])
+        return names
+
+
+class MeasureForm(forms.ModelForm):
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tags_text = TagsField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separate with commas, for example: inclusion, kindergarten."),
+    )
+
+    # Team leads edit the measures they lead, but programme, leadership and phase stay
+    # with the coordinators.
+    PLANNER_ONLY = ("program", "team_lead", "phase")
+
+    class Meta:
+        model = Measure
+        fields = [
+            "program",
+            "name",
+            "description",
+            "target_groups",
+            "target_group_note",
+            "responsible_unit",
+            "team_lead",
+            "contributors",
+            "start_date",
+            "end_date",
+            "phase",
+            "status",
+            "status_explanation",
+        ]
+        widgets = {
+            "start_date": NorwegianDateInput(),
+            "end_date": NorwegianDateInput(),
+            "contributors": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "status_explanation": forms.Textarea(attrs={"rows": 3}),
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(
+        self, *args: Any, organization: Organization, planner: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.instance.organization = organization
+        limit_choices(self, "program", choices.programs(organization))
+        limit_choices(self, "responsible_unit", choices.units(organization))
+        limit_choices(self, "team_lead", choices.leaders(organization))
+        limit_choices(self, "contributors", choices.contributors(organization))
+        if self.instance.pk:
+            self.fields["tags_text"].initial = ", ".join(t.name for t in self.instance.tags.all())
+        if not planner:
+            for name in self.PLANNER_ONLY:
+                del self.fields[name]
+
+    def save_tags(self, measure: Measure) -> None:
+        names = self.cleaned_data.get("tags_text") or []
+        existing = {
+            tag.name.lower(): tag
+            for tag in Tag.objects.filter(organization=self.organization)
+            .annotate(lowered=Lower("name"))
+            .filter(lowered__in=[name.lower() for name in names])
+        }
+        tags = [
+            existing.get(name.lower())
+            or Tag.objects.create(organization=self.organization, name=name)
+            for name in names
+        ]
+        measure.tags.set(tags)
+
+
+class ExternalContributorForm(forms.ModelForm):
+    class Meta:
+        model = ExternalContributor
+        fields = ["role", "organization_name", "name"]
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeasureFilterForm(forms.Form):
+    """The list's filters; every field optional, every choice from this organisation."""
+
+    SORTS = {
+        "name": ("name",),
+        "phase": ("phase", "name"),
+        "status": ("status", "name"),
+        "due": ("next_evaluation_due", "name"),
+        "updated": ("-updated_at",),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False)
+    program = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Program.objects.none(), required=False
+    )
+    phase = forms.TypedChoiceField(
+        label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "–"), *TrafficLight.choices], required=False
+    )
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    team_lead = forms.ModelChoiceField(
+        label=_("Team lead"), queryset=User.objects.none(), required=False
+    )
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    overdue = forms.BooleanField(label=_("Evaluation overdue"), required=False)
+    archived = forms.BooleanField(label=_("Show archived"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name")),
+            ("phase", _("Phase")),
+            ("status", _("Status")),
+            ("due", _("Next evaluation")),
+            ("updated", _("Last changed")),
+        ],
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "program", Program.objects.filter(organization=organization))
+        limit_choices(self, "unit", choices.units(organization))
+        limit_choices(self, "team_lead", choices.leaders(organization))
+        limit_choices(self, "tag", Tag.objects.filter(organization=organization))

@@ -1,0 +1,51 @@
+"""Programmes and measures, mounted under ``/o/<org_slug>/``.
+
+Each area keeps its own URL module; all of them are included here.
+"""
+
+from django.urls import include, path
+
+from measures.views import measures, programs
+
+urlpatterns = [
+    path("programs/", programs.ProgramListView.as_view(), name="program_list"),
+    path("programs/new/", programs.ProgramCreateView.as_view(), name="program_create"),
+    path("programs/<int:pk>/", programs.ProgramDetailView.as_view(), name="program_detail"),
+    path("programs/<int:pk>/edit/", programs.ProgramUpdateView.as_view(), name="program_update"),
+    path("measures/", measures.MeasureListView.as_view(), name="measure_list"),
+    path("measures/new/", measures.MeasureCreateView.as_view(), name="measure_create"),
+    path("measures/<int:measure_pk>/", measures.MeasureDetailView.as_view(), name="measure_detail"),
+    path(
+        "measures/<int:measure_pk>/edit/",
+        measures.MeasureUpdateView.as_view(),
+        name="measure_update",
+    ),
+    path(
+        "measures/<int:measure_pk>/archive/",
+        measures.MeasureArchiveView.as_view(archive=True),
+        name="measure_archive",
+    ),
+    path(
+        "measures/<int:measure_pk>/restore/",
+        measures.MeasureArchiveView.as_view(archive=False),
+        name="measure_restore",
+    ),
+    path(
+        "measures/<int:measure_pk>/comments/",
+        measures.CommentCreateView.as_view(),
+        name="measure_comment",
+    ),
+    path(
+        "measures/<int:measure_pk>/contributors/",
+        measures.ExternalContributorAddView.as_view(),
+        name="external_contributor_add",
+    ),
+    path(
+        "measures/<int:measure_pk>/contributors/<int:pk>/remove/",
+        measures.ExternalContributorRemoveView.as_view(),
+        name="external_contributor_remove",
+    ),
+    path("", include("measures.urls_goals")),
+    path("", include("measures.urls_logic")),
+    path("", include("measures.urls_evaluations")),
+]

@@ -1,0 +1,13 @@
+"""Views of this area. ``measure_section`` adds the area's part of the measure page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from measures.sections import Section
+
+
+def measure_section(request: HttpRequest, measure: Any) -> Section | None:
+    return None
