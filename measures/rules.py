@@ -42,3 +42,5 @@ rules.add_perm("measures.add_evaluation", may_work_on_measure)
 rules.add_perm("measures.comment_measure", can_edit_content)
 rules.add_perm("measures.export_data", is_member)
 rules.add_perm("measures.import_measurements", is_planner)
+# Programmes other organisations share with this one (see measures/views/partners.py).
+rules.add_perm("measures.view_shared", is_member)

@@ -5,7 +5,7 @@ Each area keeps its own URL module; all of them are included here.
 
 from django.urls import include, path
 
-from measures.views import measures, programs
+from measures.views import measures, partners, programs
 
 urlpatterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program_list"),
@@ -44,6 +44,22 @@ urlpatterns = [
         "measures/<int:measure_pk>/contributors/<int:pk>/remove/",
         measures.ExternalContributorRemoveView.as_view(),
         name="external_contributor_remove",
+    ),
+    path("shared/", partners.SharedProgramListView.as_view(), name="shared_program_list"),
+    path(
+        "shared/programs/<int:pk>/",
+        partners.SharedProgramDetailView.as_view(),
+        name="shared_program_detail",
+    ),
+    path(
+        "shared/measures/<int:measure_pk>/",
+        partners.SharedMeasureDetailView.as_view(),
+        name="shared_measure_detail",
+    ),
+    path(
+        "shared/measures/<int:measure_pk>/comments/",
+        partners.SharedMeasureCommentView.as_view(),
+        name="shared_measure_comment",
     ),
     path("", include("measures.urls_goals")),
     path("", include("measures.urls_logic")),

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
@@ -61,13 +62,14 @@ class ProgramDetailView(OrganizationViewMixin, DetailView):
         context["units"] = list(program.units.all())
         context["partnerships"] = list(program.partnerships.select_related("partner"))
         context["measures"] = list(
-            Measure.objects.filter(program=program, is_archived=False).select_related(
-                "team_lead", "responsible_unit"
-            )
+            Measure.objects.filter(program=program, is_archived=False)
+            .select_related("team_lead", "responsible_unit")
+            .prefetch_related("tags")
         )
         context["can_manage"] = self.request.user.has_perm(
             "measures.manage_programs", self.organization
         )
+        context["today"] = timezone.localdate()
         context["sections"] = render_sections(program_sections(), self.request, program)
         return context
 
