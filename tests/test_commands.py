@@ -54,3 +54,26 @@ def test_create_organization_refuses_a_bad_number(db):
     with pytest.raises(CommandError, match=r"fire sifre|four digits"):
         call_command("create_organization", name="X", slug="x", number="46", admin_email="a@x.test")
     assert not Organization.objects.exists()
+
+
+def test_seed_demo_fills_every_phase_with_content(db):
+    from measures.models import Evaluation, Measure, Measurement, Program
+
+    call_command("seed_demo", password="demo-passord-1")
+    counts = (Program.objects.count(), Measure.objects.count(), Measurement.objects.count())
+    call_command("seed_demo", password="demo-passord-1")
+    assert (Program.objects.count(), Measure.objects.count(), Measurement.objects.count()) == counts
+
+    kommune = Measure.objects.filter(organization__slug="demo-kommune")
+    assert kommune.count() == 8
+    assert set(kommune.values_list("phase", flat=True)) == {1, 2, 3, 4}
+    assert Program.objects.filter(organization__slug="demo-kommune").count() == 2
+    assert Program.objects.filter(organization__slug="demo-herad").count() == 1
+    shared = Program.objects.get(partnerships__partner__slug="demo-fylke")
+    assert shared.organization.slug == "demo-kommune"
+    measure = kommune.get(name="Trygge friminutt")
+    assert measure.goals.count() and measure.logic_elements.count() and measure.logic_links.count()
+    assert Measurement.objects.filter(indicator__measure=measure).count() == 8
+    assert Evaluation.objects.filter(measure=measure).count() == 2
+    for measure in Measure.objects.all():
+        measure.full_clean()

@@ -1,11 +1,8 @@
-"""Creates the demo organisations, units and accounts. Safe to run again: it converges."""
+"""Demo organisations, units, accounts and partnerships."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
 
 from organizations.models import Membership, Organization, Partnership, Role, Unit, User
 
@@ -73,54 +70,44 @@ ACCOUNTS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create or update the demo organisations and accounts (all with one password)."
-
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--password", required=True, help="Password for every demo account")
-
-    @transaction.atomic
-    def handle(self, *args: Any, password: str, **options: Any) -> None:
-        organizations = {}
-        for spec in ORGANIZATIONS:
-            fields = {key: value for key, value in spec.items() if key not in {"slug", "units"}}
-            units: list[tuple[str, str]] = spec["units"]
-            organization, _created = Organization.objects.update_or_create(
-                slug=spec["slug"], defaults=fields
-            )
-            organizations[organization.slug] = organization
-            for name, kind in units:
-                Unit.objects.get_or_create(
-                    organization=organization, name=name, defaults={"kind": kind}
-                )
-
-        for email, full_name, roles in ACCOUNTS:
-            user = User.objects.filter(email__iexact=email).first()
-            if user is None:
-                user = User.objects.create_user(email, password, full_name=full_name)
-            else:
-                user.full_name = full_name
-                user.set_password(password)
-                user.save()
-            for slug, role in roles:
-                Membership.objects.update_or_create(
-                    user=user,
-                    organization=organizations[slug],
-                    defaults={"role": role, "is_active": True},
-                )
-
-        county = organizations["demo-fylke"]
-        for slug in ("demo-kommune", "demo-herad"):
-            Partnership.objects.get_or_create(
-                grantor=county,
-                partner=organizations[slug],
-                defaults={
-                    "access": Partnership.Access.CONTRIBUTE,
-                    "description": "Regionalt program for tidlig innsats",
-                },
-            )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo data ready: {len(organizations)} organisations, {len(ACCOUNTS)} accounts."
-            )
+def seed_organizations(password: str) -> dict[str, Organization]:
+    """Creates or updates the demo organisations and accounts; returns them by slug."""
+    organizations = {}
+    for spec in ORGANIZATIONS:
+        fields = {key: value for key, value in spec.items() if key not in {"slug", "units"}}
+        units: list[tuple[str, str]] = spec["units"]
+        organization, _created = Organization.objects.update_or_create(
+            slug=spec["slug"], defaults=fields
         )
+        organizations[organization.slug] = organization
+        for name, kind in units:
+            Unit.objects.get_or_create(
+                organization=organization, name=name, defaults={"kind": kind}
+            )
+
+    for email, full_name, roles in ACCOUNTS:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = User.objects.create_user(email, password, full_name=full_name)
+        else:
+            user.full_name = full_name
+            user.set_password(password)
+            user.save()
+        for slug, role in roles:
+            Membership.objects.update_or_create(
+                user=user,
+                organization=organizations[slug],
+                defaults={"role": role, "is_active": True},
+            )
+
+    county = organizations["demo-fylke"]
+    for slug in ("demo-kommune", "demo-herad"):
+        Partnership.objects.get_or_create(
+            grantor=county,
+            partner=organizations[slug],
+            defaults={
+                "access": Partnership.Access.CONTRIBUTE,
+                "description": "Regionalt program for tidlig innsats",
+            },
+        )
+    return organizations

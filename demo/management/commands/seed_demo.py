@@ -1,0 +1,28 @@
+"""Creates the demo organisations, accounts and content. Safe to run again: it converges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from demo.measures import seed_measures
+from demo.organizations import ACCOUNTS, seed_organizations
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo organisations, accounts and content (one password)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", required=True, help="Password for every demo account")
+
+    @transaction.atomic
+    def handle(self, *args: Any, password: str, **options: Any) -> None:
+        organizations = seed_organizations(password)
+        seed_measures(organizations)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(organizations)} organisations, {len(ACCOUNTS)} accounts."
+            )
+        )

@@ -1,0 +1,413 @@
+"""Demo programmes and measures: every phase, with goals, indicators, two years of
+measurements, evaluations and logic models. Aggregate figures only, never children."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from measures.attainment import attainment
+from measures.models import (
+    Evaluation,
+    EvaluationCycle,
+    ExternalContributor,
+    FuturePicture,
+    Goal,
+    Indicator,
+    KnowledgeItem,
+    LogicColumn,
+    LogicElement,
+    LogicLink,
+    Measure,
+    Measurement,
+    Program,
+    Tag,
+)
+from organizations.models import Organization, Partnership, Unit, User
+
+# Quarterly measuring points over the last two years.
+POINTS = [dt.date(2024, 12, 15) + dt.timedelta(days=91 * i) for i in range(8)]
+
+KOMMUNE_PROGRAMS = [
+    {
+        "name": "Trygt og inkluderende oppvekstmiljø",
+        "description": "Felles innsats i barnehage, skole og fritid for at alle barn og unge "
+        "skal oppleve å høre til.",
+        "status": Program.Status.ACTIVE,
+        "start_date": dt.date(2024, 8, 1),
+        "end_date": dt.date(2028, 7, 31),
+        "coordinator": "koordinator@demo-kommune.no",
+        "share_with": "demo-fylke",
+    },
+    {
+        "name": "Tidlig innsats 0–8 år",
+        "description": "Oppdage tidlig, handle raskt og følge opp barn og familier som trenger "
+        "det, på tvers av tjenestene.",
+        "status": Program.Status.ACTIVE,
+        "start_date": dt.date(2025, 1, 1),
+        "end_date": dt.date(2029, 12, 31),
+        "coordinator": "koordinator@demo-kommune.no",
+        "share_with": None,
+    },
+]
+
+# name, programme index, phase, status, explanation, unit, target groups, tags, indicator
+KOMMUNE_MEASURES: list[dict[str, Any]] = [
+    {
+        "name": "Trygge friminutt",
+        "program": 0,
+        "phase": 3,
+        "status": "green",
+        "unit": "Nordby skole",
+        "target_groups": ["6-12"],
+        "tags": ["skole", "inkludering"],
+        "description": "Faste, synlige voksne og organiserte aktiviteter i alle friminutt.",
+        "indicator": ("Andel elever som trives i friminuttene", "%", "higher", 68, 85, 79),
+    },
+    {
+        "name": "Mobbeombud i ungdomsskolen",
+        "program": 0,
+        "phase": 2,
+        "status": "yellow",
+        "unit": "Sentrum ungdomsskole",
+        "explanation": "Rekruttering av elevombud er forsinket; ny plan klar i januar.",
+        "target_groups": ["13-15"],
+        "tags": ["skole", "mobbing"],
+        "description": "Elevombud og en fast voksen som elevene kan gå til.",
+        "indicator": ("Andel elever som oppgir å bli mobbet", "%", "lower", 9, 5, 8),
+    },
+    {
+        "name": "Inkluderende fritid",
+        "program": 0,
+        "phase": 4,
+        "status": "green",
+        "unit": "Kultur og fritid",
+        "target_groups": ["13-15", "16-19"],
+        "tags": ["fritid", "inkludering"],
+        "description": "Fritidskort og lavterskeltilbud etter skoletid.",
+        "indicator": (
+            "Andel unge i minst én organisert fritidsaktivitet",
+            "%",
+            "higher",
+            55,
+            70,
+            71,
+        ),
+    },
+    {
+        "name": "Felles språkløft i barnehagene",
+        "program": 1,
+        "phase": 3,
+        "status": "red",
+        "unit": "Solsiden barnehage",
+        "explanation": "Høyt sykefravær har stoppet opplæringen; vikarplan er under arbeid.",
+        "target_groups": ["0-5", "staff"],
+        "tags": ["barnehage", "språk"],
+        "description": "Systematisk språkarbeid med kartlegging og veiledning.",
+        "indicator": ("Andel ansatte som har fullført språkopplæringen", "%", "higher", 20, 90, 45),
+    },
+    {
+        "name": "Foreldreveiledning ICDP",
+        "program": 1,
+        "phase": 3,
+        "status": "green",
+        "unit": "Helsestasjon og skolehelsetjeneste",
+        "target_groups": ["families", "0-5"],
+        "tags": ["foreldre"],
+        "description": "Veiledningsgrupper for foreldre til barn 0–5 år.",
+        "indicator": (
+            "Antall foreldre som har fullført veiledning",
+            "antall",
+            "higher",
+            0,
+            120,
+            96,
+        ),
+    },
+    {
+        "name": "Tverrfaglig stafettlogg",
+        "program": 1,
+        "phase": 2,
+        "status": "green",
+        "unit": "PP-tjenesten",
+        "target_groups": ["0-5", "6-12", "families"],
+        "tags": ["samhandling"],
+        "description": "Én felles plan når flere tjenester følger opp samme barn.",
+        "indicator": ("Dager fra bekymring til første tiltak", "dager", "lower", 60, 21, 44),
+    },
+    {
+        "name": "Leseglede på småtrinnet",
+        "program": 1,
+        "phase": 1,
+        "status": "green",
+        "unit": "Nordby skole",
+        "target_groups": ["6-12"],
+        "tags": ["skole", "lesing"],
+        "description": "Utforsker tiltak for å styrke leseferdighet og leselyst 1.–4. trinn.",
+        "indicator": ("Andel elever under kritisk grense i lesing", "%", "lower", 22, 12, 22),
+    },
+    {
+        "name": "Helsesykepleier på ungdomsskolen hver dag",
+        "program": 0,
+        "phase": 1,
+        "status": "yellow",
+        "unit": "Helsestasjon og skolehelsetjeneste",
+        "explanation": "Finansiering avhenger av budsjettbehandlingen i desember.",
+        "target_groups": ["13-15"],
+        "tags": ["helse"],
+        "description": "Utreder daglig tilstedeværelse for helsesykepleier.",
+        "indicator": ("Dager i uka med helsesykepleier til stede", "dager", "higher", 2, 5, 2),
+    },
+]
+
+HERAD_PROGRAM = {
+    "name": "Gode overgangar",
+    "description": "Trygge overgangar frå barnehage til skule og frå barneskule til ungdomsskule.",
+    "status": Program.Status.ACTIVE,
+    "start_date": dt.date(2025, 8, 1),
+    "end_date": dt.date(2028, 7, 31),
+    "coordinator": "koordinator@demo-herad.no",
+    "share_with": None,
+}
+HERAD_MEASURES: list[dict[str, Any]] = [
+    {
+        "name": "Overgangsplan barnehage–skule",
+        "program": 0,
+        "phase": 3,
+        "status": "green",
+        "unit": "Fjordtun barnehage",
+        "target_groups": ["0-5", "6-12"],
+        "tags": ["overgangar"],
+        "description": "Felles plan og besøk før skulestart for alle fem-åringar.",
+        "indicator": ("Del av barna med overføringssamtale", "%", "higher", 60, 100, 92),
+    },
+    {
+        "name": "Fadderordning på ungdomssteget",
+        "program": 0,
+        "phase": 2,
+        "status": "green",
+        "unit": "Heradet skule",
+        "target_groups": ["13-15"],
+        "tags": ["overgangar"],
+        "description": "Elevar på 9. trinn er faddrar for nye 8.-klassingar.",
+        "indicator": ("Del av elevane som trivst første månaden", "%", "higher", 75, 90, 84),
+    },
+]
+
+LOGIC = {
+    LogicColumn.RESOURCES: ["Tid til planlegging i personalgruppa", "Kompetanse fra PPT"],
+    LogicColumn.ACTIVITIES: ["Opplæring av ansatte", "Faste rutiner og ansvarsfordeling"],
+    LogicColumn.OUTPUTS: ["Alle ansatte har gjennomført opplæring"],
+    LogicColumn.OUTCOMES: ["Barn og unge opplever trygge voksne"],
+    LogicColumn.IMPACTS: ["Flere barn og unge trives og lærer"],
+    LogicColumn.ASSUMPTIONS: ["Ledelsen prioriterer tid til arbeidet"],
+}
+
+
+def _series(baseline: float, latest: float) -> list[Decimal]:
+    """Eight quarterly values moving from the baseline to the latest value."""
+    step = (latest - baseline) / (len(POINTS) - 1)
+    return [Decimal(str(round(baseline + step * i, 1))) for i in range(len(POINTS))]
+
+
+def _program(organization: Organization, spec: dict[str, Any], users: dict[str, User]) -> Program:
+    fields = {k: v for k, v in spec.items() if k not in {"name", "coordinator", "share_with"}}
+    program, _ = Program.objects.update_or_create(
+        organization=organization,
+        name=spec["name"],
+        defaults={**fields, "coordinator": users.get(spec["coordinator"])},
+    )
+    return program
+
+
+def _measure(
+    organization: Organization,
+    program: Program,
+    spec: dict[str, Any],
+    team_lead: User | None,
+    contributor: User | None,
+) -> Measure:
+    unit = Unit.objects.get(organization=organization, name=spec["unit"])
+    measure, created = Measure.objects.update_or_create(
+        organization=organization,
+        name=spec["name"],
+        defaults={
+            "program": program,
+            "description": spec["description"],
+            "phase": spec["phase"],
+            "status": spec["status"],
+            "status_explanation": spec.get("explanation", ""),
+            "responsible_unit": unit,
+            "team_lead": team_lead,
+            "target_groups": spec["target_groups"],
+            "start_date": dt.date(2024, 8, 15),
+        },
+    )
+    measure.tags.set(
+        [
+            Tag.objects.get_or_create(organization=organization, name=name)[0]
+            for name in spec["tags"]
+        ]
+    )
+    if contributor:
+        measure.contributors.add(contributor)
+    if created:
+        _content(measure, spec, team_lead)
+    return measure
+
+
+def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> None:
+    """Goals, an indicator with two years of measurements, a logic model and evaluations."""
+    name, unit, direction, baseline, target, latest = spec["indicator"]
+    elements = {}
+    for column, texts in LOGIC.items():
+        for position, text in enumerate(texts):
+            elements[(column, position)] = LogicElement.objects.create(
+                measure=measure, column=column, text=text, position=position
+            )
+    chain = [
+        (LogicColumn.RESOURCES, 0),
+        (LogicColumn.ACTIVITIES, 0),
+        (LogicColumn.OUTPUTS, 0),
+        (LogicColumn.OUTCOMES, 0),
+        (LogicColumn.IMPACTS, 0),
+    ]
+    for source, target_key in itertools.pairwise(chain):
+        LogicLink.objects.create(
+            measure=measure, source=elements[source], target=elements[target_key]
+        )
+
+    goal = Goal.objects.create(
+        measure=measure,
+        title=f"Bedre resultater: {name.lower()}",
+        description="Målet er satt i planfasen og følges opp hvert semester.",
+    )
+    goal.logic_elements.add(elements[(LogicColumn.OUTCOMES, 0)])
+    indicator = Indicator.objects.create(
+        measure=measure,
+        goal=goal,
+        name=name,
+        unit=unit,
+        kind=Indicator.Kind.OUTCOME,
+        direction=direction,
+        baseline_value=Decimal(baseline),
+        baseline_date=dt.date(2024, 8, 1),
+        target_value=Decimal(target),
+        target_date=dt.date(2027, 6, 30),
+        data_source="Kommunens egne tall",
+        frequency=Indicator.Frequency.QUARTERLY,
+    )
+    values = _series(baseline, latest) if spec["phase"] >= 2 else []
+    for date, value in zip(POINTS, values, strict=False):
+        Measurement.objects.create(indicator=indicator, value=value, date=date, entered_by=author)
+
+    FuturePicture.objects.create(
+        measure=measure,
+        horizon_year=2030,
+        description="Alle barn og unge har minst én trygg voksen de kan gå til.",
+    ).goals.add(goal)
+    KnowledgeItem.objects.create(
+        organization=measure.organization,
+        measure=measure,
+        kind=KnowledgeItem.Kind.LOCAL_FIGURES,
+        summary=f"Utgangspunkt: {name.lower()} var {baseline} {unit}.",
+        source="Ungdata og egne kartlegginger",
+        date=dt.date(2024, 6, 1),
+        created_by=author,
+    )
+    ExternalContributor.objects.create(
+        measure=measure, role="Brukerrepresentant", organization_name="Foreldrerådet (FAU)"
+    )
+    EvaluationCycle.objects.create(
+        measure=measure, rhythm=EvaluationCycle.Rhythm.TERM, first_due=dt.date(2024, 12, 20)
+    )
+    if values:
+        for period_end, decision in (
+            (dt.date(2025, 6, 20), "adjust"),
+            (dt.date(2025, 12, 20), "continue"),
+        ):
+            known = [(d, v) for d, v in zip(POINTS, values, strict=False) if d <= period_end]
+            last_date, last_value = known[-1]
+            Evaluation.objects.create(
+                measure=measure,
+                period_start=period_end - dt.timedelta(days=180),
+                period_end=period_end,
+                tried="Tiltaket ble prøvd ut i to grupper med faste ansvarlige.",
+                worked="Tydelige rutiner og god oppslutning i personalet.",
+                did_not_work="Vanskelig å finne tid til felles refleksjon.",
+                lessons="Sett av faste møtepunkter i årshjulet.",
+                decision=decision,
+                next_steps="Utvide til flere grupper neste semester.",
+                indicator_snapshot=[
+                    {
+                        "indicator": indicator.pk,
+                        "name": indicator.name,
+                        "unit": indicator.unit,
+                        "value": str(last_value),
+                        "date": last_date.isoformat(),
+                        "attainment": str(
+                            attainment(
+                                baseline=indicator.baseline_value,
+                                target=indicator.target_value,
+                                value=last_value,
+                            )
+                        ),
+                    }
+                ],
+                created_by=author,
+            )
+    measure.next_evaluation_due = dt.date(2026, 12, 20)
+    measure.save(update_fields=["next_evaluation_due"])
+
+
+def _seed(
+    organization: Organization,
+    programs: list[dict[str, Any]],
+    measures: list[dict[str, Any]],
+    team_lead_email: str,
+    contributor_email: str | None,
+    organizations: dict[str, Organization],
+) -> None:
+    users = {
+        user.email: user for user in User.objects.filter(memberships__organization=organization)
+    }
+    made = []
+    for spec in programs:
+        program = _program(organization, spec, users)
+        made.append(program)
+        if spec["share_with"]:
+            partnership, _ = Partnership.objects.get_or_create(
+                grantor=organization,
+                partner=organizations[spec["share_with"]],
+                defaults={"access": Partnership.Access.READ},
+            )
+            program.partnerships.add(partnership)
+    for spec in measures:
+        _measure(
+            organization,
+            made[spec["program"]],
+            spec,
+            users.get(team_lead_email),
+            users.get(contributor_email) if contributor_email else None,
+        )
+
+
+def seed_measures(organizations: dict[str, Organization]) -> None:
+    _seed(
+        organizations["demo-kommune"],
+        KOMMUNE_PROGRAMS,
+        KOMMUNE_MEASURES,
+        "teamleder@demo-kommune.no",
+        "medlem@demo-kommune.no",
+        organizations,
+    )
+    _seed(
+        organizations["demo-herad"],
+        [HERAD_PROGRAM],
+        HERAD_MEASURES,
+        "koordinator@demo-herad.no",
+        None,
+        organizations,
+    )
