@@ -385,13 +385,15 @@ def _seed(
             )
             program.partnerships.add(partnership)
     for spec in measures:
-        _measure(
+        measure = _measure(
             organization,
             made[spec["program"]],
             spec,
             users.get(team_lead_email),
             users.get(contributor_email) if contributor_email else None,
         )
+        if measure.responsible_unit:
+            measure.program.units.add(measure.responsible_unit)
 
 
 def seed_measures(organizations: dict[str, Organization]) -> None:
