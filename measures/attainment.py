@@ -1,20 +1,28 @@
 """Goal attainment: how far an indicator has come from its baseline towards its target.
 
 Plain functions on plain values, so lists, reports and evaluation snapshots compute it the same
-way without touching the database.
+way without touching the database; ``summarise`` applies them to an indicator whose measurements
+are already loaded.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
-from enum import Enum
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from measures.models.goals import Indicator, Measurement
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-class Trend(str, Enum):
+class Trend(StrEnum):
     IMPROVING = "improving"
     WORSENING = "worsening"
     FLAT = "flat"
@@ -42,3 +50,186 @@ def trend(values: Sequence[Decimal], *, higher_is_better: bool) -> Trend:
     if change == ZERO:
         return Trend.FLAT
     return Trend.IMPROVING if (change > ZERO) == higher_is_better else Trend.WORSENING
+
+
+def percent(share: Decimal) -> int:
+    """A share (0 to 1) as a whole percentage, rounded half up as people round."""
+    return int((share * 100).quantize(ONE, rounding=ROUND_HALF_UP))
+
+
+def tidy(value: Decimal) -> Decimal:
+    """The value without the trailing zeros of the four stored decimals (40.0000 → 40)."""
+    if value == value.to_integral_value():
+        return value.quantize(ONE)
+    return value.normalize()
+
+
+# --- the chart ------------------------------------------------------------------------------
+# Only geometry here: the template draws it and words it. Coordinates are strings so the
+# template never localises them (a decimal comma inside an SVG attribute breaks the drawing).
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    when: date
+    value: Decimal
+    x: str
+    y: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    left: str
+    right: str
+    top: str
+    bottom: str
+    baseline_y: str
+    target_y: str
+    points: list[ChartPoint]
+    polyline: str
+    start: date
+    end: date
+
+
+CHART_MARGIN_LEFT = 16
+CHART_MARGIN_RIGHT = 16
+CHART_MARGIN_TOP = 24
+CHART_MARGIN_BOTTOM = 32
+
+
+def _coordinate(number: float) -> str:
+    return f"{number:.1f}"
+
+
+def chart(
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    start: date,
+    end: date,
+    measurements: Sequence[tuple[date, Decimal]],
+    width: int = 880,
+    height: int = 280,
+) -> Chart:
+    """Where baseline, target and measurements land in a ``width`` × ``height`` drawing.
+
+    Time runs left to right from the earlier of the baseline date and the first measurement
+    to the later of the target date and the last one; values run bottom to top over the range
+    of baseline, target and measurements with a little room above and below.
+    """
+    ordered = sorted(measurements)
+    dates = [start, end, *(when for when, _value in ordered)]
+    first, last = min(dates), max(dates)
+    days = max((last - first).days, 1)
+
+    values = [baseline, target, *(value for _when, value in ordered)]
+    low, high = min(values), max(values)
+    room = (high - low) / 10 if high != low else max(abs(high) / 10, ONE)
+    low, high = low - room, high + room
+
+    left, right = CHART_MARGIN_LEFT, width - CHART_MARGIN_RIGHT
+    top, bottom = CHART_MARGIN_TOP, height - CHART_MARGIN_BOTTOM
+
+    def x_of(when: date) -> float:
+        return left + (right - left) * (when - first).days / days
+
+    def y_of(value: Decimal) -> float:
+        return bottom - (bottom - top) * float((value - low) / (high - low))
+
+    points = [
+        ChartPoint(when=when, value=value, x=_coordinate(x_of(when)), y=_coordinate(y_of(value)))
+        for when, value in ordered
+    ]
+    return Chart(
+        width=width,
+        height=height,
+        left=_coordinate(left),
+        right=_coordinate(right),
+        top=_coordinate(top),
+        bottom=_coordinate(bottom),
+        baseline_y=_coordinate(y_of(baseline)),
+        target_y=_coordinate(y_of(target)),
+        points=points,
+        polyline=" ".join(f"{point.x},{point.y}" for point in points),
+        start=first,
+        end=last,
+    )
+
+
+# --- one indicator, summarised for the pages -------------------------------------------------
+
+TREND_LABELS = {
+    Trend.IMPROVING: gettext_lazy("Improving"),
+    Trend.WORSENING: gettext_lazy("Getting worse"),
+    Trend.FLAT: gettext_lazy("Unchanged"),
+    Trend.UNKNOWN: gettext_lazy("Too few measurements to show a trend"),
+}
+
+
+@dataclass
+class MeasurementRow:
+    measurement: Measurement
+    value: Decimal
+    percent: int
+
+
+@dataclass
+class IndicatorSummary:
+    """An indicator with its measurements in time order and what they add up to."""
+
+    indicator: Indicator
+    rows: list[MeasurementRow]
+    baseline: Decimal
+    target: Decimal
+    trend: Trend
+
+    @property
+    def latest(self) -> MeasurementRow | None:
+        return self.rows[-1] if self.rows else None
+
+    @property
+    def trend_label(self) -> Any:
+        return TREND_LABELS[self.trend]
+
+    @property
+    def plausible_min(self) -> Decimal | None:
+        low = self.indicator.plausible_min
+        return None if low is None else tidy(low)
+
+    @property
+    def plausible_max(self) -> Decimal | None:
+        high = self.indicator.plausible_max
+        return None if high is None else tidy(high)
+
+    def chart(self) -> Chart:
+        indicator = self.indicator
+        return chart(
+            baseline=self.baseline,
+            target=self.target,
+            start=indicator.baseline_date,
+            end=indicator.target_date,
+            measurements=[(row.measurement.date, row.value) for row in self.rows],
+        )
+
+
+def summarise(indicator: Indicator, measurements: list[Measurement]) -> IndicatorSummary:
+    """``measurements`` are the indicator's, in date order (the views load them so)."""
+    baseline, target = indicator.baseline_value, indicator.target_value
+    rows = [
+        MeasurementRow(
+            measurement=m,
+            value=tidy(m.value),
+            percent=percent(attainment(baseline=baseline, target=target, value=m.value)),
+        )
+        for m in measurements
+    ]
+    higher = indicator.direction == Indicator.Direction.HIGHER
+    return IndicatorSummary(
+        indicator=indicator,
+        rows=rows,
+        baseline=tidy(baseline),
+        target=tidy(target),
+        trend=trend([m.value for m in measurements], higher_is_better=higher),
+    )

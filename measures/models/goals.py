@@ -121,13 +121,15 @@ class Indicator(TimeStamped):
 
     def plausibility_error(self, value: Decimal) -> str | None:
         """A message when ``value`` lies outside the plausible range, else None."""
+        from measures.attainment import tidy  # attainment reads these models
+
         low, high = self.plausible_min, self.plausible_max
         if (low is not None and value < low) or (high is not None and value > high):
             return str(
                 _("The value must lie between %(low)s and %(high)s %(unit)s.")
                 % {
-                    "low": number_format(low) if low is not None else "–",
-                    "high": number_format(high) if high is not None else "–",
+                    "low": number_format(tidy(low)) if low is not None else "–",
+                    "high": number_format(tidy(high)) if high is not None else "–",
                     "unit": self.unit,
                 }
             )
