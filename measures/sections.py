@@ -29,9 +29,9 @@ def measure_sections() -> list[SectionFunction]:
 
 
 def program_sections() -> list[SectionFunction]:
-    from measures.views import logic
+    from measures.views import knowledge
 
-    return [logic.program_section]
+    return [knowledge.program_section]
 
 
 def render_sections(

@@ -3,7 +3,7 @@ measures/urls.py)."""
 
 from django.urls import URLPattern, path
 
-from measures.views import logic
+from measures.views import knowledge, logic
 
 LOGIC = "measures/<int:measure_pk>/logic/"
 MEASURE_KNOWLEDGE = "measures/<int:measure_pk>/knowledge/"
@@ -39,42 +39,42 @@ urlpatterns: list[URLPattern] = [
     ),
     path(
         f"{MEASURE_KNOWLEDGE}new/",
-        logic.MeasureKnowledgeCreateView.as_view(),
+        knowledge.MeasureKnowledgeCreateView.as_view(),
         name="measure_knowledge_create",
     ),
     path(
         f"{MEASURE_KNOWLEDGE}<int:pk>/edit/",
-        logic.MeasureKnowledgeUpdateView.as_view(),
+        knowledge.MeasureKnowledgeUpdateView.as_view(),
         name="measure_knowledge_update",
     ),
     path(
         f"{MEASURE_KNOWLEDGE}<int:pk>/delete/",
-        logic.MeasureKnowledgeDeleteView.as_view(),
+        knowledge.MeasureKnowledgeDeleteView.as_view(),
         name="measure_knowledge_delete",
     ),
     path(
         f"{MEASURE_KNOWLEDGE}<int:pk>/file/",
-        logic.MeasureKnowledgeFileView.as_view(),
+        knowledge.MeasureKnowledgeFileView.as_view(),
         name="measure_knowledge_file",
     ),
     path(
         f"{PROGRAM_KNOWLEDGE}new/",
-        logic.ProgramKnowledgeCreateView.as_view(),
+        knowledge.ProgramKnowledgeCreateView.as_view(),
         name="program_knowledge_create",
     ),
     path(
         f"{PROGRAM_KNOWLEDGE}<int:pk>/edit/",
-        logic.ProgramKnowledgeUpdateView.as_view(),
+        knowledge.ProgramKnowledgeUpdateView.as_view(),
         name="program_knowledge_update",
     ),
     path(
         f"{PROGRAM_KNOWLEDGE}<int:pk>/delete/",
-        logic.ProgramKnowledgeDeleteView.as_view(),
+        knowledge.ProgramKnowledgeDeleteView.as_view(),
         name="program_knowledge_delete",
     ),
     path(
         f"{PROGRAM_KNOWLEDGE}<int:pk>/file/",
-        logic.ProgramKnowledgeFileView.as_view(),
+        knowledge.ProgramKnowledgeFileView.as_view(),
         name="program_knowledge_file",
     ),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from django.core.files.base import ContentFile
 
 from measures.models import KnowledgeItem

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from measures.forms.logic import MAX_UPLOAD_SIZE
 from measures.models import KnowledgeItem
-from measures.views.logic import program_section
+from measures.views.knowledge import program_section
 from tests.factories import KnowledgeItemFactory, MeasureFactory, ProgramFactory, UserFactory
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"

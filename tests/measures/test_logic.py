@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from measures.logic_chart import chart_layout, load_chain, wrap_text
 from measures.models import LogicColumn, LogicElement, LogicLink
-from measures.views.logic import chart_layout, load_chain, measure_section, wrap_text
+from measures.views.logic import measure_section
 from tests.factories import (
     LogicElementFactory,
     LogicLinkFactory,
