@@ -1,0 +1,127 @@
+"""Forms for evaluation cycles, evaluations and the measurement import. They validate only."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from measures import recurrence
+from measures.exchange.imports import MAX_UPLOAD_BYTES
+from measures.models import Evaluation, EvaluationCycle
+from organizations.widgets import NorwegianDateInput
+
+EARLIEST_FIRST_DUE = date(2000, 1, 1)
+FIRST_DUE_YEARS_AHEAD = 10
+# An evaluation looks back on a period; it may be written a little before the period ends
+# (at the last meeting of the term), but not for a period that lies far ahead.
+PERIOD_END_DAYS_AHEAD = 366
+
+
+class EvaluationCycleForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationCycle
+        fields = ["rhythm", "first_due", "rrule"]
+        widgets = {"rhythm": forms.RadioSelect, "first_due": NorwegianDateInput()}
+        help_texts = {
+            "first_due": _(
+                "For “each school term”, evaluations are due at the end of each term, on "
+                "20 June and 20 December, from the first of these on or after this date."
+            ),
+            "rrule": _(
+                "Only for a custom rhythm: an iCalendar rule counted from the first due date, "
+                "for example FREQ=MONTHLY;INTERVAL=2 (every second month) or "
+                "FREQ=YEARLY;BYMONTH=3,10;BYMONTHDAY=1 (1 March and 1 October)."
+            ),
+        }
+
+    def clean_first_due(self) -> date:
+        first_due: date = self.cleaned_data["first_due"]
+        latest = timezone.localdate() + relativedelta(years=FIRST_DUE_YEARS_AHEAD)
+        if not EARLIEST_FIRST_DUE <= first_due <= latest:
+            raise forms.ValidationError(
+                _("Choose a date between 1 January 2000 and ten years from today.")
+            )
+        return first_due
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101 - ModelForm.clean returns the data
+        if data.get("rhythm") != EvaluationCycle.Rhythm.CUSTOM:
+            data["rrule"] = ""
+        elif data.get("first_due"):
+            try:
+                recurrence.parse_rule(data.get("rrule", ""), data["first_due"])
+            except recurrence.InvalidRule as error:
+                self.add_error("rrule", str(error))
+            else:
+                data["rrule"] = recurrence.normalize_rule(data["rrule"])
+        return data
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "period_start",
+            "period_end",
+            "tried",
+            "worked",
+            "did_not_work",
+            "lessons",
+            "decision",
+            "next_steps",
+        ]
+        widgets = {
+            "period_start": NorwegianDateInput(),
+            "period_end": NorwegianDateInput(),
+            "tried": forms.Textarea(attrs={"rows": 4}),
+            "worked": forms.Textarea(attrs={"rows": 3}),
+            "did_not_work": forms.Textarea(attrs={"rows": 3}),
+            "lessons": forms.Textarea(attrs={"rows": 3}),
+            "decision": forms.RadioSelect,
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "period_end": _("The indicators' latest values on this date are kept with it."),
+            "next_steps": _("Required when the decision is to adjust: what will change?"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101 - ModelForm.clean returns the data
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The period cannot end before it starts."))
+        latest_end = timezone.localdate() + timedelta(days=PERIOD_END_DAYS_AHEAD)
+        if end and end > latest_end:
+            self.add_error("period_end", _("The period cannot end more than a year from today."))
+        if start and start.year < EARLIEST_FIRST_DUE.year:
+            self.add_error("period_start", _("Choose a date from 2000 on."))
+        decision = data.get("decision")
+        if decision == Evaluation.Decision.ADJUST and not data.get("next_steps", "").strip():
+            self.add_error("next_steps", _("Describe the adjustments you decided on."))
+        return data
+
+
+class MeasurementImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "An Excel workbook (.xlsx) or a CSV file, at most %(size)s MB."
+        ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
+class MeasurementImportConfirmForm(forms.Form):
+    """The preview's signed rows, sent back to be checked again and saved."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)

@@ -1,0 +1,182 @@
+"""Workflows of the measures app that span several models, each in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from measures import recurrence
+from measures.attainment import attainment
+from measures.exchange.imports import ImportRow, check_rows
+from measures.models import Evaluation, EvaluationCycle, Indicator, Measure, Measurement
+from organizations.models import Organization, User
+
+EVALUATION_FIELDS = (
+    "period_start",
+    "period_end",
+    "tried",
+    "worked",
+    "did_not_work",
+    "lessons",
+    "decision",
+    "next_steps",
+)
+
+
+def next_evaluation_due(measure: Measure) -> date | None:
+    """The measure's next due date from its cycle and its latest evaluation (None: no cycle)."""
+    cycle = EvaluationCycle.objects.filter(measure=measure).first()
+    if cycle is None:
+        return None
+    last = measure.evaluations.aggregate(last=Max("period_end"))["last"]
+    return recurrence.next_due(
+        rhythm=cycle.rhythm, first_due=cycle.first_due, rule=cycle.rrule, last_evaluated=last
+    )
+
+
+def _lock(measure: Measure) -> Measure:
+    # Two evaluations saved at once must not compute the next due date from a stale view.
+    return Measure.objects.select_for_update().get(pk=measure.pk)
+
+
+def _store_next_due(measure: Measure, locked: Measure, user: User) -> None:
+    locked.next_evaluation_due = next_evaluation_due(locked)
+    locked._history_user = user  # type: ignore[attr-defined]
+    locked.save(update_fields=["next_evaluation_due", "updated_at"])
+    measure.next_evaluation_due = locked.next_evaluation_due
+
+
+def evaluation_cycle_set(
+    *, measure: Measure, user: User, rhythm: str, first_due: date, rrule: str = ""
+) -> EvaluationCycle:
+    """Sets (or changes) the measure's rhythm and recomputes its next due date."""
+    rule = recurrence.normalize_rule(rrule) if rhythm == EvaluationCycle.Rhythm.CUSTOM else ""
+    recurrence.series(rhythm=rhythm, first_due=first_due, rule=rule)  # refuses a bad rule
+    with transaction.atomic():
+        locked = _lock(measure)
+        cycle = EvaluationCycle.objects.filter(measure=locked).first() or EvaluationCycle(
+            measure=locked
+        )
+        cycle.rhythm, cycle.first_due, cycle.rrule = rhythm, first_due, rule
+        cycle._history_user = user  # type: ignore[attr-defined]
+        cycle.save()
+        _store_next_due(measure, locked, user)
+    return cycle
+
+
+def indicator_snapshot(measure: Measure, *, on: date) -> list[dict[str, Any]]:
+    """The measure's indicators with their latest value on or before ``on``, as plain JSON.
+
+    Kept with an evaluation as it was: later corrections of measurements do not change what
+    the team saw when they evaluated. Numbers are strings, so no decimal is rounded.
+    """
+    latest = Measurement.objects.filter(indicator=OuterRef("pk"), date__lte=on).order_by("-date")
+    indicators = (
+        Indicator.objects.filter(measure=measure)
+        .select_related("goal")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_date=Subquery(latest.values("date")[:1]),
+        )
+        .order_by("goal__position", "goal_id", "pk")
+    )
+    snapshot = []
+    for indicator in indicators:
+        value: Decimal | None = indicator.latest_value
+        share = (
+            attainment(
+                baseline=indicator.baseline_value, target=indicator.target_value, value=value
+            )
+            if value is not None
+            else None
+        )
+        latest_date: date | None = indicator.latest_date
+        snapshot.append(
+            {
+                "indicator": indicator.pk,
+                "goal": indicator.goal.title,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "direction": indicator.direction,
+                "baseline": _plain(indicator.baseline_value),
+                "target": _plain(indicator.target_value),
+                "value": _plain(value),
+                "date": latest_date.isoformat() if latest_date else None,
+                "attainment": _plain(share.quantize(Decimal("0.0001")))
+                if share is not None
+                else None,
+            }
+        )
+    return snapshot
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def evaluation_record(*, measure: Measure, user: User, data: dict[str, Any]) -> Evaluation:
+    """Records an evaluation with the indicators as they stand at the end of its period, and
+    moves the measure's next due date on (see ``recurrence`` for which date it answers)."""
+    with transaction.atomic():
+        locked = _lock(measure)
+        evaluation = Evaluation(
+            measure=locked,
+            created_by=user,
+            indicator_snapshot=indicator_snapshot(locked, on=data["period_end"]),
+            **{name: data[name] for name in EVALUATION_FIELDS},
+        )
+        evaluation._history_user = user  # type: ignore[attr-defined]
+        evaluation.save()
+        _store_next_due(measure, locked, user)
+    return evaluation
+
+
+class ImportRejected(Exception):
+    """Nothing was saved: some rows are wrong (their ``errors`` say why) or changed meanwhile."""
+
+    def __init__(self, rows: list[ImportRow], message: str = "") -> None:
+        super().__init__(message)
+        self.rows = rows
+        self.message = message
+
+
+def measurements_import(
+    *, organization: Organization, user: User, rows: list[ImportRow], today: date | None = None
+) -> int:
+    """Saves all the rows or none: every row is checked again, inside the transaction.
+
+    Returns the number saved; raises :class:`ImportRejected` when any row is wrong now (a
+    measurement entered meanwhile, an indicator deleted or its plausible range changed).
+    """
+    for row in rows:
+        row.errors.clear()
+    try:
+        with transaction.atomic():
+            check_rows(rows, organization=organization, today=today or timezone.localdate())
+            if not rows or any(row.errors for row in rows):
+                raise ImportRejected(rows)
+            measurements = [
+                Measurement(
+                    indicator=row.indicator,
+                    date=row.date,
+                    value=row.value,
+                    comment=row.comment,
+                    entered_by=user,
+                )
+                for row in rows
+                if row.date is not None and row.value is not None  # so it is, once checked
+            ]
+            bulk_create_with_history(measurements, Measurement, batch_size=500, default_user=user)
+    except IntegrityError as error:
+        # Someone saved a measurement for one of these indicators and dates in the meantime.
+        raise ImportRejected(
+            rows, _("Measurements were saved meanwhile for some of these dates. Nothing is saved.")
+        ) from error
+    return len(measurements)
