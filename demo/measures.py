@@ -8,7 +8,6 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from measures.attainment import attainment
 from measures.models import (
     Evaluation,
     EvaluationCycle,
@@ -25,6 +24,7 @@ from measures.models import (
     Program,
     Tag,
 )
+from measures.services import indicator_snapshot, next_evaluation_due
 from organizations.models import Organization, Partnership, Unit, User
 
 # Quarterly measuring points over the last two years.
@@ -324,12 +324,12 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
         measure=measure, rhythm=EvaluationCycle.Rhythm.TERM, first_due=dt.date(2024, 12, 20)
     )
     if values:
-        for period_end, decision in (
-            (dt.date(2025, 6, 20), "adjust"),
-            (dt.date(2025, 12, 20), "continue"),
-        ):
-            known = [(d, v) for d, v in zip(POINTS, values, strict=False) if d <= period_end]
-            last_date, last_value = known[-1]
+        # Measures in the roundabout and beyond are evaluated every term; the planning ones
+        # missed the last term, so the lists show overdue evaluations too.
+        ends = [dt.date(2025, 6, 20), dt.date(2025, 12, 20)]
+        if spec["phase"] >= 3:
+            ends.append(dt.date(2026, 6, 20))
+        for number, period_end in enumerate(ends):
             Evaluation.objects.create(
                 measure=measure,
                 period_start=period_end - dt.timedelta(days=180),
@@ -338,27 +338,12 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
                 worked="Tydelige rutiner og god oppslutning i personalet.",
                 did_not_work="Vanskelig å finne tid til felles refleksjon.",
                 lessons="Sett av faste møtepunkter i årshjulet.",
-                decision=decision,
+                decision="adjust" if number == 0 else "continue",
                 next_steps="Utvide til flere grupper neste semester.",
-                indicator_snapshot=[
-                    {
-                        "indicator": indicator.pk,
-                        "name": indicator.name,
-                        "unit": indicator.unit,
-                        "value": str(last_value),
-                        "date": last_date.isoformat(),
-                        "attainment": str(
-                            attainment(
-                                baseline=indicator.baseline_value,
-                                target=indicator.target_value,
-                                value=last_value,
-                            )
-                        ),
-                    }
-                ],
+                indicator_snapshot=indicator_snapshot(measure, on=period_end),
                 created_by=author,
             )
-    measure.next_evaluation_due = dt.date(2026, 12, 20)
+    measure.next_evaluation_due = next_evaluation_due(measure)
     measure.save(update_fields=["next_evaluation_due"])
 
 

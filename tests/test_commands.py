@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -74,6 +76,11 @@ def test_seed_demo_fills_every_phase_with_content(db):
     measure = kommune.get(name="Trygge friminutt")
     assert measure.goals.count() and measure.logic_elements.count() and measure.logic_links.count()
     assert Measurement.objects.filter(indicator__measure=measure).count() == 8
-    assert Evaluation.objects.filter(measure=measure).count() == 2
+    assert Evaluation.objects.filter(measure=measure).count() == 3
+    assert measure.next_evaluation_due == dt.date(2026, 12, 20)
+    planning = kommune.get(name="Mobbeombud i ungdomsskolen")
+    assert planning.next_evaluation_due == dt.date(2026, 6, 20), "one term missed: overdue"
+    snapshot = Evaluation.objects.filter(measure=measure).order_by("period_end").first()
+    assert snapshot.indicator_snapshot[0]["value"]
     for measure in Measure.objects.all():
         measure.full_clean()
