@@ -115,3 +115,14 @@ def login(client: Client):
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: the middleware activates a language per
+    request and never resets it, so without this a test would inherit the last request's."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
