@@ -12,6 +12,16 @@ urlpatterns = [
     path("programs/new/", programs.ProgramCreateView.as_view(), name="program_create"),
     path("programs/<int:pk>/", programs.ProgramDetailView.as_view(), name="program_detail"),
     path("programs/<int:pk>/edit/", programs.ProgramUpdateView.as_view(), name="program_update"),
+    path(
+        "programs/<int:pk>/archive/",
+        programs.ProgramArchiveView.as_view(archive=True),
+        name="program_archive",
+    ),
+    path(
+        "programs/<int:pk>/restore/",
+        programs.ProgramArchiveView.as_view(archive=False),
+        name="program_restore",
+    ),
     path("measures/", measures.MeasureListView.as_view(), name="measure_list"),
     path("measures/new/", measures.MeasureCreateView.as_view(), name="measure_create"),
     path("measures/<int:measure_pk>/", measures.MeasureDetailView.as_view(), name="measure_detail"),

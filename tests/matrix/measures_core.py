@@ -21,6 +21,8 @@ MATRIX = {
     "program_create": Case(slug, org(PLANNERS, 200), org(PLANNERS, 200)),
     "program_detail": Case(slug_and("program"), org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
     "program_update": Case(slug_and("program"), org(PLANNERS, 200), org(PLANNERS, 200)),
+    "program_archive": Case(slug_and("program"), org(PLANNERS, 405), org(PLANNERS, 302)),
+    "program_restore": Case(slug_and("program"), org(PLANNERS, 405), org(PLANNERS, 302)),
     "measure_list": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
     "measure_create": Case(slug, org(PLANNERS, 200), org(PLANNERS, 200)),
     "measure_detail": Case(measure_and(), org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),

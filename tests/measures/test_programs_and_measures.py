@@ -405,3 +405,23 @@ def test_a_partnership_granted_by_someone_else_does_not_share_a_programme(
     county_program.partnerships.add(stray)
     response = login(member).get(reverse("shared_program_list", args=[organization.slug]))
     assert list(response.context["programs"]) == []
+
+
+def test_a_programme_is_archived_and_restored_never_deleted(
+    login, coordinator, organization, program
+):
+    client = login(coordinator)
+    client.post(reverse("program_archive", args=[organization.slug, program.pk]))
+    program.refresh_from_db()
+    assert program.is_archived
+    listing = client.get(reverse("program_list", args=[organization.slug]))
+    assert program not in listing.context["programs"]
+    assert (
+        program
+        in client.get(reverse("program_list", args=[organization.slug]) + "?archived=1").context[
+            "programs"
+        ]
+    )
+    client.post(reverse("program_restore", args=[organization.slug, program.pk]))
+    program.refresh_from_db()
+    assert not program.is_archived
