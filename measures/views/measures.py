@@ -22,7 +22,7 @@ from measures.sections import measure_sections, render_sections
 from measures.views.base import MeasureViewMixin
 from organizations.history import history_entries
 from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import ArchiveView, OrganizationViewMixin
 
 
 def filter_measures(
@@ -152,19 +152,11 @@ class MeasureUpdateView(MeasureFormMixin, MeasureViewMixin, UpdateView):
         return self.measure
 
 
-class MeasureArchiveView(MeasureViewMixin, View):
-    """POST only. Measures are archived, never deleted by users."""
-
+class MeasureArchiveView(MeasureViewMixin, ArchiveView):
     permission_required = "measures.archive_measure"
-    archive = True
-    http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.measure.is_archived = self.archive
-        self.measure.save(update_fields=["is_archived", "updated_at"])
-        text = _("%(name)s is archived.") if self.archive else _("%(name)s is restored.")
-        messages.success(request, text % {"name": self.measure.name})
-        return redirect(self.measure.get_absolute_url())
+    def get_archivable(self) -> Measure:
+        return self.measure
 
 
 class CommentCreateView(MeasureViewMixin, View):

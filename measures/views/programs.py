@@ -6,17 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from measures.forms.core import ProgramForm
 from measures.models import Measure, Program
 from measures.sections import program_sections, render_sections
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import ArchiveView, OrganizationViewMixin
 
 
 class ProgramListView(OrganizationViewMixin, ListView):
@@ -101,17 +99,10 @@ class ProgramUpdateView(ProgramFormMixin, UpdateView):
         return self.get_for_organization(Program.objects.all(), pk=self.kwargs["pk"])
 
 
-class ProgramArchiveView(OrganizationViewMixin, View):
-    """POST only. Programmes are archived, never deleted by users; their measures stay."""
+class ProgramArchiveView(ArchiveView):
+    """Archiving a programme leaves its measures as they are."""
 
     permission_required = "measures.manage_programs"
-    archive = True
-    http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        program = self.get_for_organization(Program.objects.all(), pk=kwargs["pk"])
-        program.is_archived = self.archive
-        program.save(update_fields=["is_archived", "updated_at"])
-        text = _("%(name)s is archived.") if self.archive else _("%(name)s is restored.")
-        messages.success(request, text % {"name": program.name})
-        return redirect(program.get_absolute_url())
+    def get_archivable(self) -> Program:
+        return self.get_for_organization(Program.objects.all(), pk=self.kwargs["pk"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.views import View
 
 from organizations.models import Membership, Organization
@@ -57,3 +59,26 @@ class OrganizationViewMixin(View):
     def get_for_organization(self, queryset: models.QuerySet[M], **lookup: Any) -> M:
         """An object of this organisation or 404: never an object of another tenant."""
         return get_object_or_404(queryset, organization=self.organization, **lookup)
+
+
+class ArchiveView(OrganizationViewMixin, View):
+    """POST only: archives (``archive = True``) or restores one object. Users never delete
+    records; archived ones drop out of lists and keep their history."""
+
+    archive = True
+    http_method_names = ["post"]
+
+    def get_archivable(self) -> Any:
+        raise NotImplementedError
+
+    def get_success_url(self, obj: Any) -> str:
+        url: str = obj.get_absolute_url()
+        return url
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        obj = self.get_archivable()
+        obj.is_archived = self.archive
+        obj.save(update_fields=["is_archived", "updated_at"])
+        text = _("%(name)s is archived.") if self.archive else _("%(name)s is restored.")
+        messages.success(request, text % {"name": obj})
+        return redirect(self.get_success_url(obj))

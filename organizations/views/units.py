@@ -7,16 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.generic import CreateView, ListView, UpdateView
 
 from organizations.forms import UnitForm
 from organizations.models import Unit
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import ArchiveView, OrganizationViewMixin
 
 
 class UnitListView(OrganizationViewMixin, ListView):
@@ -61,17 +58,11 @@ class UnitUpdateView(UnitFormMixin, UpdateView):
         return self.get_for_organization(Unit.objects.all(), pk=self.kwargs["pk"])
 
 
-class UnitArchiveView(OrganizationViewMixin, View):
-    """POST only: archives or restores a unit. Units are never deleted by users."""
-
+class UnitArchiveView(ArchiveView):
     permission_required = "organizations.manage_units"
-    archive = True
-    http_method_names = ["post"]
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        unit = self.get_for_organization(Unit.objects.all(), pk=kwargs["pk"])
-        unit.is_archived = self.archive
-        unit.save(update_fields=["is_archived", "updated_at"])
-        text = _("%(unit)s is archived.") if self.archive else _("%(unit)s is restored.")
-        messages.success(request, text % {"unit": unit})
-        return redirect("unit_list", org_slug=self.organization.slug)
+    def get_archivable(self) -> Unit:
+        return self.get_for_organization(Unit.objects.all(), pk=self.kwargs["pk"])
+
+    def get_success_url(self, obj: Unit) -> str:
+        return reverse("unit_list", args=[self.organization.slug])
