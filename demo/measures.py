@@ -196,13 +196,52 @@ HERAD_MEASURES: list[dict[str, Any]] = [
     },
 ]
 
-LOGIC = {
-    LogicColumn.RESOURCES: ["Tid til planlegging i personalgruppa", "Kompetanse fra PPT"],
-    LogicColumn.ACTIVITIES: ["Opplæring av ansatte", "Faste rutiner og ansvarsfordeling"],
-    LogicColumn.OUTPUTS: ["Alle ansatte har gjennomført opplæring"],
-    LogicColumn.OUTCOMES: ["Barn og unge opplever trygge voksne"],
-    LogicColumn.IMPACTS: ["Flere barn og unge trives og lærer"],
-    LogicColumn.ASSUMPTIONS: ["Ledelsen prioriterer tid til arbeidet"],
+# The demo writes in each organisation's own written standard.
+TEXTS: dict[str, dict[str, Any]] = {
+    "nb": {
+        "logic": {
+            LogicColumn.RESOURCES: ["Tid til planlegging i personalgruppa", "Kompetanse fra PPT"],
+            LogicColumn.ACTIVITIES: ["Opplæring av ansatte", "Faste rutiner og ansvarsfordeling"],
+            LogicColumn.OUTPUTS: ["Alle ansatte har gjennomført opplæring"],
+            LogicColumn.OUTCOMES: ["Barn og unge opplever trygge voksne"],
+            LogicColumn.IMPACTS: ["Flere barn og unge trives og lærer"],
+            LogicColumn.ASSUMPTIONS: ["Ledelsen prioriterer tid til arbeidet"],
+        },
+        "goal": "Bedre resultater: {name}",
+        "goal_description": "Målet er satt i planfasen og følges opp hvert semester.",
+        "data_source": "Kommunens egne tall",
+        "future": "Alle barn og unge har minst én trygg voksen de kan gå til.",
+        "knowledge": "Utgangspunkt: {name} var {baseline} {unit}.",
+        "knowledge_source": "Ungdata og egne kartlegginger",
+        "contributor": ("Brukerrepresentant", "Foreldrerådet (FAU)"),
+        "tried": "Tiltaket ble prøvd ut i to grupper med faste ansvarlige.",
+        "worked": "Tydelige rutiner og god oppslutning i personalet.",
+        "did_not_work": "Vanskelig å finne tid til felles refleksjon.",
+        "lessons": "Sett av faste møtepunkter i årshjulet.",
+        "next_steps": "Utvide til flere grupper neste semester.",
+    },
+    "nn": {
+        "logic": {
+            LogicColumn.RESOURCES: ["Tid til planlegging i personalgruppa", "Kompetanse frå PPT"],
+            LogicColumn.ACTIVITIES: ["Opplæring av tilsette", "Faste rutinar og ansvarsfordeling"],
+            LogicColumn.OUTPUTS: ["Alle tilsette har gjennomført opplæring"],
+            LogicColumn.OUTCOMES: ["Barn og unge opplever trygge vaksne"],
+            LogicColumn.IMPACTS: ["Fleire barn og unge trivst og lærer"],
+            LogicColumn.ASSUMPTIONS: ["Leiinga prioriterer tid til arbeidet"],
+        },
+        "goal": "Betre resultat: {name}",
+        "goal_description": "Målet vart sett i planfasen og blir følgt opp kvart semester.",
+        "data_source": "Kommunen sine eigne tal",
+        "future": "Alle barn og unge har minst éin trygg vaksen dei kan gå til.",
+        "knowledge": "Utgangspunkt: {name} var {baseline} {unit}.",
+        "knowledge_source": "Ungdata og eigne kartleggingar",
+        "contributor": ("Brukarrepresentant", "Foreldrerådet (FAU)"),
+        "tried": "Tiltaket vart prøvd ut i to grupper med faste ansvarlege.",
+        "worked": "Tydelege rutinar og god oppslutnad i personalet.",
+        "did_not_work": "Vanskeleg å finne tid til felles refleksjon.",
+        "lessons": "Set av faste møtepunkt i årshjulet.",
+        "next_steps": "Utvide til fleire grupper neste semester.",
+    },
 }
 
 
@@ -261,11 +300,12 @@ def _measure(
 def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> None:
     """Goals, an indicator with two years of measurements, a logic model and evaluations."""
     name, unit, direction, baseline, target, latest = spec["indicator"]
+    text = TEXTS[measure.organization.written_standard]
     elements = {}
-    for column, texts in LOGIC.items():
-        for position, text in enumerate(texts):
+    for column, texts in text["logic"].items():
+        for position, label in enumerate(texts):
             elements[(column, position)] = LogicElement.objects.create(
-                measure=measure, column=column, text=text, position=position
+                measure=measure, column=column, text=label, position=position
             )
     chain = [
         (LogicColumn.RESOURCES, 0),
@@ -281,8 +321,8 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
 
     goal = Goal.objects.create(
         measure=measure,
-        title=f"Bedre resultater: {name.lower()}",
-        description="Målet er satt i planfasen og følges opp hvert semester.",
+        title=text["goal"].format(name=name.lower()),
+        description=text["goal_description"],
     )
     goal.logic_elements.add(elements[(LogicColumn.OUTCOMES, 0)])
     indicator = Indicator.objects.create(
@@ -296,7 +336,7 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
         baseline_date=dt.date(2024, 8, 1),
         target_value=Decimal(target),
         target_date=dt.date(2027, 6, 30),
-        data_source="Kommunens egne tall",
+        data_source=text["data_source"],
         frequency=Indicator.Frequency.QUARTERLY,
     )
     values = _series(baseline, latest) if spec["phase"] >= 2 else []
@@ -306,19 +346,19 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
     FuturePicture.objects.create(
         measure=measure,
         horizon_year=2030,
-        description="Alle barn og unge har minst én trygg voksen de kan gå til.",
+        description=text["future"],
     ).goals.add(goal)
     KnowledgeItem.objects.create(
         organization=measure.organization,
         measure=measure,
         kind=KnowledgeItem.Kind.LOCAL_FIGURES,
-        summary=f"Utgangspunkt: {name.lower()} var {baseline} {unit}.",
-        source="Ungdata og egne kartlegginger",
+        summary=text["knowledge"].format(name=name.lower(), baseline=baseline, unit=unit),
+        source=text["knowledge_source"],
         date=dt.date(2024, 6, 1),
         created_by=author,
     )
     ExternalContributor.objects.create(
-        measure=measure, role="Brukerrepresentant", organization_name="Foreldrerådet (FAU)"
+        measure=measure, role=text["contributor"][0], organization_name=text["contributor"][1]
     )
     EvaluationCycle.objects.create(
         measure=measure, rhythm=EvaluationCycle.Rhythm.TERM, first_due=dt.date(2024, 12, 20)
@@ -334,12 +374,12 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
                 measure=measure,
                 period_start=period_end - dt.timedelta(days=180),
                 period_end=period_end,
-                tried="Tiltaket ble prøvd ut i to grupper med faste ansvarlige.",
-                worked="Tydelige rutiner og god oppslutning i personalet.",
-                did_not_work="Vanskelig å finne tid til felles refleksjon.",
-                lessons="Sett av faste møtepunkter i årshjulet.",
+                tried=text["tried"],
+                worked=text["worked"],
+                did_not_work=text["did_not_work"],
+                lessons=text["lessons"],
                 decision="adjust" if number == 0 else "continue",
-                next_steps="Utvide til flere grupper neste semester.",
+                next_steps=text["next_steps"],
                 indicator_snapshot=indicator_snapshot(measure, on=period_end),
                 created_by=author,
             )
