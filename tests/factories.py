@@ -244,3 +244,93 @@ class EvaluationFactory(DjangoModelFactory):
     period_end = _dt.date(2026, 12, 15)
     tried = "Faste voksne i friminuttene"
     decision = Evaluation.Decision.CONTINUE
+
+
+# --- phases ----------------------------------------------------------------------------------
+from phases.models import (  # noqa: E402
+    ContinuationDecision,
+    FactorAssessment,
+    PilotIteration,
+    ServiceComponent,
+    StakeholderInput,
+    SuccessFactor,
+    SuccessFactorVersion,
+)
+
+
+class SuccessFactorFactory(DjangoModelFactory):
+    """A factor with its first wording (``text`` sets it)."""
+
+    class Meta:
+        model = SuccessFactor
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    phase = 1
+    required = True
+
+    @factory.post_generation
+    def text(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        words = extracted or f"Suksessfaktor {obj.pk}"
+        version = SuccessFactorVersion.objects.create(
+            factor=obj, number=1, text_nb=words, text_nn=words, text_en=words
+        )
+        obj.current_version = version
+        obj.save(update_fields=["current_version"])
+
+
+class FactorAssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = FactorAssessment
+
+    measure = factory.SubFactory(MeasureFactory)
+    factor = factory.SubFactory(
+        SuccessFactorFactory, organization=factory.SelfAttribute("..measure.organization")
+    )
+    version = factory.SelfAttribute("factor.current_version")
+    state = "met"
+
+
+class PilotIterationFactory(DjangoModelFactory):
+    class Meta:
+        model = PilotIteration
+
+    measure = factory.SubFactory(MeasureFactory, phase=3)
+    number = factory.Sequence(lambda n: n + 1)
+    period_start = factory.LazyAttribute(
+        lambda o: _dt.date(2025, 1, 1) + _dt.timedelta(days=100 * (o.number - 1))
+    )
+    period_end = factory.LazyAttribute(lambda o: o.period_start + _dt.timedelta(days=90))
+    developed = "Ny rutine for oppfølging"
+
+
+class ServiceComponentFactory(DjangoModelFactory):
+    class Meta:
+        model = ServiceComponent
+
+    measure = factory.SubFactory(MeasureFactory, phase=3)
+    kind = ServiceComponent.Kind.ROUTINE
+    name = factory.Sequence(lambda n: f"Rutine {n}")
+
+
+class StakeholderInputFactory(DjangoModelFactory):
+    class Meta:
+        model = StakeholderInput
+
+    measure = factory.SubFactory(MeasureFactory, phase=4)
+    kind = StakeholderInput.Kind.USER_REPRESENTATIVE
+    who = "Foreldrerådet"
+    date = _dt.date(2026, 9, 1)
+    said = "Tiltaket bør videreføres."
+
+
+class ContinuationDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = ContinuationDecision
+
+    measure = factory.SubFactory(MeasureFactory, phase=4)
+    outcome = ContinuationDecision.Outcome.CONTINUE
+    decision_maker = "Kommunestyret"
+    decided_on = _dt.date(2026, 10, 15)

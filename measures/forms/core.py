@@ -89,8 +89,8 @@ class MeasureForm(forms.ModelForm):
         help_text=_("Separate with commas, for example: inclusion, kindergarten."),
     )
 
-    # Team leads edit the measures they lead, but programme, leadership and phase stay
-    # with the coordinators.
+    # Team leads edit the measures they lead, but programme, leadership and the starting
+    # phase stay with the coordinators.
     PLANNER_ONLY = ("program", "team_lead", "phase")
 
     class Meta:
@@ -134,6 +134,10 @@ class MeasureForm(forms.ModelForm):
         if not planner:
             for name in self.PLANNER_ONLY:
                 del self.fields[name]
+        elif self.instance.pk:
+            # After creation the phase only moves through the gates (phases app), where
+            # every move is recorded with who, when and why.
+            del self.fields["phase"]
 
     def save_tags(self, measure: Measure) -> None:
         names = self.cleaned_data.get("tags_text") or []

@@ -5,6 +5,7 @@ from measures.models.logic import LogicColumn, LogicElement, LogicLink
 from measures.models.programs import (
     Comment,
     ExternalContributor,
+    Lifecycle,
     Measure,
     Phase,
     Program,
@@ -22,6 +23,7 @@ __all__ = [
     "Goal",
     "Indicator",
     "KnowledgeItem",
+    "Lifecycle",
     "LogicColumn",
     "LogicElement",
     "LogicLink",

@@ -105,6 +105,14 @@ class TrafficLight(models.TextChoices):
     RED = "red", _("Red: off track")
 
 
+class Lifecycle(models.TextChoices):
+    """Where the measure stands after phase IV (the phases app sets it on a decision)."""
+
+    ACTIVE = "active", _("In progress")
+    ORDINARY = "ordinary", _("Part of ordinary operation")
+    CLOSED = "closed", _("Closed")
+
+
 class MeasureQuerySet(models.QuerySet["Measure"]):
     def active(self) -> MeasureQuerySet:
         return self.filter(is_archived=False)
@@ -162,6 +170,9 @@ class Measure(TimeStamped):
         help_text=_("Required for yellow and red: what is wrong and what is being done."),
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="measures")
+    lifecycle = models.CharField(
+        _("state"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE
+    )
     # Kept on the row (derived from the evaluation cycle) so lists can flag overdue
     # evaluations and filter on them without a query per measure.
     next_evaluation_due = models.DateField(_("next evaluation due"), null=True, blank=True)

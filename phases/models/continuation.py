@@ -1,0 +1,182 @@
+"""Phase IV: judging the measure's value, hearing stakeholders, deciding, and keeping it up."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from measures.models import Measure
+from organizations.models import TimeStamped
+
+
+class ContinuationAssessment(TimeStamped):
+    class Recommendation(models.TextChoices):
+        CONTINUE = "continue", _("Continue")
+        ADJUST = "adjust", _("Continue with adjustments")
+        STOP = "stop", _("Stop")
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, related_name="continuation_assessment"
+    )
+    value_judgement = models.TextField(_("judgement of the measure's value"), blank=True)
+    recommendation = models.CharField(
+        _("the coordinator's recommendation"),
+        max_length=20,
+        choices=Recommendation.choices,
+        blank=True,
+    )
+    recommendation_reason = models.TextField(_("why"), blank=True)
+    turnover_handling = models.TextField(_("how staff turnover is handled"), blank=True)
+    leadership_change_handling = models.TextField(
+        _("how changes of political and administrative leadership are handled"), blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("continuation assessment")
+        verbose_name_plural = _("continuation assessments")
+
+    def __str__(self) -> str:
+        return str(self.measure)
+
+
+class StakeholderInput(TimeStamped):
+    class Kind(models.TextChoices):
+        INTEREST_ORGANIZATION = "interest_organization", _("Interest organisation")
+        SERVICE_LEADER = "service_leader", _("Leader of a collaborating service")
+        USER_REPRESENTATIVE = "user_representative", _("User representative")
+        POLITICIAN = "politician", _("Politician")
+        OTHER = "other", _("Other")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="stakeholder_inputs"
+    )
+    kind = models.CharField(_("stakeholder"), max_length=30, choices=Kind.choices)
+    who = models.CharField(
+        _("who"), max_length=200, help_text=_("An organisation, a role or an adult's name.")
+    )
+    date = models.DateField(_("date"))
+    said = models.TextField(_("what they said"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stakeholder input")
+        verbose_name_plural = _("stakeholder input")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.who} ({self.date})"
+
+
+class ContinuationDecision(TimeStamped):
+    """The decision on the measure's future, by whoever has the authority to make it."""
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", _("Continue")
+        ADJUST = "adjust", _("Continue with adjustments")
+        STOP = "stop", _("Stop")
+
+    measure = models.OneToOneField(
+        Measure, on_delete=models.CASCADE, related_name="continuation_decision"
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
+    decision_maker = models.CharField(
+        _("decided by"), max_length=200, help_text=_("For example: the municipal council.")
+    )
+    decided_on = models.DateField(_("decided on"))
+    case_reference = models.CharField(_("case reference"), max_length=100, blank=True)
+    adjustments_to_measure = models.TextField(_("adjustments to the measure"), blank=True)
+    adjustments_to_plan = models.TextField(_("adjustments to the plan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("continuation decision")
+        verbose_name_plural = _("continuation decisions")
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.get_outcome_display()}"
+
+
+class MaintenanceRoutine(TimeStamped):
+    """A routine that keeps the measure alive (the annual wheel shows it)."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training of new staff")
+        SUPERVISION = "supervision", _("Supervision")
+        RECRUITMENT = "recruitment", _("Recruitment")
+        SUPPORT = "support", _("Support")
+        OTHER = "other", _("Other")
+
+    class Recurrence(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        TERM = "term", _("Each school term")
+        YEARLY = "yearly", _("Yearly")
+        CUSTOM = "custom", _("Custom (iCalendar RRULE)")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="maintenance_routines"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recurrence = models.CharField(_("recurrence"), max_length=20, choices=Recurrence.choices)
+    first_date = models.DateField(_("first time"))
+    rrule = models.CharField(_("recurrence rule"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("maintenance routine")
+        verbose_name_plural = _("maintenance routines")
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class GoverningDocument(TimeStamped):
+    """Where the measure is written into the organisation's governing documents."""
+
+    class Kind(models.TextChoices):
+        MUNICIPAL_PLAN = "municipal_plan", _("Municipal plan")
+        ECONOMY_PLAN = "economy_plan", _("Economy plan and budget")
+        STATUS_REPORT = "status_report", _("Yearly status report")
+        SERVICE_PLAN = "service_plan", _("A service's own plan")
+        OTHER = "other", _("Other")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="governing_documents"
+    )
+    kind = models.CharField(_("document"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("governing document")
+        verbose_name_plural = _("governing documents")
+        ordering = ["year", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
