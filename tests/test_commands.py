@@ -84,3 +84,35 @@ def test_seed_demo_fills_every_phase_with_content(db):
     assert snapshot.indicator_snapshot[0]["value"]
     for measure in Measure.objects.all():
         measure.full_clean()
+
+
+def test_seed_demo_gives_the_measures_realistic_phase_histories(db):
+    from measures.models import Lifecycle, Measure
+    from phases.models import PhaseTransition, ServiceComponent
+    from phases.readiness import readiness
+
+    call_command("seed_demo", password="demo-passord-1")
+    transitions = PhaseTransition.objects.count()
+    call_command("seed_demo", password="demo-passord-1")
+    assert PhaseTransition.objects.count() == transitions, "seeding twice adds no history"
+
+    kommune = Measure.objects.filter(organization__slug="demo-kommune")
+    third_lap = kommune.get(name="Felles språkløft i barnehagene")
+    assert third_lap.phase == 3 and third_lap.iterations.count() == 3
+    assert not readiness(third_lap).exit_rule_met
+    assert ServiceComponent.objects.filter(measure=third_lap, piloted_in__isnull=True).exists()
+
+    back = kommune.get(name="Trygge friminutt")
+    moves = list(
+        back.transitions.order_by("decided_at", "pk").values_list("from_phase", "to_phase")
+    )
+    assert moves == [(1, 2), (2, 3), (3, 4), (4, 3)]
+    assert back.transitions.filter(to_phase=3, from_phase=4).get().reason
+
+    decided = kommune.get(name="Inkluderende fritid")
+    assert decided.phase == 4 and decided.lifecycle == Lifecycle.ORDINARY
+    assert decided.stakeholder_inputs.count() == 3
+    assert decided.continuation_decision.decision_maker
+    assert not PhaseTransition.objects.filter(overridden=True).exists(), "every gate was met"
+    for measure in Measure.objects.all():
+        assert measure.transitions.count() >= measure.phase - 1

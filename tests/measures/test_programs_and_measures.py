@@ -425,3 +425,15 @@ def test_a_programme_is_archived_and_restored_never_deleted(
     client.post(reverse("program_restore", args=[organization.slug, program.pk]))
     program.refresh_from_db()
     assert not program.is_archived
+
+
+def test_after_creation_the_phase_only_moves_through_the_gates(
+    login, coordinator, organization, program
+):
+    measure = MeasureFactory(program=program, phase=1)
+    client = login(coordinator)
+    url = reverse("measure_update", args=[organization.slug, measure.pk])
+    assert "phase" not in client.get(url).context["form"].fields
+    client.post(url, _measure_data(program, phase=4))
+    measure.refresh_from_db()
+    assert measure.phase == 1

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from demo.measures import seed_measures
 from demo.organizations import ACCOUNTS, seed_organizations
+from demo.phases import seed_phases
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, password: str, **options: Any) -> None:
         organizations = seed_organizations(password)
         seed_measures(organizations)
+        seed_phases(organizations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organizations)} organisations, {len(ACCOUNTS)} accounts."

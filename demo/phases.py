@@ -1,0 +1,306 @@
+"""Demo phase histories: every demo measure got to its phase through the gates, with the
+material each phase asks for. One measure is in its third lap with components still to
+pilot, one has finished phase IV with stakeholder input and a decision, and one went back
+from IV to III for another lap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from measures.models import EvaluationCycle, Lifecycle, Measure, Phase
+from organizations.models import Organization, User
+from phases.models import (
+    BudgetLine,
+    ContinuationAssessment,
+    ContinuationDecision,
+    FactorAssessment,
+    GoverningDocument,
+    ImplementationPlan,
+    MaintenanceRoutine,
+    PilotIteration,
+    PlannedActivity,
+    Preparation,
+    RoleResponsibility,
+    ServiceComponent,
+    StakeholderInput,
+)
+from phases.services import factors_for, measure_move_phase
+
+THIRD_LAP = "Felles språkløft i barnehagene"
+BACK_FROM_IV = "Trygge friminutt"
+DECIDED = "Inkluderende fritid"
+
+TEXTS: dict[str, dict[str, Any]] = {
+    "nb": {
+        "key_people": "Enhetsleder, to pedagogiske ledere og en rådgiver fra PPT.",
+        "fit": "Kartleggingen viser et tydelig behov, og tiltaket passer med planene i kommunen.",
+        "needs": "Opplæring av alle ansatte og faste møtepunkter i teamet.",
+        "evidence": "Drøftet og dokumentert i teammøte.",
+        "develop": "En fast arbeidsform med felles rutiner og tydelig ansvar.",
+        "activities": [
+            "Oppstartsmøte med alle ansatte",
+            "Opplæring del 1",
+            "Evaluering av første runde",
+        ],
+        "roles": [
+            ("Teamleder", "Leder implementeringsteamet og følger opp planen"),
+            ("Enhetsleder", "Setter av tid og forankrer arbeidet i ledergruppen"),
+        ],
+        "budget": [
+            ("Kurs og veiledning", Decimal("85000")),
+            ("Frikjøp av ansatte", Decimal("120000")),
+        ],
+        "lap": "Rutinene ble prøvd ut i to grupper.",
+        "findings": "Rutinene fungerer, men trenger en enklere sjekkliste.",
+        "learned": "Korte, faste møter gir bedre oppfølging enn lange.",
+        "components": [
+            ("work_process", "Felles arbeidsmåte i gruppene"),
+            ("role", "Ressursperson i hver gruppe"),
+            ("responsibility", "Enhetsleder følger opp framdriften"),
+            ("routine", "Ukentlig kort refleksjonsmøte"),
+        ],
+        "back": "Justeringene etter vedtaket krever en ny runde med utprøving.",
+        "stakeholders": [
+            (
+                "user_representative",
+                "Foreldrerådet (FAU)",
+                "Tiltaket har gjort fritiden mer tilgjengelig for flere.",
+            ),
+            (
+                "politician",
+                "Hovedutvalg for oppvekst",
+                "Ønsker at tiltaket blir en fast del av budsjettet.",
+            ),
+            (
+                "service_leader",
+                "Leder for kulturtjenesten",
+                "Samarbeidet med skolene bør fortsette.",
+            ),
+        ],
+        "value": "Tiltaket har nådd målet for deltakelse og har bred støtte.",
+        "turnover": "Nye ansatte får opplæring i løpet av første måned.",
+        "leadership": "Tiltaket er forankret i planverket og står i tilstandsrapporten hvert år.",
+        "maintenance": [
+            ("training", "Opplæring av nyansatte"),
+            ("supervision", "Veiledning for ansatte hvert semester"),
+        ],
+        "body": "Kommunestyret",
+    },
+    "nn": {
+        "key_people": "Einingsleiar, to pedagogiske leiarar og ein rådgjevar frå PPT.",
+        "fit": "Kartlegginga viser eit tydeleg behov, og tiltaket passar med planane i kommunen.",
+        "needs": "Opplæring av alle tilsette og faste møtepunkt i teamet.",
+        "evidence": "Drøfta og dokumentert i teammøte.",
+        "develop": "Ei fast arbeidsform med felles rutinar og tydeleg ansvar.",
+        "activities": [
+            "Oppstartsmøte med alle tilsette",
+            "Opplæring del 1",
+            "Evaluering av første runde",
+        ],
+        "roles": [
+            ("Teamleiar", "Leier implementeringsteamet og følgjer opp planen"),
+            ("Einingsleiar", "Set av tid og forankrar arbeidet i leiargruppa"),
+        ],
+        "budget": [
+            ("Kurs og rettleiing", Decimal("60000")),
+            ("Frikjøp av tilsette", Decimal("90000")),
+        ],
+        "lap": "Rutinane vart prøvde ut i to grupper.",
+        "findings": "Rutinane fungerer, men treng ei enklare sjekkliste.",
+        "learned": "Korte, faste møte gir betre oppfølging enn lange.",
+        "components": [
+            ("work_process", "Felles arbeidsmåte i gruppene"),
+            ("role", "Ressursperson i kvar gruppe"),
+            ("responsibility", "Einingsleiar følgjer opp framdrifta"),
+            ("routine", "Kort refleksjonsmøte kvar veke"),
+        ],
+        "back": "",
+        "stakeholders": [],
+        "value": "",
+        "turnover": "",
+        "leadership": "",
+        "maintenance": [],
+        "body": "Kommunestyret",
+    },
+}
+
+
+def _assess_all(measure: Measure, phase: int, user: User) -> None:
+    for factor in factors_for(measure.organization, phase):
+        FactorAssessment.objects.update_or_create(
+            measure=measure,
+            factor=factor,
+            defaults={
+                "version": factor.current_version,
+                "state": "met",
+                "evidence": TEXTS[measure.organization.written_standard]["evidence"],
+                "assessed_by": user,
+                "assessed_at": timezone.now(),
+            },
+        )
+
+
+def _prepare(measure: Measure, text: dict[str, Any], user: User, decided: bool) -> None:
+    Preparation.objects.get_or_create(
+        measure=measure,
+        defaults={
+            "key_people": text["key_people"],
+            "scope": Preparation.Scope.LASTING,
+            "fit_with_local_needs": text["fit"],
+            "competence": text["needs"],
+            "structures": text["needs"],
+            "resources": text["needs"],
+            "decision": Preparation.Decision.GO_ON if decided else Preparation.Decision.PENDING,
+            "decided_by": user if decided else None,
+            "decided_on": dt.date(2024, 10, 1) if decided else None,
+        },
+    )
+
+
+def _plan(measure: Measure, text: dict[str, Any], user: User) -> None:
+    plan, created = ImplementationPlan.objects.get_or_create(
+        measure=measure,
+        defaults={
+            "to_develop": text["develop"],
+            "target_group": ", ".join(measure.target_group_labels()),
+            "training_plan": text["needs"],
+            "information_plan": text["needs"],
+            "evaluation_plan": text["learned"],
+        },
+    )
+    if not created:
+        return
+    for month, what in zip((1, 3, 6), text["activities"], strict=False):
+        PlannedActivity.objects.create(plan=plan, what=what, month=month, responsible=user)
+    for role, responsibility in text["roles"]:
+        RoleResponsibility.objects.create(plan=plan, role=role, responsibility=responsibility)
+    for description, amount in text["budget"]:
+        BudgetLine.objects.create(plan=plan, description=description, year=2026, amount=amount)
+
+
+def _roundabout(
+    measure: Measure, text: dict[str, Any], user: User, laps: int, piloted: int
+) -> None:
+    iterations = []
+    for number in range(1, laps + 1):
+        start = dt.date(2025, 1, 6) + dt.timedelta(days=120 * (number - 1))
+        iteration = PilotIteration.objects.create(
+            measure=measure,
+            number=number,
+            period_start=start,
+            period_end=start + dt.timedelta(days=100),
+            developed=text["develop"],
+            piloted_note=text["lap"],
+            findings=text["findings"],
+            learned=text["learned"],
+            decision_next=text["learned"],
+            logged_by=measure.team_lead,
+        )
+        if measure.responsible_unit:
+            iteration.piloted_where.add(measure.responsible_unit)
+        iterations.append(iteration)
+    for index, (kind, name) in enumerate(text["components"]):
+        ServiceComponent.objects.create(
+            measure=measure,
+            kind=kind,
+            name=name,
+            description=text["develop"],
+            described_on=dt.date(2025, 3, 1),
+            described_by=user,
+            piloted_in=iterations[min(index, len(iterations) - 1)] if index < piloted else None,
+        )
+
+
+def _continuation(measure: Measure, text: dict[str, Any], user: User) -> None:
+    ContinuationAssessment.objects.get_or_create(
+        measure=measure,
+        defaults={
+            "value_judgement": text["value"],
+            "recommendation": "continue",
+            "recommendation_reason": text["value"],
+            "turnover_handling": text["turnover"],
+            "leadership_change_handling": text["leadership"],
+        },
+    )
+    for kind, who, said in text["stakeholders"]:
+        StakeholderInput.objects.create(
+            measure=measure,
+            kind=kind,
+            who=who,
+            date=dt.date(2026, 8, 20),
+            said=said,
+            recorded_by=user,
+        )
+    ContinuationDecision.objects.get_or_create(
+        measure=measure,
+        defaults={
+            "outcome": ContinuationDecision.Outcome.CONTINUE,
+            "decision_maker": text["body"],
+            "decided_on": dt.date(2026, 9, 24),
+            "case_reference": "2026/1432",
+            "recorded_by": user,
+        },
+    )
+    for kind, description in text["maintenance"]:
+        MaintenanceRoutine.objects.create(
+            measure=measure,
+            kind=kind,
+            description=description,
+            owner=measure.team_lead,
+            recurrence=EvaluationCycle.Rhythm.TERM,
+            first_date=dt.date(2026, 12, 20),
+        )
+    for kind, year in (("economy_plan", 2027), ("status_report", 2026)):
+        GoverningDocument.objects.create(
+            measure=measure,
+            kind=kind,
+            year=year,
+            reference="Vedtatt i kommunestyret",
+        )
+
+
+def _walk(measure: Measure, to_phase: int, user: User) -> None:
+    """Moves the measure from phase I through every gate, meeting each gate on the way."""
+    text = TEXTS[measure.organization.written_standard]
+    target = to_phase
+    back_from_iv = measure.name == BACK_FROM_IV
+    if back_from_iv:
+        target = Phase.CONTINUE
+    Measure.objects.filter(pk=measure.pk).update(phase=Phase.PREPARE)
+    measure.phase = Phase.PREPARE
+    _prepare(measure, text, user, decided=target > Phase.PREPARE)
+    if target >= Phase.PLAN:
+        _plan(measure, text, user)
+    if target >= Phase.IMPLEMENT:
+        third_lap = measure.name == THIRD_LAP
+        _roundabout(measure, text, user, laps=3 if third_lap else 2, piloted=2 if third_lap else 4)
+    for phase in range(Phase.PREPARE, target):
+        _assess_all(measure, phase, user)
+        measure_move_phase(measure=measure, to_phase=phase + 1, user=user)
+    if target == Phase.CONTINUE and text["stakeholders"]:
+        _continuation(measure, text, user)
+        if measure.name == DECIDED:
+            _assess_all(measure, Phase.CONTINUE, user)
+            Measure.objects.filter(pk=measure.pk).update(lifecycle=Lifecycle.ORDINARY)
+    if back_from_iv:
+        measure_move_phase(
+            measure=measure, to_phase=Phase.IMPLEMENT, user=user, reason=text["back"]
+        )
+
+
+def seed_phases(organizations: dict[str, Organization]) -> None:
+    for slug, coordinator_email in (
+        ("demo-kommune", "koordinator@demo-kommune.no"),
+        ("demo-herad", "koordinator@demo-herad.no"),
+    ):
+        organization = organizations[slug]
+        coordinator = User.objects.get(email=coordinator_email)
+        for measure in Measure.objects.filter(organization=organization).select_related(
+            "organization", "team_lead", "responsible_unit"
+        ):
+            if not measure.transitions.exists():
+                _walk(measure, measure.phase, coordinator)
