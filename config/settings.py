@@ -89,6 +89,14 @@ TEMPLATES = [
     }
 ]
 
+# The measure and programme pages, section by section (see measures/sections.py).
+MEASURE_PAGE_SECTIONS = [
+    "measures.views.goals.measure_section",
+    "measures.views.logic.measure_section",
+    "measures.views.evaluations.measure_section",
+]
+PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
+
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": parse_database_url(DATABASE_URL, base_dir=BASE_DIR)}
