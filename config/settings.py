@@ -94,6 +94,8 @@ MEASURE_PAGE_SECTIONS = [
     "measures.views.goals.measure_section",
     "measures.views.logic.measure_section",
     "measures.views.evaluations.measure_section",
+    "phases.views.roundabout.measure_section",
+    "phases.views.continuation.measure_section",
 ]
 PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
 

@@ -1,0 +1,135 @@
+"""Phase IV's workflow: the decision on the measure's future, and where that leaves it.
+
+A decision to stop closes the measure. A decision to continue (with or without adjustments)
+makes it part of ordinary operation once the organisation's required phase-IV success factors
+are met; until then it stays in progress, and "mark as ordinary operation" checks again.
+Nothing is deleted either way: a closed measure keeps its laps, decisions and history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from measures.models import Lifecycle, Measure, Phase
+from organizations.models import User
+from phases.models import ContinuationDecision, FactorAssessment
+from phases.services import GateFactor, factors_for
+
+DECISION_FIELDS = (
+    "outcome",
+    "decision_maker",
+    "decided_on",
+    "case_reference",
+    "adjustments_to_measure",
+    "adjustments_to_plan",
+)
+CONTINUING = (ContinuationDecision.Outcome.CONTINUE, ContinuationDecision.Outcome.ADJUST)
+
+
+class ContinuationRefused(Exception):
+    """The step is not allowed now; ``messages`` say why, for the user. Nothing was saved."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class DecisionResult:
+    decision: ContinuationDecision
+    lifecycle: str
+    # Required phase-IV factors not met yet (only when the decision is to continue).
+    remaining: list[GateFactor] = field(default_factory=list)
+
+
+def phase_four_factors(measure: Measure) -> list[GateFactor]:
+    """The organisation's phase-IV factors with this measure's assessments (three queries)."""
+    factors = factors_for(measure.organization, Phase.CONTINUE)
+    assessments = {
+        assessment.factor_id: assessment
+        for assessment in FactorAssessment.objects.filter(measure=measure, factor__in=factors)
+    }
+    return [GateFactor(factor, assessments.get(factor.pk)) for factor in factors]
+
+
+def remaining_factors(measure: Measure) -> list[GateFactor]:
+    """The required phase-IV factors not met yet: what stands between a decision to continue
+    and ordinary operation. Optional factors never block, as at the gates."""
+    return [item for item in phase_four_factors(measure) if item.blocks]
+
+
+def factor_refusals(remaining: list[GateFactor]) -> list[str]:
+    return [
+        _("Not met yet: %(factor)s") % {"factor": item.factor.current_version} for item in remaining
+    ]
+
+
+def _lock(measure: Measure) -> Measure:
+    locked = Measure.objects.select_for_update().select_related("organization").get(pk=measure.pk)
+    if locked.phase != Phase.CONTINUE:
+        raise ContinuationRefused(
+            [_("The decision on continuing is made in phase IV. Move the measure there first.")]
+        )
+    return locked
+
+
+def _set_lifecycle(measure: Measure, locked: Measure, lifecycle: str, user: User) -> None:
+    if locked.lifecycle != lifecycle:
+        locked.lifecycle = lifecycle
+        locked._history_user = user  # type: ignore[attr-defined]
+        locked.save(update_fields=["lifecycle", "updated_at"])
+    measure.lifecycle = lifecycle
+
+
+def continuation_record_decision(
+    *, measure: Measure, user: User, data: dict[str, Any]
+) -> DecisionResult:
+    """Records (or corrects) the decision and sets the measure's life cycle from it.
+
+    Stop: closed. Continue, with or without adjustments: ordinary operation when every required
+    phase-IV factor is met, otherwise in progress with the factors that remain. A measure
+    already marked as ordinary operation stays so when the decision is corrected but still
+    says continue (the marking is not undone by fixing a case reference).
+    """
+    with transaction.atomic():
+        locked = _lock(measure)
+        decision = ContinuationDecision.objects.filter(measure=locked).first()
+        if decision is None:
+            decision = ContinuationDecision(measure=locked)
+        for name in DECISION_FIELDS:
+            setattr(decision, name, data.get(name, getattr(decision, name)))
+        decision.recorded_by = user
+        decision._history_user = user  # type: ignore[attr-defined]
+        decision.full_clean()
+        decision.save()
+        remaining: list[GateFactor] = []
+        if decision.outcome == ContinuationDecision.Outcome.STOP:
+            lifecycle = Lifecycle.CLOSED
+        else:
+            remaining = remaining_factors(locked)
+            if not remaining or locked.lifecycle == Lifecycle.ORDINARY:
+                lifecycle = Lifecycle.ORDINARY
+            else:
+                lifecycle = Lifecycle.ACTIVE
+        _set_lifecycle(measure, locked, lifecycle, user)
+    return DecisionResult(decision=decision, lifecycle=lifecycle, remaining=remaining)
+
+
+def continuation_mark_ordinary(*, measure: Measure, user: User) -> None:
+    """Marks the measure as part of ordinary operation, after checking again that the
+    decision says continue and that every required phase-IV factor is met."""
+    with transaction.atomic():
+        locked = _lock(measure)
+        decision = ContinuationDecision.objects.filter(measure=locked).first()
+        if decision is None or decision.outcome not in CONTINUING:
+            raise ContinuationRefused(
+                [_("Only a measure with a decision to continue becomes ordinary operation.")]
+            )
+        remaining = remaining_factors(locked)
+        if remaining:
+            raise ContinuationRefused(factor_refusals(remaining))
+        _set_lifecycle(measure, locked, Lifecycle.ORDINARY, user)
