@@ -109,6 +109,25 @@ class PlannedActivity(TimeStamped):
         verbose_name = _("planned activity")
         verbose_name_plural = _("planned activities")
         ordering = ["position", "start_date", "month", "pk"]
+        # The annual wheel reads these: an activity has either a month or dates, never both.
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(month__isnull=False, start_date__isnull=True, end_date__isnull=True)
+                    | models.Q(month__isnull=True, start_date__isnull=False)
+                ),
+                name="activity_has_a_month_or_dates",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__isnull=True) | models.Q(month__gte=1, month__lte=12),
+                name="activity_month_is_a_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="activity_ends_after_it_starts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.what
@@ -146,6 +165,11 @@ class BudgetLine(TimeStamped):
         verbose_name = _("budget line")
         verbose_name_plural = _("budget")
         ordering = ["year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budget_amount_not_negative"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
