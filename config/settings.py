@@ -91,6 +91,7 @@ TEMPLATES = [
 
 # The measure and programme pages, section by section (see measures/sections.py).
 MEASURE_PAGE_SECTIONS = [
+    "phases.views.gates.measure_section",
     "phases.views.planning.measure_section",
     "measures.views.goals.measure_section",
     "measures.views.logic.measure_section",

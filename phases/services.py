@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from measures.models import Measure, Phase
@@ -19,6 +22,9 @@ from phases.models import (
 )
 from phases.readiness import Readiness, readiness
 
+# The languages a factor's wording is kept in (SuccessFactorVersion.text_<language>).
+FACTOR_LANGUAGES = ("nb", "nn", "en")
+
 
 class PhaseMoveRefused(Exception):
     """The move is not allowed as asked; ``messages`` say why, for the user."""
@@ -28,14 +34,28 @@ class PhaseMoveRefused(Exception):
         self.messages = messages
 
 
-def ensure_default_factors(organization: Organization) -> None:
-    """Copies the shipped factors into the organisation once (idempotent)."""
-    existing = set(
+# --- the organisation's success factors ----------------------------------------------------
+
+
+def _default_keys(organization: Organization) -> set[str]:
+    return set(
         SuccessFactor.objects.filter(organization=organization)
         .exclude(default_key="")
         .values_list("default_key", flat=True)
     )
+
+
+def ensure_default_factors(organization: Organization) -> None:
+    """Copies the shipped factors the organisation does not have yet (idempotent; one query
+    when there is nothing to copy). A default the product adds later is copied too; one the
+    organisation retired stays retired, since its row is there."""
+    if {default["key"] for default in DEFAULT_FACTORS} <= _default_keys(organization):
+        return
     with transaction.atomic():
+        # Two first visits at once must not both copy: the organisation's row serialises them,
+        # and the keys are read again behind the lock.
+        Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+        existing = _default_keys(organization)
         for position, default in enumerate(DEFAULT_FACTORS):
             if default["key"] in existing:
                 continue
@@ -43,6 +63,7 @@ def ensure_default_factors(organization: Organization) -> None:
                 organization=organization,
                 phase=default["phase"],
                 default_key=default["key"],
+                required=default.get("required", True),
                 position=position,
             )
             version = SuccessFactorVersion.objects.create(
@@ -57,14 +78,78 @@ def ensure_default_factors(organization: Organization) -> None:
 
 
 def factors_for(organization: Organization, phase: int) -> list[SuccessFactor]:
-    """The organisation's active factors of one phase, with their current wording."""
-    if not SuccessFactor.objects.filter(organization=organization).exists():
-        ensure_default_factors(organization)
+    """The organisation's active factors of one phase, with their current wording (two
+    queries once the defaults are in place)."""
+    ensure_default_factors(organization)
     return list(
         SuccessFactor.objects.filter(organization=organization, phase=phase, is_retired=False)
         .select_related("current_version")
         .order_by("position", "pk")
     )
+
+
+def factor_create(
+    *,
+    organization: Organization,
+    phase: int,
+    required: bool,
+    texts: Mapping[str, str],
+    user: User,
+) -> SuccessFactor:
+    """An organisation's own factor, after its phase's others, with its first wording."""
+    ensure_default_factors(organization)  # so the shipped ones keep their places before it
+    with transaction.atomic():
+        last = SuccessFactor.objects.filter(organization=organization).aggregate(
+            last=Max("position")
+        )["last"]
+        factor = SuccessFactor.objects.create(
+            organization=organization,
+            phase=phase,
+            required=required,
+            position=(last if last is not None else len(DEFAULT_FACTORS)) + 1,
+        )
+        factor.current_version = SuccessFactorVersion.objects.create(
+            factor=factor, number=1, created_by=user, **_text_fields(texts)
+        )
+        factor.save(update_fields=["current_version"])
+    return factor
+
+
+def factor_reword(
+    *, factor: SuccessFactor, texts: Mapping[str, str], required: bool, user: User
+) -> SuccessFactorVersion | None:
+    """Sets the factor's wording and whether it is required. A changed wording becomes a new
+    version (returned); earlier assessments and transitions keep the version they were made
+    against. Returns None when the wording stayed the same."""
+    with transaction.atomic():
+        locked = (
+            SuccessFactor.objects.select_for_update()
+            .select_related("current_version")
+            .get(pk=factor.pk)
+        )
+        current = locked.current_version
+        fields = _text_fields(texts)
+        version = None
+        if current is None or any(getattr(current, name) != text for name, text in fields.items()):
+            number = locked.versions.aggregate(last=Max("number"))["last"] or 0
+            version = SuccessFactorVersion.objects.create(
+                factor=locked, number=number + 1, created_by=user, **fields
+            )
+            locked.current_version = version
+        locked.required = required
+        locked.save(update_fields=["current_version", "required", "updated_at"])
+    factor.current_version = locked.current_version
+    factor.required = required
+    return version
+
+
+def _text_fields(texts: Mapping[str, str]) -> dict[str, str]:
+    return {
+        f"text_{language}": (texts.get(language) or "").strip() for language in FACTOR_LANGUAGES
+    }
+
+
+# --- gates ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -77,12 +162,41 @@ class GateFactor:
         return self.assessment.state if self.assessment else FactorState.NOT_STARTED
 
     @property
+    def state_label(self) -> str:
+        return str(FactorState(self.state).label)
+
+    @property
     def is_met(self) -> bool:
         return self.state == FactorState.MET
 
     @property
     def blocks(self) -> bool:
         return self.factor.required and not self.is_met
+
+    @property
+    def assessed_version(self) -> SuccessFactorVersion | None:
+        """The wording the state was given against (the current one when not assessed)."""
+        return self.assessment.version if self.assessment else self.factor.current_version
+
+    @property
+    def assessed_against_earlier_wording(self) -> bool:
+        return (
+            self.assessment is not None
+            and self.assessment.version_id != self.factor.current_version_id
+        )
+
+
+def phase_factors(measure: Measure, phase: int) -> list[GateFactor]:
+    """The active factors of one phase with the measure's assessments of them (who assessed
+    and against which wording): three queries, however many factors."""
+    factors = factors_for(measure.organization, phase)
+    assessments = {
+        assessment.factor_id: assessment
+        for assessment in FactorAssessment.objects.filter(
+            measure=measure, factor__in=factors
+        ).select_related("version", "assessed_by")
+    }
+    return [GateFactor(factor, assessments.get(factor.pk)) for factor in factors]
 
 
 @dataclass
@@ -111,17 +225,26 @@ class Gate:
     def passes(self) -> bool:
         return self.is_backwards or (not self.blocking and self.exit_rule_met)
 
-    def snapshot(self) -> list[dict[str, object]]:
-        return [
-            {
-                "factor": item.factor.pk,
-                "version": item.factor.current_version_id,
-                "text": item.factor.current_version.text() if item.factor.current_version else "",
-                "required": item.factor.required,
-                "state": item.state,
-            }
-            for item in self.factors
-        ]
+    def snapshot(self) -> list[dict[str, Any]]:
+        """The factors as they stood: the wording each state was given against (in every
+        language, so the timeline reads in the reader's own), required or not, and the state."""
+        rows = []
+        for item in self.factors:
+            version = item.assessed_version
+            rows.append(
+                {
+                    "factor": item.factor.pk,
+                    "version": version.pk if version else None,
+                    "text": version.text() if version else "",
+                    "texts": {
+                        language: getattr(version, f"text_{language}") if version else ""
+                        for language in FACTOR_LANGUAGES
+                    },
+                    "required": item.factor.required,
+                    "state": item.state,
+                }
+            )
+        return rows
 
 
 def gate_for(measure: Measure, to_phase: int) -> Gate:
@@ -130,11 +253,7 @@ def gate_for(measure: Measure, to_phase: int) -> Gate:
     gate = Gate(measure=measure, from_phase=measure.phase, to_phase=to_phase)
     if gate.is_backwards:
         return gate
-    factors = factors_for(measure.organization, measure.phase)
-    assessments = {
-        a.factor_id: a for a in FactorAssessment.objects.filter(measure=measure, factor__in=factors)
-    }
-    gate.factors = [GateFactor(factor, assessments.get(factor.pk)) for factor in factors]
+    gate.factors = phase_factors(measure, measure.phase)
     if measure.phase == Phase.IMPLEMENT and to_phase == Phase.CONTINUE:
         gate.readiness = readiness(measure)
     return gate
@@ -154,6 +273,11 @@ def measure_move_phase(
         locked = (
             Measure.objects.select_for_update().select_related("organization").get(pk=measure.pk)
         )
+        # The views check this too; here it holds for every other caller.
+        if not user.has_perm("phases.move_phase", locked):
+            raise PhaseMoveRefused(
+                [_("Only coordinators and administrators move a measure between phases.")]
+            )
         if to_phase not in Phase.values or to_phase == locked.phase:
             raise PhaseMoveRefused([_("Choose another phase than the current one.")])
         if to_phase > locked.phase + 1:
@@ -186,16 +310,25 @@ def measure_move_phase(
 
 
 def gate_refusals(gate: Gate) -> list[str]:
+    """Why the gate is closed, one plain sentence per reason."""
     messages = [
         _("Not met yet: %(factor)s") % {"factor": item.factor.current_version}
         for item in gate.blocking
     ]
     if gate.readiness is not None and not gate.readiness.exit_rule_met:
-        messages.append(
-            _(
-                "The service is not fully developed: %(ready)s of %(total)s components are "
-                "both described and piloted."
+        if gate.readiness.total == 0:
+            messages.append(
+                _(
+                    "The service is not fully developed: no work processes, roles, "
+                    "responsibilities or routines are registered yet."
+                )
             )
-            % {"ready": gate.readiness.ready, "total": gate.readiness.total}
-        )
+        else:
+            messages.append(
+                _(
+                    "The service is not fully developed: %(ready)s of %(total)s components are "
+                    "both described and piloted."
+                )
+                % {"ready": gate.readiness.ready, "total": gate.readiness.total}
+            )
     return messages

@@ -1,0 +1,499 @@
+"""Success factors, their assessment per measure, the gates between phases and the measure's
+timeline of phase moves.
+
+The measure's pages hang under the measure (``MeasureViewMixin``): factors are looked up in the
+measure's organisation and assessments in the measure, so an id of another organisation gives
+404. Members read (``phases.view_phases``); the measure's team works on the assessments
+(``phases.work_on_phase``); coordinators and admins move phases (``phases.move_phase``);
+admins keep the organisation's set of factors (``phases.manage_factors``).
+
+``measure_section`` adds the phase, its factors and the timeline to the measure page.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from measures.models import Measure, Phase
+from measures.sections import Section
+from measures.views.base import MeasureViewMixin
+from organizations.models import User
+from organizations.views.base import OrganizationViewMixin
+from phases.forms.gates import (
+    BACK,
+    FORWARD,
+    FactorAssessmentForm,
+    PhaseMoveForm,
+    SuccessFactorForm,
+)
+from phases.models import FactorAssessment, FactorState, PhaseTransition, SuccessFactor
+from phases.readiness import Readiness, readiness
+from phases.services import (
+    GateFactor,
+    PhaseMoveRefused,
+    ensure_default_factors,
+    factor_create,
+    factor_reword,
+    gate_for,
+    gate_refusals,
+    measure_move_phase,
+    phase_factors,
+)
+
+VIEW = "phases.view_phases"
+WORK = "phases.work_on_phase"
+MOVE = "phases.move_phase"
+MANAGE = "phases.manage_factors"
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - login is required
+    return request.user
+
+
+def _phase_label(value: int) -> str:
+    return str(Phase(value).label)
+
+
+# --- the timeline ----------------------------------------------------------------------------
+
+
+@dataclass
+class SnapshotFactor:
+    text: str
+    required: bool
+    state: str
+    state_label: str
+
+
+@dataclass
+class TimelineEntry:
+    transition: PhaseTransition
+    factors: list[SnapshotFactor]
+    met: int
+    readiness: dict[str, int]
+
+
+def _snapshot_text(item: dict[str, Any], language: str) -> str:
+    texts = item.get("texts") or {}
+    for code in (language, "nb", "nn", "en"):
+        if texts.get(code):
+            return str(texts[code])
+    return str(item.get("text", ""))
+
+
+def timeline(measure: Measure) -> list[TimelineEntry]:
+    """The measure's phase moves, newest first, each with the factors as they stood then
+    (in the reader's language where the snapshot has it). One query."""
+    language = (translation.get_language() or "nb")[:2]
+    labels = dict(FactorState.choices)
+    entries = []
+    for transition in PhaseTransition.objects.filter(measure=measure).select_related("decided_by"):
+        factors = [
+            SnapshotFactor(
+                text=_snapshot_text(item, language),
+                required=bool(item.get("required")),
+                state=str(item.get("state", "")),
+                state_label=str(labels.get(item.get("state", ""), item.get("state", ""))),
+            )
+            for item in transition.factors_snapshot or []
+        ]
+        entries.append(
+            TimelineEntry(
+                transition=transition,
+                factors=factors,
+                met=sum(1 for f in factors if f.state == FactorState.MET),
+                readiness=transition.readiness_snapshot or {},
+            )
+        )
+    return entries
+
+
+# --- the section on the measure page ---------------------------------------------------------
+
+
+@dataclass
+class PhaseSummary:
+    factors: list[GateFactor]
+    readiness: Readiness | None
+
+    @property
+    def met(self) -> int:
+        return sum(1 for item in self.factors if item.is_met)
+
+    @property
+    def blocking(self) -> int:
+        return sum(1 for item in self.factors if item.blocks)
+
+
+def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
+    """The phase, the current phase's factors with their states, the way to the gate and the
+    timeline of moves: five queries (four outside phase III), however many rows."""
+    organization = request.organization  # type: ignore[attr-defined]
+    if measure.organization_id != organization.pk:
+        return None  # a page showing another organisation's measure
+    measure.organization = organization
+    user = request.user
+    return Section(
+        "phases/gates/section.html",
+        {
+            "measure": measure,
+            "organization": organization,
+            "summary": PhaseSummary(
+                factors=phase_factors(measure, measure.phase),
+                readiness=readiness(measure) if measure.phase == Phase.IMPLEMENT else None,
+            ),
+            "next_phase": _phase_label(measure.phase + 1) if measure.phase < Phase.CONTINUE else "",
+            "timeline": timeline(measure),
+            "can_assess": user.has_perm(WORK, measure),
+            "can_move": user.has_perm(MOVE, measure),
+        },
+    )
+
+
+# --- the gate --------------------------------------------------------------------------------
+
+
+class PhaseGateView(MeasureViewMixin, TemplateView):
+    """The gate out of the current phase: its factors and their states, the readiness of the
+    service when leaving phase III, why the gate is closed, and the forms to move forwards
+    (overriding with a justification if need be) or back (with a reason).
+
+    Every member may look; only coordinators and admins may post (``MOVE``)."""
+
+    permission_required = VIEW
+    template_name = "phases/gates/gate.html"
+    http_method_names = ["get", "post"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        measure = self.measure
+        user = self.request.user
+        gate = gate_for(measure, measure.phase + 1) if measure.phase < Phase.CONTINUE else None
+        can_move = user.has_perm(MOVE, measure)
+        if can_move:
+            if gate is not None:
+                context.setdefault(
+                    "forward_form", PhaseMoveForm(measure=measure, direction=FORWARD)
+                )
+            if measure.phase > Phase.PREPARE:
+                context.setdefault("back_form", PhaseMoveForm(measure=measure, direction=BACK))
+        forward_form = context.get("forward_form")
+        if forward_form is not None and gate is not None and gate.passes:
+            forward_form.show_open_gate()
+        context.update(
+            gate=gate,
+            factors=gate.factors if gate else phase_factors(measure, measure.phase),
+            refusals=gate_refusals(gate) if gate else [],
+            phase_label=_phase_label(measure.phase),
+            next_phase_label=_phase_label(measure.phase + 1) if gate else "",
+            can_move=can_move,
+            can_assess=user.has_perm(WORK, measure),
+            can_manage_factors=user.has_perm(MANAGE, self.organization),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm(MOVE, self.measure):
+            raise PermissionDenied
+        measure = self.measure
+        from_phase = measure.phase
+        direction = PhaseMoveForm.direction_of(request.POST, measure)
+        form = PhaseMoveForm(request.POST, measure=measure, direction=direction)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                transition = measure_move_phase(
+                    measure=measure,
+                    to_phase=data["to_phase"],
+                    user=_user(request),
+                    reason=data["reason"],
+                    override=data["override"],
+                )
+            except PhaseMoveRefused as refused:
+                for message in refused.messages:
+                    form.add_error(None, message)
+            else:
+                text = _("%(measure)s moved from %(from)s to %(to)s.") % {
+                    "measure": measure.name,
+                    "from": _phase_label(from_phase),
+                    "to": _phase_label(transition.to_phase),
+                }
+                if transition.overridden:
+                    text += " " + _("The gate was overridden; the justification is kept.")
+                messages.success(request, text)
+                return redirect(f"{measure.get_absolute_url()}#phase")
+        context_key = "back_form" if direction == BACK else "forward_form"
+        return self.render_to_response(self.get_context_data(**{context_key: form}))
+
+
+# --- assessing a factor ----------------------------------------------------------------------
+
+
+class FactorMixin(MeasureViewMixin):
+    """A factor of the measure's organisation, and the measure's assessment of it if any."""
+
+    factor: SuccessFactor
+    assessment: FactorAssessment | None
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        self.factor = self.get_factor()
+        self.assessment = (
+            FactorAssessment.objects.filter(measure=self.measure, factor=self.factor)
+            .select_related("version", "assessed_by")
+            .first()
+        )
+
+    def get_factor(self) -> SuccessFactor:
+        return self.get_for_organization(
+            SuccessFactor.objects.select_related("current_version"), pk=self.kwargs["factor_pk"]
+        )
+
+
+class FactorAssessView(FactorMixin, FormView):
+    """The measure's team states where it stands on one factor, with its evidence. Saving
+    records who, when, and the wording assessed against (the current one)."""
+
+    permission_required = WORK
+    template_name = "phases/gates/assess_form.html"
+    form_class = FactorAssessmentForm
+
+    def get_factor(self) -> SuccessFactor:
+        # A retired factor is out of every gate: there is nothing to assess any more.
+        return self.get_for_organization(
+            SuccessFactor.objects.select_related("current_version"),
+            pk=self.kwargs["factor_pk"],
+            is_retired=False,
+        )
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        # As saved, for the page: a bound form changes its instance while it validates.
+        self.last_assessment = GateFactor(self.factor, copy.deepcopy(self.assessment))
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        instance = self.assessment or FactorAssessment(measure=self.measure, factor=self.factor)
+        download_url = reverse(
+            "factor_evidence", args=[self.organization.slug, self.measure.pk, self.factor.pk]
+        )
+        return {**super().get_form_kwargs(), "instance": instance, "download_url": download_url}
+
+    def get_success_url(self) -> str:
+        url = reverse("phase_gate", args=[self.organization.slug, self.measure.pk])
+        return f"{url}#factor-{self.factor.pk}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            factor=self.factor,
+            item=self.last_assessment,
+            phase_label=_phase_label(self.factor.phase),
+            cancel_url=self.get_success_url(),
+        )
+        return context
+
+    def form_valid(self, form: FactorAssessmentForm) -> HttpResponse:
+        assessment = form.save(commit=False)
+        if self.factor.current_version is None:
+            raise Http404
+        assessment.version = self.factor.current_version
+        assessment.assessed_by = _user(self.request)
+        assessment.assessed_at = timezone.now()
+        new_upload = "evidence_file" in form.changed_data and bool(assessment.evidence_file)
+        try:
+            with transaction.atomic():
+                assessment.save()
+        except IntegrityError:
+            # Someone else assessed the factor for the first time a moment ago.
+            self._forget_upload(assessment.evidence_file, new_upload)
+            messages.error(
+                self.request,
+                _("Someone else assessed this factor just now. Look at their assessment first."),
+            )
+            return redirect(self.request.get_full_path())
+        except Exception:
+            self._forget_upload(assessment.evidence_file, new_upload)
+            raise
+        # A replaced file stays in storage: the assessment's history still points at it.
+        messages.success(
+            self.request,
+            _("The assessment of “%(factor)s” is saved.") % {"factor": self.factor},
+        )
+        return redirect(self.get_success_url())
+
+    @staticmethod
+    def _forget_upload(file: FieldFile, new_upload: bool) -> None:
+        # The upload is stored before the row; don't leave it behind when the row failed.
+        if new_upload and file.name and file.name.startswith("evidence/"):
+            file.storage.delete(file.name)
+
+
+class FactorEvidenceView(FactorMixin, View):
+    """The evidence file, to the organisation's members: always through this view (uploads are
+    never served from a public URL), as an attachment and never cached."""
+
+    permission_required = VIEW
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
+        if self.assessment is None or not self.assessment.evidence_file:
+            raise Http404
+        file = self.assessment.evidence_file
+        try:
+            handle = file.storage.open(file.name, "rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        response = FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name))
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- the organisation's factors --------------------------------------------------------------
+
+
+@dataclass
+class PhaseFactors:
+    phase: int
+    label: str
+    active: list[SuccessFactor]
+    retired: list[SuccessFactor]
+
+
+class FactorListView(OrganizationViewMixin, TemplateView):
+    """The organisation's success factors per phase, retired ones apart. Two queries."""
+
+    permission_required = VIEW
+    template_name = "phases/gates/factor_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        ensure_default_factors(self.organization)
+        groups = {value: PhaseFactors(value, str(label), [], []) for value, label in Phase.choices}
+        for factor in SuccessFactor.objects.filter(organization=self.organization).select_related(
+            "current_version"
+        ):
+            group = groups[factor.phase]
+            (group.retired if factor.is_retired else group.active).append(factor)
+        context["phases"] = list(groups.values())
+        context["can_manage"] = self.request.user.has_perm(MANAGE, self.organization)
+        return context
+
+
+def _list_url(organization_slug: str, phase: int) -> str:
+    return f"{reverse('factor_list', args=[organization_slug])}#phase-{phase}"
+
+
+class FactorCreateView(OrganizationViewMixin, FormView):
+    permission_required = MANAGE
+    template_name = "phases/gates/factor_form.html"
+    form_class = SuccessFactorForm
+
+    def get_initial(self) -> dict[str, Any]:
+        phase = self.request.GET.get("phase", "")
+        return {"phase": int(phase)} if phase.isdigit() and int(phase) in Phase.values else {}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
+    def form_valid(self, form: SuccessFactorForm) -> HttpResponse:
+        factor = factor_create(
+            organization=self.organization,
+            phase=form.cleaned_data["phase"],
+            required=form.cleaned_data["required"],
+            texts=form.texts(),
+            user=_user(self.request),
+        )
+        messages.success(
+            self.request, _("The success factor “%(factor)s” is added.") % {"factor": factor}
+        )
+        return redirect(_list_url(self.organization.slug, factor.phase))
+
+
+class FactorUpdateView(OrganizationViewMixin, FormView):
+    """Rewording a factor makes a new version; assessments and transitions made against an
+    earlier wording keep it."""
+
+    permission_required = MANAGE
+    template_name = "phases/gates/factor_form.html"
+    form_class = SuccessFactorForm
+
+    def load_objects(self) -> None:
+        self.factor = self.get_for_organization(
+            SuccessFactor.objects.select_related("current_version"), pk=self.kwargs["pk"]
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.organization,
+            "factor": self.factor,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            factor=self.factor,
+            phase_label=_phase_label(self.factor.phase),
+            earlier_versions=[
+                version
+                for version in self.factor.versions.select_related("created_by").order_by("-number")
+                if version.pk != self.factor.current_version_id
+            ],
+            cancel_url=_list_url(self.organization.slug, self.factor.phase),
+        )
+        return context
+
+    def form_valid(self, form: SuccessFactorForm) -> HttpResponse:
+        version = factor_reword(
+            factor=self.factor,
+            texts=form.texts(),
+            required=form.cleaned_data["required"],
+            user=_user(self.request),
+        )
+        if version is not None:
+            text = _(
+                "The new wording is saved as version %(number)s. Assessments made against "
+                "earlier wordings keep them."
+            ) % {"number": version.number}
+        else:
+            text = _("The success factor is saved; its wording is unchanged.")
+        messages.success(self.request, text)
+        return redirect(_list_url(self.organization.slug, self.factor.phase))
+
+
+class FactorRetireView(OrganizationViewMixin, View):
+    """POST only: retires a factor (out of every gate from now on; old assessments and
+    transitions keep it) or restores it."""
+
+    permission_required = MANAGE
+    http_method_names = ["post"]
+    retire = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        factor = self.get_for_organization(
+            SuccessFactor.objects.select_related("current_version"), pk=self.kwargs["pk"]
+        )
+        factor.is_retired = self.retire
+        factor.save(update_fields=["is_retired", "updated_at"])
+        if self.retire:
+            text = _("“%(factor)s” is retired: it is no longer part of the gates.")
+        else:
+            text = _("“%(factor)s” is restored to the gates.")
+        messages.success(request, text % {"factor": factor})
+        return redirect(_list_url(self.organization.slug, factor.phase))
