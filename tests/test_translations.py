@@ -92,4 +92,6 @@ def test_the_catalogues_contain_every_string_in_the_code(tmp_path):
             if m.id
         }
         missing = extracted - committed
-        assert not missing, f"{language} lacks {sorted(missing, key=str)[:10]} (run `make messages`)"
+        assert not missing, (
+            f"{language} lacks {sorted(missing, key=str)[:10]} (run `make messages`)"
+        )

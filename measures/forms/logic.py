@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import truncatechars
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import KnowledgeItem, LogicColumn, LogicElement, LogicLink, Measure
+from measures.uploads import clean_upload, prepare_upload_field
 from organizations.formtools import limit_choices
 from organizations.widgets import NorwegianDateInput
 
@@ -126,67 +124,6 @@ class MoveForm(forms.Form):
 
 # --- the knowledge base ------------------------------------------------------------------------
 
-MAX_UPLOAD_MB = 10
-MAX_UPLOAD_SIZE = MAX_UPLOAD_MB * 1024 * 1024
-
-_ZIP = (b"PK\x03\x04",)
-_TEXT = None  # plain text: checked for binary content instead of a signature
-# Allowed extensions and how such a file's content starts. The browser's content type is
-# not trusted: it comes from the person's machine, so the first bytes are checked instead.
-ALLOWED_FILE_TYPES: dict[str, tuple[bytes, ...] | None] = {
-    "pdf": (b"%PDF-",),
-    "docx": _ZIP,
-    "xlsx": _ZIP,
-    "pptx": _ZIP,
-    "odt": _ZIP,
-    "ods": _ZIP,
-    "csv": _TEXT,
-    "txt": _TEXT,
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-_UNICODE_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-# Room for "knowledge/<organisation id>/" and the suffix storage adds to a taken name, inside
-# the file field's 100 characters.
-_MAX_NAME_LENGTH = 70
-
-
-def _looks_like(head: bytes, signatures: tuple[bytes, ...] | None) -> bool:
-    if signatures is None:
-        return head.startswith(_UNICODE_BOMS) or b"\x00" not in head
-    return head.startswith(signatures)
-
-
-def check_upload(upload: UploadedFile) -> None:
-    """Raises ValidationError unless the upload is a common document type of a sane size."""
-    name = upload.name or ""
-    extension = os.path.splitext(name)[1].lower().lstrip(".")
-    if extension not in ALLOWED_FILE_TYPES:
-        raise ValidationError(
-            _("Files of this type (%(extension)s) cannot be uploaded. Allowed types: %(allowed)s."),
-            code="file_type",
-            params={
-                "extension": f".{extension}" if extension else _("no extension"),
-                "allowed": ", ".join(sorted({f".{key}" for key in ALLOWED_FILE_TYPES})),
-            },
-        )
-    if upload.size is not None and upload.size > MAX_UPLOAD_SIZE:
-        raise ValidationError(
-            _("The file is %(size)s MB; files can be at most %(max)s MB."),
-            code="file_size",
-            params={"size": f"{upload.size / 1024 / 1024:.1f}", "max": MAX_UPLOAD_MB},
-        )
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    if not _looks_like(head, ALLOWED_FILE_TYPES[extension]):
-        raise ValidationError(
-            _("The file's content does not match its type (.%(extension)s)."),
-            code="file_content",
-            params={"extension": extension},
-        )
-
 
 def _knowledge_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     # Links typed without a scheme are taken to be https (Django 6's default, chosen now).
@@ -218,19 +155,7 @@ class KnowledgeItemForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = KnowledgeItem.Kind.choices  # type: ignore[attr-defined]
-        file_field = self.fields["file"]
-        # Long names are shortened in clean_file instead of refused.
-        assert isinstance(file_field, forms.FileField)  # noqa: S101 - a programming error
-        file_field.max_length = None
-        file_field.help_text = gettext(
-            "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or image files, at most "
-            "%(max)s MB."
-        ) % {"max": MAX_UPLOAD_MB}
+        prepare_upload_field(self.fields["file"])
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data.get("file")
-        if isinstance(upload, UploadedFile):
-            check_upload(upload)
-            root, extension = os.path.splitext(os.path.basename(upload.name or "file"))
-            upload.name = f"{root[: _MAX_NAME_LENGTH - len(extension)]}{extension.lower()}"
-        return upload
+        return clean_upload(self.cleaned_data.get("file"))

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import F, FileField, QuerySet
+from django.db.models import F, QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from measures.forms.logic import KnowledgeItemForm
 from measures.models import KnowledgeItem, Measure, Program
 from measures.sections import Section
+from measures.uploads import delete_file_on_commit, file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
 from organizations.models import User
 from organizations.views.base import OrganizationViewMixin
@@ -72,16 +73,6 @@ def _owner_url_parts(organization: Any, owner: Measure | Program) -> tuple[str, 
 def knowledge_create_url(organization: Any, owner: Measure | Program) -> str:
     prefix, kwargs = _owner_url_parts(organization, owner)
     return reverse(f"{prefix}_create", kwargs=kwargs)
-
-
-def delete_file_on_commit(name: str) -> None:
-    """Removes a replaced or deleted upload once the change is committed (never before: a
-    rolled-back change must still find its file)."""
-    if name:
-        file_field = KnowledgeItem._meta.get_field("file")
-        assert isinstance(file_field, FileField)  # noqa: S101 - a programming error
-        storage = file_field.storage
-        transaction.on_commit(lambda: storage.delete(name))
 
 
 class KnowledgeOwnerMixin(OrganizationViewMixin):
@@ -134,21 +125,7 @@ class KnowledgeFormMixin(KnowledgeOwnerMixin):
     template_name: str | None = "measures/knowledge/item_form.html"
 
     def form_valid(self, form: KnowledgeItemForm) -> HttpResponse:
-        item = form.save(commit=False)
-        replaced = ""
-        if item.pk and "file" in form.changed_data:
-            replaced = KnowledgeItem.objects.filter(pk=item.pk).values_list("file", flat=True)[0]
-        new_upload = "file" in form.changed_data and bool(item.file)
-        try:
-            with transaction.atomic():
-                item.save()
-                delete_file_on_commit(replaced)
-        except Exception:
-            # The upload is stored before the row; don't leave it behind if the row failed.
-            # (Only a stored upload: its name has the upload_to folder in front.)
-            if new_upload and item.file.name.startswith("knowledge/"):
-                item.file.storage.delete(item.file.name)
-            raise
+        save_with_upload(form, "file", "knowledge")
         messages.success(self.request, _("The knowledge item is saved."))
         return redirect(self.owner_url())
 
@@ -184,7 +161,7 @@ class KnowledgeDeleteMixin(KnowledgeOwnerMixin):
         item = self.get_item()
         with transaction.atomic():
             item.delete()
-            delete_file_on_commit(item.file.name or "")
+            delete_file_on_commit(item.file.storage, item.file.name or "")
         messages.success(request, _("The knowledge item is deleted."))
         return redirect(self.owner_url())
 
@@ -196,18 +173,7 @@ class KnowledgeFileMixin(KnowledgeOwnerMixin):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        item = self.get_item()
-        if not item.file:
-            raise Http404
-        try:
-            handle = item.file.storage.open(item.file.name, "rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = FileResponse(
-            handle, as_attachment=True, filename=os.path.basename(item.file.name)
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(self.get_item().file)
 
 
 class MeasureKnowledgeCreateView(MeasureKnowledgeMixin, KnowledgeCreateMixin, CreateView):

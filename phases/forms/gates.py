@@ -8,20 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.http import QueryDict
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from measures.forms.logic import MAX_UPLOAD_MB, check_upload
 from measures.models import Measure, Phase
+from measures.uploads import clean_upload, prepare_upload_field
 from organizations.models import Organization
 from phases.models import FactorAssessment, FactorState, SuccessFactor
 
-# Room for "evidence/<organisation id>/" and the suffix storage adds to a taken name, inside
-# the file field's 100 characters (as for the knowledge base's uploads).
-MAX_FILE_NAME_LENGTH = 70
 MAX_REASON_LENGTH = 4000
 FORWARD, BACK = "forward", "back"
 
@@ -121,15 +116,6 @@ class PhaseMoveForm(forms.Form):
 # --- assessing a factor ----------------------------------------------------------------------
 
 
-def clean_upload(upload: Any) -> Any:
-    """The knowledge base's checks (type, size, content), and a long name shortened."""
-    if isinstance(upload, UploadedFile):
-        check_upload(upload)
-        root, extension = os.path.splitext(os.path.basename(upload.name or "file"))
-        upload.name = f"{root[: MAX_FILE_NAME_LENGTH - len(extension)]}{extension.lower()}"
-    return upload
-
-
 def _assessment_formfield(model_field: models.Field, **kwargs: Any) -> forms.Field | None:
     # Links typed without a scheme are taken to be https, as in the knowledge base.
     if isinstance(model_field, models.URLField):
@@ -172,13 +158,7 @@ class FactorAssessmentForm(forms.ModelForm):
         if stored and download_url:
             self.initial["evidence_file"] = StoredFile(os.path.basename(stored.name), download_url)
         self.fields["state"].choices = FactorState.choices  # type: ignore[attr-defined]
-        file_field = self.fields["evidence_file"]
-        assert isinstance(file_field, forms.FileField)  # noqa: S101 - a programming error
-        file_field.max_length = None  # long names are shortened in clean_evidence_file
-        file_field.help_text = gettext(
-            "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or image files, at most "
-            "%(max)s MB."
-        ) % {"max": MAX_UPLOAD_MB}
+        prepare_upload_field(self.fields["evidence_file"])
 
     def clean_evidence_file(self) -> Any:
         value = self.cleaned_data.get("evidence_file")

@@ -6,12 +6,10 @@ that measure's laps. They validate; the views save.
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
@@ -19,8 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
-from measures.forms.logic import MAX_UPLOAD_MB, check_upload
 from measures.models import Measure
+from measures.uploads import clean_upload, prepare_upload_field
 from organizations.formtools import limit_choices
 from organizations.models import Unit, User
 from organizations.widgets import NorwegianDateInput
@@ -30,28 +28,10 @@ EARLIEST_YEAR = 2000
 # A lap is logged while it runs or after it: it may be planned to end within the coming year,
 # not further ahead.
 PERIOD_END_DAYS_AHEAD = 366
-# Room for "components/<organisation id>/" and the suffix storage adds to a taken name,
-# inside the file field's 100 characters (as for the knowledge base's uploads).
-MAX_FILE_NAME_LENGTH = 70
 
 
 def short_date(day: date) -> str:
     return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
-def clean_upload(upload: Any) -> Any:
-    """The knowledge base's checks (type, size, content), and a long name shortened."""
-    if isinstance(upload, UploadedFile):
-        check_upload(upload)
-        root, extension = os.path.splitext(os.path.basename(upload.name or "file"))
-        upload.name = f"{root[: MAX_FILE_NAME_LENGTH - len(extension)]}{extension.lower()}"
-    return upload
-
-
-def upload_help_text() -> str:
-    return gettext(
-        "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or image files, at most %(max)s MB."
-    ) % {"max": MAX_UPLOAD_MB}
 
 
 def staff_choices(organization: Any, current: int | None) -> QuerySet[User]:
@@ -208,10 +188,7 @@ class IterationAttachmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        file_field = self.fields["file"]
-        assert isinstance(file_field, forms.FileField)  # noqa: S101 - a programming error
-        file_field.max_length = None  # long names are shortened, not refused
-        file_field.help_text = upload_help_text()
+        prepare_upload_field(self.fields["file"])
 
     def clean_file(self) -> Any:
         return clean_upload(self.cleaned_data.get("file"))
@@ -292,10 +269,7 @@ class ServiceComponentForm(forms.ModelForm):
         limit_choices(
             self, "piloted_in", PilotIteration.objects.filter(measure=measure).order_by("number")
         )
-        file_field = self.fields["description_file"]
-        assert isinstance(file_field, forms.FileField)  # noqa: S101 - a programming error
-        file_field.max_length = None
-        file_field.help_text = upload_help_text()
+        prepare_upload_field(self.fields["description_file"])
 
     def clean_description_file(self) -> Any:
         return clean_upload(self.cleaned_data.get("description_file"))

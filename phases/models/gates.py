@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Phase
@@ -90,7 +91,8 @@ class SuccessFactorVersion(models.Model):
 class FactorState(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
-    MET = "met", _("Met")
+    # A context of its own: a goal is "met" (nådd), a success factor "met" (oppfylt).
+    MET = "met", pgettext_lazy("success factor", "Met")
 
 
 def evidence_upload_path(instance: FactorAssessment, filename: str) -> str:

@@ -13,14 +13,12 @@ admins keep the organisation's set of factors (``phases.manage_factors``).
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models.fields.files import FieldFile
+from django.db import IntegrityError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +29,7 @@ from django.views.generic import FormView, TemplateView
 
 from measures.models import Measure, Phase
 from measures.sections import Section
+from measures.uploads import file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
 from organizations.models import User
 from organizations.views.base import OrganizationViewMixin
@@ -309,39 +308,27 @@ class FactorAssessView(FactorMixin, FormView):
         return context
 
     def form_valid(self, form: FactorAssessmentForm) -> HttpResponse:
-        assessment = form.save(commit=False)
         if self.factor.current_version is None:
             raise Http404
+        assessment = form.instance
         assessment.version = self.factor.current_version
         assessment.assessed_by = _user(self.request)
         assessment.assessed_at = timezone.now()
-        new_upload = "evidence_file" in form.changed_data and bool(assessment.evidence_file)
         try:
-            with transaction.atomic():
-                assessment.save()
+            # A replaced file stays in storage: the assessment's history still points at it.
+            save_with_upload(form, "evidence_file", "evidence", keep_replaced=True)
         except IntegrityError:
             # Someone else assessed the factor for the first time a moment ago.
-            self._forget_upload(assessment.evidence_file, new_upload)
             messages.error(
                 self.request,
                 _("Someone else assessed this factor just now. Look at their assessment first."),
             )
             return redirect(self.request.get_full_path())
-        except Exception:
-            self._forget_upload(assessment.evidence_file, new_upload)
-            raise
-        # A replaced file stays in storage: the assessment's history still points at it.
         messages.success(
             self.request,
             _("The assessment of “%(factor)s” is saved.") % {"factor": self.factor},
         )
         return redirect(self.get_success_url())
-
-    @staticmethod
-    def _forget_upload(file: FieldFile, new_upload: bool) -> None:
-        # The upload is stored before the row; don't leave it behind when the row failed.
-        if new_upload and file.name and file.name.startswith("evidence/"):
-            file.storage.delete(file.name)
 
 
 class FactorEvidenceView(FactorMixin, View):
@@ -352,16 +339,9 @@ class FactorEvidenceView(FactorMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FileResponse:
-        if self.assessment is None or not self.assessment.evidence_file:
+        if self.assessment is None:
             raise Http404
-        file = self.assessment.evidence_file
-        try:
-            handle = file.storage.open(file.name, "rb")
-        except FileNotFoundError as missing:
-            raise Http404 from missing
-        response = FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name))
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(self.assessment.evidence_file)
 
 
 # --- the organisation's factors --------------------------------------------------------------

@@ -9,15 +9,13 @@ read (``phases.view_phases``); planners and the measure's team lead write
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Prefetch
-from django.db.models.fields.files import FieldFile
-from django.forms import BaseForm
+from django.forms import BaseModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -29,8 +27,8 @@ from django.views.generic import FormView, TemplateView
 
 from measures.models import Measure, Phase
 from measures.sections import Section
+from measures.uploads import file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
-from measures.views.knowledge import delete_file_on_commit
 from organizations.models import Unit, User
 from phases.forms.roundabout import (
     IterationAttachmentForm,
@@ -47,44 +45,6 @@ WORK = "phases.work_on_phase"
 def user_of(request: HttpRequest) -> User:
     assert isinstance(request.user, User)  # noqa: S101 - login is required
     return request.user
-
-
-def file_response(file: FieldFile) -> FileResponse:
-    """An upload, as an attachment and never cached: uploads are only served through views
-    that have checked the permission (the knowledge base's way)."""
-    if not file or not file.name:
-        raise Http404
-    try:
-        handle = file.storage.open(file.name, "rb")
-    except FileNotFoundError as missing:
-        raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=os.path.basename(file.name))
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def save_with_upload(form: Any, field_name: str, folder: str) -> Any:
-    """Saves a model form with a file field atomically, as the knowledge base does: a replaced
-    file is removed once the change is committed, and a new upload is removed again when the
-    row could not be saved."""
-    instance = form.save(commit=False)
-    replaced = ""
-    if instance.pk and field_name in form.changed_data:
-        replaced = (
-            type(instance).objects.filter(pk=instance.pk).values_list(field_name, flat=True)[0]
-        )
-    upload = getattr(instance, field_name)
-    new_upload = field_name in form.changed_data and bool(upload)
-    try:
-        with transaction.atomic():
-            instance.save()
-            form.save_m2m()
-            delete_file_on_commit(replaced or "")
-    except Exception:
-        if new_upload and upload.name.startswith(f"{folder}/"):
-            upload.storage.delete(upload.name)
-        raise
-    return instance
 
 
 # --- shared by the pages of phases III and IV -------------------------------------------------
@@ -305,7 +265,7 @@ class IterationAttachmentCreateView(IterationMixin, PhaseFormView):
     def get_instance(self) -> IterationAttachment:
         return IterationAttachment(iteration=self.iteration)
 
-    def save(self, form: BaseForm) -> Any:
+    def save(self, form: BaseModelForm) -> Any:
         return save_with_upload(form, "file", "iterations")
 
     def get_success_url(self) -> str:
@@ -334,7 +294,7 @@ class ComponentFormView(PhaseFormView):
     template_name = "phases/roundabout/component_form.html"
     success_message = gettext_lazy("The component is saved.")
 
-    def save(self, form: BaseForm) -> Any:
+    def save(self, form: BaseModelForm) -> Any:
         return save_with_upload(form, "description_file", "components")
 
     def get_success_url(self) -> str:

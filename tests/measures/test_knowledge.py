@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.forms.logic import MAX_UPLOAD_SIZE
 from measures.models import KnowledgeItem
+from measures.uploads import MAX_UPLOAD_SIZE
 from measures.views.knowledge import program_section
 from tests.factories import KnowledgeItemFactory, MeasureFactory, ProgramFactory, UserFactory
 

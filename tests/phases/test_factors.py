@@ -367,6 +367,24 @@ def test_keeping_the_file_while_changing_the_text_keeps_the_file(login, team_lea
     assert assessment.evidence_file.name == name and assessment.evidence == "Mer"
 
 
+def test_a_replaced_evidence_file_is_kept_for_the_history(
+    login, team_lead, measure, django_capture_on_commit_callbacks
+):
+    factor = factors_for(measure.organization, Phase.PREPARE)[0]
+    assessment = FactorAssessmentFactory(measure=measure, factor=factor, evidence="")
+    assessment.evidence_file.save("referat.pdf", ContentFile(PDF))
+    old = assessment.evidence_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        login(team_lead).post(
+            assess_url(measure, factor),
+            {"state": "met", "evidence_file": SimpleUploadedFile("nytt referat.pdf", PDF)},
+        )
+    assessment.refresh_from_db()
+    assert assessment.evidence_file.name != old
+    assert assessment.evidence_file.storage.exists(old)
+    assert assessment.history.filter(evidence_file=old).exists()
+
+
 def test_a_forbidden_file_is_refused_and_nothing_is_saved(login, team_lead, measure, english):
     english(team_lead)
     factor = factors_for(measure.organization, Phase.PREPARE)[0]
