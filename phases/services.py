@@ -54,7 +54,7 @@ def ensure_default_factors(organization: Organization) -> None:
     with transaction.atomic():
         # Two first visits at once must not both copy: the organisation's row serialises them,
         # and the keys are read again behind the lock.
-        Organization.objects.select_for_update().filter(pk=organization.pk).exists()
+        list(Organization.objects.select_for_update().filter(pk=organization.pk).values("pk"))
         existing = _default_keys(organization)
         for position, default in enumerate(DEFAULT_FACTORS):
             if default["key"] in existing:
@@ -123,7 +123,9 @@ def factor_reword(
     against. Returns None when the wording stayed the same."""
     with transaction.atomic():
         locked = (
-            SuccessFactor.objects.select_for_update()
+            # Only the factor's own row is locked: PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the join to the current version.
+            SuccessFactor.objects.select_for_update(of=("self",))
             .select_related("current_version")
             .get(pk=factor.pk)
         )
