@@ -28,7 +28,8 @@ from phases.models import (
     Preparation,
     RoleResponsibility,
 )
-from phases.views.planning import ActivityRow, measure_section, next_activities, next_occurrence
+from phases.planning import ActivityRow, next_activities, next_occurrence
+from phases.views.planning import measure_section
 from tests.factories import (
     FuturePictureFactory,
     KnowledgeItemFactory,
