@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from measures import recurrence
 from measures.exchange.imports import MAX_UPLOAD_BYTES
-from measures.models import Evaluation, EvaluationCycle
+from measures.models import Evaluation, EvaluationCycle, Rhythm
+from measures.services import EVALUATION_FIELDS
 from organizations.widgets import NorwegianDateInput
 
 EARLIEST_FIRST_DUE = date(2000, 1, 1)
@@ -20,6 +21,22 @@ FIRST_DUE_YEARS_AHEAD = 10
 # An evaluation looks back on a period; it may be written a little before the period ends
 # (at the last meeting of the term), but not for a period that lies far ahead.
 PERIOD_END_DAYS_AHEAD = 366
+
+
+def clean_custom_rule(
+    form: forms.BaseForm, data: dict[str, Any], *, rhythm_field: str, first_field: str
+) -> None:
+    """Forgets the rule unless the rhythm is custom; otherwise checks it against the first
+    date (an error on the ``rrule`` field) and stores it in normal form."""
+    if data.get(rhythm_field) != Rhythm.CUSTOM:
+        data["rrule"] = ""
+    elif data.get(first_field):
+        try:
+            recurrence.parse_rule(data.get("rrule", ""), data[first_field])
+        except recurrence.InvalidRule as error:
+            form.add_error("rrule", str(error))
+        else:
+            data["rrule"] = recurrence.normalize_rule(data["rrule"])
 
 
 class EvaluationCycleForm(forms.ModelForm):
@@ -51,31 +68,14 @@ class EvaluationCycleForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
-        if data.get("rhythm") != EvaluationCycle.Rhythm.CUSTOM:
-            data["rrule"] = ""
-        elif data.get("first_due"):
-            try:
-                recurrence.parse_rule(data.get("rrule", ""), data["first_due"])
-            except recurrence.InvalidRule as error:
-                self.add_error("rrule", str(error))
-            else:
-                data["rrule"] = recurrence.normalize_rule(data["rrule"])
+        clean_custom_rule(self, data, rhythm_field="rhythm", first_field="first_due")
         return data
 
 
 class EvaluationForm(forms.ModelForm):
     class Meta:
         model = Evaluation
-        fields = [
-            "period_start",
-            "period_end",
-            "tried",
-            "worked",
-            "did_not_work",
-            "lessons",
-            "decision",
-            "next_steps",
-        ]
+        fields = list(EVALUATION_FIELDS)
         widgets = {
             "period_start": NorwegianDateInput(),
             "period_end": NorwegianDateInput(),

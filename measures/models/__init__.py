@@ -1,4 +1,4 @@
-from measures.models.evaluations import Evaluation, EvaluationCycle
+from measures.models.evaluations import Evaluation, EvaluationCycle, Rhythm
 from measures.models.goals import Goal, Indicator, Measurement
 from measures.models.knowledge import FuturePicture, KnowledgeItem
 from measures.models.logic import LogicColumn, LogicElement, LogicLink
@@ -31,6 +31,7 @@ __all__ = [
     "Measurement",
     "Phase",
     "Program",
+    "Rhythm",
     "Tag",
     "TargetGroup",
     "TrafficLight",

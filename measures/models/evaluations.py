@@ -11,13 +11,19 @@ from measures.models.programs import Measure
 from organizations.models import TimeStamped
 
 
+class Rhythm(models.TextChoices):
+    """How often something recurs: evaluations here, maintenance routines in phase IV
+    (measures/recurrence.py turns a rhythm into dates)."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    TERM = "term", _("Each school term")
+    YEARLY = "yearly", _("Yearly")
+    CUSTOM = "custom", _("Custom (iCalendar RRULE)")
+
+
 class EvaluationCycle(TimeStamped):
-    class Rhythm(models.TextChoices):
-        MONTHLY = "monthly", _("Monthly")
-        QUARTERLY = "quarterly", _("Quarterly")
-        TERM = "term", _("Each school term")
-        YEARLY = "yearly", _("Yearly")
-        CUSTOM = "custom", _("Custom (iCalendar RRULE)")
+    Rhythm = Rhythm
 
     measure = models.OneToOneField(
         Measure, on_delete=models.CASCADE, related_name="evaluation_cycle"

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from measures import recurrence
+from measures.forms.evaluations import clean_custom_rule
 from measures.models import Measure
 from organizations.formtools import limit_choices
 from organizations.widgets import NorwegianDateInput
@@ -218,15 +218,7 @@ class MaintenanceRoutineForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
-        if data.get("recurrence") != MaintenanceRoutine.Recurrence.CUSTOM:
-            data["rrule"] = ""
-        elif data.get("first_date"):
-            try:
-                recurrence.parse_rule(data.get("rrule", ""), data["first_date"])
-            except recurrence.InvalidRule as error:
-                self.add_error("rrule", str(error))
-            else:
-                data["rrule"] = recurrence.normalize_rule(data["rrule"])
+        clean_custom_rule(self, data, rhythm_field="recurrence", first_field="first_date")
         return data
 
 

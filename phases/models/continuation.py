@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from measures.models import Measure
+from measures.models import Measure, Rhythm
 from organizations.models import TimeStamped
 
 
@@ -118,12 +118,8 @@ class MaintenanceRoutine(TimeStamped):
         SUPPORT = "support", _("Support")
         OTHER = "other", _("Other")
 
-    class Recurrence(models.TextChoices):
-        MONTHLY = "monthly", _("Monthly")
-        QUARTERLY = "quarterly", _("Quarterly")
-        TERM = "term", _("Each school term")
-        YEARLY = "yearly", _("Yearly")
-        CUSTOM = "custom", _("Custom (iCalendar RRULE)")
+    # The same rhythms as evaluation cycles, turned into dates by measures/recurrence.py.
+    Recurrence = Rhythm
 
     measure = models.ForeignKey(
         Measure, on_delete=models.CASCADE, related_name="maintenance_routines"
