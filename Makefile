@@ -22,7 +22,8 @@ install: $(BIN)/.installed node_modules/.installed
 
 # Compiles locale/*/LC_MESSAGES/django.po with Babel, so no system gettext is needed to run.
 translations: install
-	$(BIN)/pybabel compile --domain=django --directory=locale --statistics 2>&1 | tail -n 3
+	$(BIN)/pybabel compile --domain=django --directory=locale --statistics 2>&1 | tail -n 3; \
+		exit $${PIPESTATUS[0]}
 
 # Re-extracts the strings from code and templates (needs GNU gettext, for translators only).
 messages: install

@@ -210,13 +210,16 @@ else:
     # Embedded broker for a bare machine: messages are files under var/celery/.
     _queue_dir = VAR_DIR / "celery" / "queue"
     # The transport expects its folders to exist; worker, beat and web may start in any order.
-    for _folder in (_queue_dir, VAR_DIR / "celery" / "processed"):
+    _control_dir = VAR_DIR / "celery" / "control"
+    for _folder in (_queue_dir, VAR_DIR / "celery" / "processed", _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # Broadcast (worker control) messages, which otherwise land in ./control of the cwd.
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"

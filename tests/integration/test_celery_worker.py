@@ -128,7 +128,11 @@ def test_a_worker_on_the_embedded_broker_sends_the_invitation(worker_env, tmp_pa
     try:
         with Connection(
             "filesystem://",
-            transport_options={"data_folder_in": str(queue_dir), "data_folder_out": str(queue_dir)},
+            transport_options={
+                "data_folder_in": str(queue_dir),
+                "data_folder_out": str(queue_dir),
+                "control_folder": str(tmp_path / "control"),
+            },
         ) as broker:
             send_invitation_email.apply_async(
                 args=[invitation.pk, token], connection=broker, queue="celery"
