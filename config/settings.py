@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "organizations",
     "measures",
     "phases",
+    "yearwheel",
     "demo",
 ]
 
@@ -100,6 +101,14 @@ MEASURE_PAGE_SECTIONS = [
     "phases.views.continuation.measure_section",
 ]
 PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
+# What the annual wheel shows: the organisation's own events and what other apps know
+# (yearwheel/sources.py). Each source reads its rows with one query.
+YEARWHEEL_SOURCES = [
+    "yearwheel.sources.events",
+    "yearwheel.sources.evaluations",
+    "yearwheel.sources.planned_activities",
+    "yearwheel.sources.maintenance_routines",
+]
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"

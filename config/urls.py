@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from organizations.forms import EmailAuthenticationForm
 from organizations.views import accounts, organization, public
+from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
     path(
@@ -57,4 +58,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("organizations.urls")),
     path("o/<slug:org_slug>/", include("measures.urls")),
     path("o/<slug:org_slug>/", include("phases.urls")),
+    path("o/<slug:org_slug>/", include("yearwheel.urls")),
+    *calendar_patterns,
 ]

@@ -155,7 +155,7 @@ def parse_rule(text: str, first_due: date) -> rrule:
         key, value = part.split("=", 1)
         if key not in ALLOWED_PARTS:
             raise InvalidRule(
-                _("%(part)s cannot be used: evaluations are due on whole days.") % {"part": key}
+                _("%(part)s cannot be used: the rule repeats on whole days.") % {"part": key}
                 if key in ("BYHOUR", "BYMINUTE", "BYSECOND")
                 else _("%(part)s is not a recurrence rule part we know.") % {"part": key}
             )
@@ -166,7 +166,7 @@ def parse_rule(text: str, first_due: date) -> rrule:
         raise InvalidRule(_("The rule needs a FREQ, for example FREQ=MONTHLY."))
     if values["FREQ"] not in ALLOWED_FREQUENCIES:
         raise InvalidRule(
-            _("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY: evaluations are due on whole days.")
+            _("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY: the rule repeats on whole days.")
         )
     if "BYSETPOS" in values and values["FREQ"] == "DAILY":
         raise InvalidRule(_("BYSETPOS needs FREQ=WEEKLY, MONTHLY or YEARLY."))
@@ -187,7 +187,7 @@ def parse_rule(text: str, first_due: date) -> rrule:
         raise InvalidRule(_("Write a single recurrence rule."))
     if not _occurs_within_horizon(values, first_due):
         raise InvalidRule(
-            _("The rule gives no due date within %(years)s years of the first due date.")
+            _("The rule gives no date within %(years)s years of the first date.")
             % {"years": RULE_HORIZON_YEARS}
         )
     return rule

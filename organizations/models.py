@@ -67,6 +67,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+def default_reminder_days() -> list[int]:
+    return [7, 1]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A member of staff, a politician or a partner. Never a child: the product stores no
     personal data about children."""
@@ -83,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("operator"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Days before a checkpoint, meeting or deadline that the person wants to be reminded: the
+    # alarms in their calendar feed and (with the reminders) their emails.
+    reminder_days = models.JSONField(
+        _("remind me this many days before"), default=default_reminder_days, blank=True
+    )
     last_organization = models.ForeignKey(
         "Organization",
         verbose_name=_("last organisation"),

@@ -334,3 +334,37 @@ class ContinuationDecisionFactory(DjangoModelFactory):
     outcome = ContinuationDecision.Outcome.CONTINUE
     decision_maker = "Kommunestyret"
     decided_on = _dt.date(2026, 10, 15)
+
+
+# --- the annual wheel ------------------------------------------------------------------------
+from yearwheel.models import Event, Ring, Wheel  # noqa: E402
+
+
+class WheelFactory(DjangoModelFactory):
+    class Meta:
+        model = Wheel
+
+    organization = factory.SubFactory(OrganizationFactory)
+    year = 2026
+    start_month = factory.LazyAttribute(lambda o: o.organization.planning_year_start_month)
+
+
+class RingFactory(DjangoModelFactory):
+    class Meta:
+        model = Ring
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Ring {n}")
+    colour = "#1f5f8b"
+    position = factory.Sequence(lambda n: n)
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    organization = factory.SubFactory(OrganizationFactory)
+    ring = factory.SubFactory(RingFactory, organization=factory.SelfAttribute("..organization"))
+    kind = Event.Kind.CHECKPOINT
+    title = factory.Sequence(lambda n: f"Sjekkpunkt {n}")
+    start_date = _dt.date(2026, 10, 15)

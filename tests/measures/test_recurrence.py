@@ -136,8 +136,8 @@ def test_rules_are_stored_in_one_spelling():
         ("FREQ=DAILY;BYSETPOS=1", "BYSETPOS needs FREQ=WEEKLY, MONTHLY or YEARLY"),
         ("FREQ=MONTHLY;UNTIL=20271332", "The recurrence rule is not valid"),
         ("FREQ=MONTHLY;BYDAY=XX", "The recurrence rule is not valid"),
-        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "gives no due date within 10 years"),
-        ("FREQ=YEARLY;UNTIL=20200101", "gives no due date within 10 years"),
+        ("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "gives no date within 10 years"),
+        ("FREQ=YEARLY;UNTIL=20200101", "gives no date within 10 years"),
     ],
 )
 def test_a_bad_custom_rule_is_refused_with_a_clear_message(rule, message):

@@ -1,0 +1,69 @@
+"""The narrowing shared by the wheel, the agenda, the print view, the PDF and the .ics file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from measures.forms.choices import programs, units
+from measures.models import Measure
+from organizations.models import Organization
+from yearwheel.models import Kind, Ring
+from yearwheel.occurrences import Scope
+
+
+class WheelFilterForm(forms.Form):
+    """GET parameters ``program``, ``measure``, ``unit``, ``ring`` (repeated) and ``kind``
+    (repeated). Values that do not belong to the organisation are errors, never leaks."""
+
+    program = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+    )
+    measure = forms.ModelChoiceField(
+        label=_("Measure"), queryset=None, required=False, empty_label=_("All measures")
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=None, required=False, empty_label=_("All units")
+    )
+    ring = forms.ModelMultipleChoiceField(
+        label=_("Rings"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: the rings shown on the wheel."),
+    )
+    kind = forms.MultipleChoiceField(
+        label=_("Kinds"),
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs(organization)  # type: ignore[attr-defined]
+        self.fields["measure"].queryset = (
+            Measure.objects.active()
+            .filter(  # type: ignore[attr-defined]
+                organization=organization
+            )
+            .order_by("name")
+        )
+        self.fields["unit"].queryset = units(organization)  # type: ignore[attr-defined]
+        self.fields["ring"].queryset = Ring.objects.active().filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+
+    def scope(self) -> Scope:
+        if not self.is_bound or not self.is_valid():
+            return Scope()
+        data = self.cleaned_data
+        return Scope(
+            program_id=data["program"].pk if data["program"] else None,
+            measure_id=data["measure"].pk if data["measure"] else None,
+            unit_id=data["unit"].pk if data["unit"] else None,
+            ring_ids=frozenset(ring.pk for ring in data["ring"]),
+            kinds=frozenset(data["kind"]),
+        )

@@ -1,0 +1,107 @@
+"""Occurrences: what the wheel, the agenda, the print view and the calendars draw.
+
+An occurrence is one appearance of something on a date or date range: an event on one of its
+dates, an evaluation due date, a planned activity, a maintenance routine. Occurrences are never
+stored; each source (``settings.YEARWHEEL_SOURCES``, see yearwheel/sources.py) expands its own
+rows for the requested period with one query, so editing the source moves the occurrence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from organizations.models import Organization
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the wheel is narrowed to. Narrowing to a programme, measure or unit leaves out
+    everything that concerns none (the organisation's common events); rings and kinds
+    narrow what is drawn."""
+
+    program_id: int | None = None
+    measure_id: int | None = None
+    unit_id: int | None = None
+    ring_ids: frozenset[int] = frozenset()
+    kinds: frozenset[str] = frozenset()
+
+    @property
+    def narrows_subject(self) -> bool:
+        return bool(self.program_id or self.measure_id or self.unit_id)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    # Stable across requests and edits of the source: "event-12-2026-10-15". It names the
+    # occurrence in the page (element ids) and, for derived occurrences, in calendar UIDs.
+    key: str
+    source: str  # a Ring.Source value: "" for the organisation's own events
+    kind: str  # a Kind value
+    title: str
+    start: date
+    end: date  # inclusive; the same as start for a single day
+    url: str
+    ring_id: int | None = None  # own events; derived ones are drawn in their source's ring
+    start_time: time | None = None
+    end_time: time | None = None
+    place: str = ""
+    description: str = ""
+    responsible: str = ""
+    measure_id: int | None = None
+    measure_name: str = ""
+    program_name: str = ""
+    event_id: int | None = None
+    recurring: bool = False
+    # Anything the caller may want to show besides (the measure's phase, the event's ring…).
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def is_range(self) -> bool:
+        return self.end > self.start
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def overlaps(self, start: date, end: date) -> bool:
+        return self.start <= end and self.end >= start
+
+
+class Source(Protocol):
+    """One kind of thing on the wheel. Own events come from the ``Event`` table; the others
+    are read from where they live, each in its system ring (``Ring.Source``)."""
+
+    key: str
+
+    def occurrences(
+        self, organization: Organization, start: date, end: date, scope: Scope
+    ) -> Iterable[Occurrence]:
+        """The occurrences overlapping ``start``–``end`` (inclusive), with one query."""
+
+
+@cache
+def sources() -> tuple[Source, ...]:
+    return tuple(import_string(path) for path in settings.YEARWHEEL_SOURCES)
+
+
+def occurrences_between(
+    organization: Organization, start: date, end: date, scope: Scope | None = None
+) -> list[Occurrence]:
+    """Every occurrence in the organisation between ``start`` and ``end``, in date order.
+
+    A fixed number of queries (one per source), however many events there are. Ring and
+    kind narrowing is left to the caller, which knows the rings (system rings included).
+    """
+    scope = scope or Scope()
+    found: list[Occurrence] = []
+    for source in sources():
+        found.extend(source.occurrences(organization, start, end, scope))
+    found.sort(key=lambda o: (o.start, o.start_time or time.min, o.end, o.title, o.key))
+    return found

@@ -1,0 +1,241 @@
+"""Where the wheel's occurrences come from (``settings.YEARWHEEL_SOURCES``).
+
+Each source reads its own rows with one query and expands them for the requested period.
+Nothing is copied: moving an evaluation cycle, a planned activity or a routine moves its
+occurrences. A later app adds a source by appending its dotted path to the setting and a
+value to ``Ring.Source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from measures.models import Measure
+from measures.recurrence import InvalidRule, Series, series
+from organizations.models import Organization
+from phases.models import MaintenanceRoutine, PlannedActivity
+from yearwheel.models import Event, Kind, Ring
+from yearwheel.occurrences import Occurrence, Scope
+
+
+def measures_in_scope(organization: Organization, scope: Scope) -> QuerySet[Measure]:
+    """The organisation's active measures the scope's programme, measure or unit covers.
+
+    A unit covers the measures it is responsible for and those of programmes it takes part in.
+    """
+    measures = Measure.objects.active().filter(organization=organization)
+    if scope.program_id:
+        measures = measures.filter(program_id=scope.program_id)
+    if scope.measure_id:
+        measures = measures.filter(pk=scope.measure_id)
+    if scope.unit_id:
+        measures = measures.filter(
+            Q(responsible_unit_id=scope.unit_id) | Q(program__units=scope.unit_id)
+        ).distinct()
+    return measures
+
+
+def _dates(dates: Series, start: date, end: date) -> Iterator[date]:
+    day = dates.after(start, inclusive=True)
+    while day is not None and day <= end:
+        yield day
+        day = dates.after(day)
+
+
+class EventSource:
+    """The organisation's own events, recurring ones expanded by their iCalendar rule."""
+
+    key = Ring.Source.OWN
+
+    def queryset(self, organization: Organization, start: date, end: date, scope: Scope):
+        events = (
+            Event.objects.active()
+            .filter(organization=organization, ring__is_archived=False)
+            .touching(start, end)
+            .select_related("measure", "program", "measure__program", "responsible")
+        )
+        if scope.narrows_subject:
+            measures = measures_in_scope(organization, scope).values("pk")
+            subject = Q(measure__in=measures)
+            if not scope.measure_id:
+                programs = Q(program_id=scope.program_id) if scope.program_id else Q()
+                if scope.unit_id:
+                    programs &= Q(program__units=scope.unit_id)
+                subject |= Q(measure__isnull=True) & programs & Q(program__isnull=False)
+            events = events.filter(subject).distinct()
+        return events
+
+    def occurrences(
+        self, organization: Organization, start: date, end: date, scope: Scope
+    ) -> Iterable[Occurrence]:
+        for event in self.queryset(organization, start, end, scope):
+            url = reverse("event_detail", kwargs={"org_slug": organization.slug, "pk": event.pk})
+            program = event.program or (event.measure.program if event.measure else None)
+            for day in event.occurrences(start, end):
+                yield Occurrence(
+                    key=f"event-{event.pk}-{day.isoformat()}",
+                    source=self.key,
+                    kind=event.kind,
+                    title=event.title,
+                    start=day,
+                    end=day + relativedelta(days=event.duration_days),
+                    url=url,
+                    ring_id=event.ring_id,
+                    start_time=event.start_time,
+                    end_time=event.end_time,
+                    place=event.place,
+                    description=event.description,
+                    responsible=str(event.responsible) if event.responsible else "",
+                    measure_id=event.measure_id,
+                    measure_name=event.measure.name if event.measure else "",
+                    program_name=program.name if program else "",
+                    event_id=event.pk,
+                    recurring=event.is_recurring,
+                )
+
+
+class EvaluationSource:
+    """The due dates of each measure's evaluation cycle (measures/recurrence.py)."""
+
+    key = Ring.Source.EVALUATIONS
+
+    def occurrences(
+        self, organization: Organization, start: date, end: date, scope: Scope
+    ) -> Iterable[Occurrence]:
+        measures = (
+            measures_in_scope(organization, scope)
+            .filter(evaluation_cycle__isnull=False)
+            .select_related("evaluation_cycle", "program", "team_lead")
+        )
+        for measure in measures:
+            cycle = measure.evaluation_cycle
+            try:
+                dates = series(rhythm=cycle.rhythm, first_due=cycle.first_due, rule=cycle.rrule)
+            except InvalidRule:  # stored rules are checked on save; never break the wheel
+                continue
+            url = measure.get_absolute_url() + "#evaluations"
+            for day in _dates(dates, start, end):
+                yield Occurrence(
+                    key=f"evaluation-{measure.pk}-{day.isoformat()}",
+                    source=self.key,
+                    kind=Kind.CHECKPOINT,
+                    title=_("Evaluation due: %(measure)s") % {"measure": measure.name},
+                    start=day,
+                    end=day,
+                    url=url,
+                    responsible=str(measure.team_lead) if measure.team_lead else "",
+                    measure_id=measure.pk,
+                    measure_name=measure.name,
+                    program_name=measure.program.name,
+                    recurring=True,
+                )
+
+
+class PlannedActivitySource:
+    """The activities of phase II implementation plans: on their dates, or in their month
+    every year when the plan gives a month rather than dates."""
+
+    key = Ring.Source.ACTIVITIES
+
+    def occurrences(
+        self, organization: Organization, start: date, end: date, scope: Scope
+    ) -> Iterable[Occurrence]:
+        activities = (
+            PlannedActivity.objects.filter(plan__measure__in=measures_in_scope(organization, scope))
+            .filter(
+                Q(month__isnull=False)
+                | Q(start_date__lte=end, end_date__gte=start)
+                | Q(start_date__gte=start, start_date__lte=end)
+            )
+            .select_related("plan__measure__program", "responsible")
+        )
+        for activity in activities:
+            measure = activity.plan.measure
+            url = reverse(
+                "implementation_plan",
+                kwargs={"org_slug": organization.slug, "measure_pk": measure.pk},
+            )
+            for first, last in self._spans(activity, start, end):
+                yield Occurrence(
+                    key=f"activity-{activity.pk}-{first.isoformat()}",
+                    source=self.key,
+                    kind=Kind.ACTIVITY,
+                    title=activity.what,
+                    start=first,
+                    end=last,
+                    url=url,
+                    responsible=str(activity.responsible) if activity.responsible else "",
+                    description=activity.contributors,
+                    measure_id=measure.pk,
+                    measure_name=measure.name,
+                    program_name=measure.program.name,
+                    recurring=activity.month is not None,
+                )
+
+    @staticmethod
+    def _spans(activity: PlannedActivity, start: date, end: date) -> Iterator[tuple[date, date]]:
+        if activity.month is None:
+            assert activity.start_date is not None  # noqa: S101 - a database constraint
+            last = activity.end_date or activity.start_date
+            if activity.start_date <= end and last >= start:
+                yield activity.start_date, last
+            return
+        for year in range(start.year, end.year + 1):
+            first = date(year, activity.month, 1)
+            last = first + relativedelta(months=1, days=-1)
+            if first <= end and last >= start:
+                yield first, last
+
+
+class MaintenanceRoutineSource:
+    """Phase IV routines that keep a measure alive, on their rhythm."""
+
+    key = Ring.Source.ROUTINES
+
+    def occurrences(
+        self, organization: Organization, start: date, end: date, scope: Scope
+    ) -> Iterable[Occurrence]:
+        routines = MaintenanceRoutine.objects.filter(
+            measure__in=measures_in_scope(organization, scope), first_date__lte=end
+        ).select_related("measure__program", "owner")
+        for routine in routines:
+            measure = routine.measure
+            try:
+                dates = series(
+                    rhythm=routine.recurrence, first_due=routine.first_date, rule=routine.rrule
+                )
+            except InvalidRule:  # stored rules are checked on save; never break the wheel
+                continue
+            url = reverse(
+                "continuation", kwargs={"org_slug": organization.slug, "measure_pk": measure.pk}
+            )
+            title = f"{routine.get_kind_display()}: {Truncator(routine.description).chars(80)}"
+            for day in _dates(dates, start, end):
+                yield Occurrence(
+                    key=f"routine-{routine.pk}-{day.isoformat()}",
+                    source=self.key,
+                    kind=Kind.ACTIVITY,
+                    title=title,
+                    start=day,
+                    end=day,
+                    url=url,
+                    description=routine.description,
+                    responsible=str(routine.owner) if routine.owner else "",
+                    measure_id=measure.pk,
+                    measure_name=measure.name,
+                    program_name=measure.program.name,
+                    recurring=True,
+                )
+
+
+events = EventSource()
+evaluations = EvaluationSource()
+planned_activities = PlannedActivitySource()
+maintenance_routines = MaintenanceRoutineSource()

@@ -1,0 +1,7 @@
+"""Placeholder: being written."""
+
+from django.views import View
+
+
+class AgendaView(View):
+    pass

@@ -1,0 +1,15 @@
+"""Placeholder: being written."""
+
+from django.views import View
+
+
+class WheelView(View):
+    pass
+
+
+class WheelPrintView(View):
+    pass
+
+
+class WheelPdfView(View):
+    pass
