@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install lint typecheck pytest messages translations static migrate demo clean
+.PHONY: run test install system-libs lint typecheck pytest messages translations static migrate demo clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed node_modules/.installed
+# WeasyPrint (PDFs) needs Pango and a font from the system; Debian's packages, when missing.
+system-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu || \
+		{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
+		echo "Note: install Pango (libpangoft2-1.0-0) and a font for PDF downloads."
+
+install: $(BIN)/.installed node_modules/.installed system-libs
 
 # Compiles locale/*/LC_MESSAGES/django.po with Babel, so no system gettext is needed to run.
 translations: install
