@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 system-libs:
 	@ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -qi dejavu || \
 		{ command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
-		  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
 		echo "Note: install Pango (libpangoft2-1.0-0) and a font for PDF downloads."
 
