@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -21,11 +22,59 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
+MAX_REMINDER_DAYS = 60
+MAX_REMINDERS = 5
+
+
 class ProfileForm(forms.ModelForm):
+    # Edited as text ("7, 1"), stored as a list of whole numbers (User.reminder_days).
+    reminder_days = forms.CharField(
+        label=_("Reminders in my calendar (days before)"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Whole numbers from 0 to 60, separated by commas, for example 7, 1 for a week and a "
+            "day before. 0 is the same day. At most five; leave empty for no reminders."
+        ),
+    )
+
     class Meta:
         model = User
-        fields = ["full_name", "language"]
+        fields = ["full_name", "language", "reminder_days"]
         labels = {"language": _("Language in the interface")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = self.instance.reminder_days if isinstance(self.instance.reminder_days, list) else []
+        self.initial["reminder_days"] = ", ".join(str(day) for day in days)
+
+    def clean_reminder_days(self) -> list[int]:
+        text: str = self.cleaned_data.get("reminder_days") or ""
+        parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+        days: list[int] = []
+        for part in parts:
+            if not part.isascii() or not part.isdigit():
+                raise forms.ValidationError(
+                    _("“%(value)s” is not a whole number from 0 to 60. Write the days like 7, 1."),
+                    code="not_a_number",
+                    params={"value": part},
+                )
+            day = int(part)
+            if day > MAX_REMINDER_DAYS:
+                raise forms.ValidationError(
+                    _("A reminder can be at most %(max)s days before, not %(value)s."),
+                    code="too_early",
+                    params={"max": MAX_REMINDER_DAYS, "value": day},
+                )
+            if day not in days:
+                days.append(day)
+        if len(days) > MAX_REMINDERS:
+            raise forms.ValidationError(
+                _("Choose at most %(max)s reminders."),
+                code="too_many",
+                params={"max": MAX_REMINDERS},
+            )
+        return sorted(days, reverse=True)
 
 
 class OrganizationSettingsForm(forms.ModelForm):

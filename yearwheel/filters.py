@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms.choices import programs, units
-from measures.models import Measure
-from organizations.models import Organization
+from measures.models import Measure, Program
+from organizations.models import Organization, Unit
 from yearwheel.models import Kind, Ring
 from yearwheel.occurrences import Scope
 
@@ -19,17 +19,23 @@ class WheelFilterForm(forms.Form):
     (repeated). Values that do not belong to the organisation are errors, never leaks."""
 
     program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=None, required=False, empty_label=_("All programmes")
+        label=_("Programme"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All programmes"),
     )
     measure = forms.ModelChoiceField(
-        label=_("Measure"), queryset=None, required=False, empty_label=_("All measures")
+        label=_("Measure"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("All measures"),
     )
     unit = forms.ModelChoiceField(
-        label=_("Unit"), queryset=None, required=False, empty_label=_("All units")
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
     )
     ring = forms.ModelMultipleChoiceField(
         label=_("Rings"),
-        queryset=None,
+        queryset=Ring.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None chosen: the rings shown on the wheel."),
@@ -44,16 +50,12 @@ class WheelFilterForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs(organization)  # type: ignore[attr-defined]
-        self.fields["measure"].queryset = (
-            Measure.objects.active()
-            .filter(  # type: ignore[attr-defined]
-                organization=organization
-            )
-            .order_by("name")
+        self.fields["measure"].queryset = (  # type: ignore[attr-defined]
+            Measure.objects.active().filter(organization=organization).order_by("name")
         )
         self.fields["unit"].queryset = units(organization)  # type: ignore[attr-defined]
-        self.fields["ring"].queryset = Ring.objects.active().filter(  # type: ignore[attr-defined]
-            organization=organization
+        self.fields["ring"].queryset = (  # type: ignore[attr-defined]
+            Ring.objects.active().filter(organization=organization)
         )
 
     def scope(self) -> Scope:

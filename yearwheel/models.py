@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import rrule, rrulestr
+from dateutil import rrule as dateutil_rrule
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -364,9 +364,12 @@ class Event(TimeStamped):
             text += f";UNTIL={self.repeat_until:%Y%m%d}"
         return text
 
-    def rule(self) -> rrule:
-        parsed = rrulestr(self.rule_text(), dtstart=datetime.combine(self.start_date, time.min))
-        assert isinstance(parsed, rrule)  # noqa: S101 - one RRULE line gives one rule
+    def rule(self) -> dateutil_rrule.rrule:
+        # (The module, not the class, is imported: the field ``rrule`` shadows the name here.)
+        parsed = dateutil_rrule.rrulestr(
+            self.rule_text(), dtstart=datetime.combine(self.start_date, time.min)
+        )
+        assert isinstance(parsed, dateutil_rrule.rrule)  # noqa: S101 - one RRULE gives one rule
         return parsed
 
     def exception_dates(self) -> set[date]:

@@ -54,7 +54,9 @@ class EventSource:
 
     key = Ring.Source.OWN
 
-    def queryset(self, organization: Organization, start: date, end: date, scope: Scope):
+    def queryset(
+        self, organization: Organization, start: date, end: date, scope: Scope
+    ) -> QuerySet[Event]:
         events = (
             Event.objects.active()
             .filter(organization=organization, ring__is_archived=False)

@@ -1,23 +1,272 @@
-"""Placeholder: being written."""
+"""Calendars outside the product: the .ics file of a wheel, the personal feed, and importing
+events from a calendar file (see yearwheel/ical.py, feeds.py and ical_import.py)."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import TemplateView
+
+from organizations.models import User
+from organizations.views.base import OrganizationViewMixin
+from yearwheel import feeds, ical, ical_import
+from yearwheel.ical_import import (
+    MAX_EVENTS,
+    MAX_UPLOAD_BYTES,
+    CalendarImportForm,
+    ImportFileError,
+    ParsedCalendar,
+    apply_import,
+    match_existing,
+    outcome_message,
+    own_rings,
+    payload,
+    read_calendar,
+    rows_from_payload,
+    wheel_for,
+)
+from yearwheel.models import CalendarSubscription, Event
+from yearwheel.views.base import WheelViewMixin
+
+# The preview's rows travel signed in the confirmation form; after this they must be uploaded
+# again (an hour is long enough to look them over, short enough to stay close to the file).
+PREVIEW_MAX_AGE = 60 * 60
+# Kept below Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), which the confirmation must pass.
+MAX_PAYLOAD_CHARACTERS = 2_000_000
+PREVIEW_ROWS_SHOWN = 500
+FEED_CACHE_SECONDS = 15 * 60
 
 
-class WheelCalendarView(View):
-    pass
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - every view here requires login
+    return user
 
 
-class ImportUploadView(View):
-    pass
+class WheelCalendarView(WheelViewMixin, View):
+    """``wheel/<year>/calendar.ics``: the planning year as a calendar file, narrowed by the
+    same filter as the wheel. Own events go out as series (their whole rule), derived ones as
+    the occurrences of the year."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        content = self.content()
+        event_ids = {
+            placed.occurrence.event_id
+            for placed in content.items
+            if not placed.occurrence.source and placed.occurrence.event_id
+        }
+        events = (
+            Event.objects.filter(organization=self.organization, pk__in=event_ids)
+            .select_related("measure", "program", "measure__program", "goal")
+            .order_by("start_date", "start_time", "pk")
+        )
+        calendar = ical.new_calendar(
+            _("%(wheel)s – %(organization)s")
+            % {"wheel": self.wheel, "organization": self.organization.name}
+        )
+        ical.add_entries(
+            calendar,
+            org_slug=self.organization.slug,
+            events=events if event_ids else [],
+            occurrences=[placed.occurrence for placed in content.items],
+            reminder_days=ical.usable_reminder_days(_user(request).reminder_days),
+            host=ical.site_host(),
+            stamp=ical.now_stamp(),
+        )
+        response = HttpResponse(ical.to_bytes(calendar), content_type=ical.CONTENT_TYPE)
+        label = self.wheel.label.replace("/", "-")
+        filename = f"arshjul-{self.organization.slug}-{label}.ics"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        # The organisation's plans: never kept by a shared cache.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
-class ImportConfirmView(View):
-    pass
+class SubscriptionView(LoginRequiredMixin, TemplateView):
+    """``/accounts/calendar/``: the person's own feed URL, how to subscribe to it, and a new
+    URL when the old one has gone astray (which stops the old one)."""
 
+    template_name = "yearwheel/calendars/subscription.html"
+    http_method_names = ["get", "post"]
 
-class SubscriptionView(View):
-    pass
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = _user(self.request)
+        subscription = CalendarSubscription.objects.filter(user=user).first()
+        memberships = feeds.visible_memberships(user)
+        context.update(
+            subscription=subscription,
+            feed_url=feeds.feed_url(subscription) if subscription else "",
+            webcal_url=feeds.webcal_url(subscription) if subscription else "",
+            reminder_days=ical.usable_reminder_days(user.reminder_days),
+            organizations=[membership.organization for membership in memberships],
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _subscription, created = feeds.create_or_regenerate(_user(request))
+        if created:
+            messages.success(
+                request, _("Your calendar link is ready. Add it to your calendar program.")
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "You have a new calendar link. The old link no longer works: replace it in "
+                    "your calendar programs."
+                ),
+            )
+        return redirect("calendar_subscription")
 
 
 class FeedView(View):
-    pass
+    """``/calendar/<token>.ics``: the person's feed, fetched by calendar programs without a
+    login. Any token that does not check out gets the ordinary 404 page."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        subscription = feeds.subscription_for_token(kwargs["token"])
+        if subscription is None:
+            raise Http404
+        calendar = feeds.feed_calendar(subscription.user, today=timezone.localdate())
+        feeds.record_fetch(subscription)
+        response = HttpResponse(ical.to_bytes(calendar), content_type=ical.CONTENT_TYPE)
+        response["Content-Disposition"] = 'inline; filename="tiltakshjulet.ics"'
+        patch_cache_control(response, private=True, max_age=FEED_CACHE_SECONDS)
+        return response
+
+
+class ImportMixin(OrganizationViewMixin):
+    permission_required = "yearwheel.manage_wheel"
+
+    def salt(self) -> str:
+        # Bound to the organisation and the person: a preview cannot be confirmed elsewhere.
+        return f"yearwheel.import.{self.organization.pk}.{self.request.user.pk}"
+
+
+class ImportUploadView(ImportMixin, TemplateView):
+    """``wheel/import/``: upload a calendar file → preview of every event with what would
+    happen to it. Nothing is saved here."""
+
+    template_name = "yearwheel/calendars/import.html"
+    http_method_names = ["get", "post"]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if "form" not in context:
+            context["form"] = CalendarImportForm(organization=self.organization)
+        context.update(
+            max_events=MAX_EVENTS,
+            max_megabytes=MAX_UPLOAD_BYTES // (1024 * 1024),
+            has_rings=own_rings(self.organization).exists(),
+        )
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = CalendarImportForm(request.POST, request.FILES, organization=self.organization)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            parsed = read_calendar(form.cleaned_data["file"])
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        match_existing(parsed, self.organization)
+        return self.preview(form, parsed)
+
+    def preview(self, form: CalendarImportForm, parsed: ParsedCalendar) -> HttpResponse:
+        ring, kind = form.cleaned_data["ring"], form.chosen_kind()
+        message = ""
+        signed = ""
+        to_save = [row for row in parsed.importable if row.status != ical_import.UNCHANGED]
+        if to_save:
+            signed = signing.dumps(
+                payload(ring=ring, kind=kind, rows=parsed.importable),
+                salt=self.salt(),
+                compress=True,
+            )
+            if len(signed) > MAX_PAYLOAD_CHARACTERS:
+                signed = ""
+                message = _(
+                    "The file holds too much text to be imported in one go. Export a shorter "
+                    "period and import it in parts."
+                )
+        shown = parsed.rows[:PREVIEW_ROWS_SHOWN]
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                parsed=parsed,
+                counts=parsed.counts,
+                shown_rows=shown,
+                hidden_count=max(len(parsed.rows) - len(shown), 0),
+                to_save_count=len(to_save),
+                ring=ring,
+                kind_label=dict(form.fields["kind"].choices).get(kind, kind),  # type: ignore[attr-defined]
+                payload=signed,
+                message=message,
+            )
+        )
+
+
+class ImportConfirmView(ImportMixin, View):
+    """``wheel/import/confirm/`` (POST only): saves the previewed rows, all or none."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        back = redirect("event_import", self.organization.slug)
+        try:
+            data = signing.loads(
+                request.POST.get("payload", ""), salt=self.salt(), max_age=PREVIEW_MAX_AGE
+            )
+            ring_id, kind, rows = rows_from_payload(data)
+        except signing.SignatureExpired:
+            messages.error(
+                request, _("The preview is more than an hour old. Upload the file again.")
+            )
+            return back
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            messages.error(request, _("The import could not be confirmed. Upload the file again."))
+            return back
+        ring = own_rings(self.organization).filter(pk=ring_id).first()
+        if ring is None:
+            messages.error(
+                request,
+                _("The ring chosen for the import is no longer available. Choose another."),
+            )
+            return back
+        try:
+            outcome = apply_import(
+                organization=self.organization,
+                user=_user(request),
+                ring=ring,
+                kind=kind,
+                rows=rows,
+            )
+        except IntegrityError:
+            # The same file confirmed twice at once: the other confirmation made the events.
+            messages.error(
+                request,
+                _("The events were being imported at the same time. Upload the file again."),
+            )
+            return back
+        messages.success(request, outcome_message(outcome))
+        wheel = wheel_for(self.organization, outcome.first_date)
+        if wheel is not None:
+            return redirect(wheel.get_absolute_url())
+        return redirect(reverse("wheel_index", kwargs={"org_slug": self.organization.slug}))

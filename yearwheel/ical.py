@@ -1,0 +1,382 @@
+"""The wheel as iCalendar (RFC 5545): the .ics download of a wheel and the personal feed.
+
+Own events are exported as they are stored: one VEVENT per event, recurring ones with their
+RRULE and EXDATEs, so the calendar program expands them with the same rule the wheel uses.
+Derived occurrences (evaluation due dates, planned activities, routines; yearwheel/sources.py)
+have no rule of their own to export: each occurrence becomes an all-day VEVENT.
+
+UIDs never change: ``event-<pk>@<host>`` for own events and ``<occurrence key>@<host>`` for
+derived ones, the host taken from ``settings.SITE_URL``. A calendar program that fetches the
+file again updates the entries it already has instead of adding copies.
+
+Timed events are written in local Oslo time with ``TZID=Europe/Oslo``, so a weekly meeting at
+09:00 stays at 09:00 across the change to and from daylight saving time. The VTIMEZONE is
+written out with the EU rules (last Sunday of March and of October, in force in Norway since
+1996) rather than as a list of dates: it is short and holds for every year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from yearwheel.models import Event, Kind
+from yearwheel.occurrences import Occurrence
+
+TZID = "Europe/Oslo"
+OSLO = ZoneInfo(TZID)
+PRODID = "-//Tiltakshjulet//NONSGML Tiltakshjulet//NB"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# A reminder setting (User.reminder_days) is used only within these bounds.
+MAX_REMINDER_DAYS = 60
+MAX_REMINDERS = 5
+TIMED_EVENT_DEFAULT_LENGTH = timedelta(hours=1)
+ORIGINAL_DESCRIPTION = "X-TILTAKSHJULET-DESCRIPTION"
+
+
+def site_host() -> str:
+    """The host name in every UID: the site's, so UIDs are the same on every export."""
+    return urlsplit(settings.SITE_URL).hostname or "tiltakshjulet"
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def usable_reminder_days(value: object) -> list[int]:
+    """The person's reminder days as alarms can use them: whole numbers 0–60, at most five,
+    each once, largest first. Anything else in the stored value is left out."""
+    if not isinstance(value, list):
+        return []
+    days = {
+        day
+        for day in value
+        if isinstance(day, int) and not isinstance(day, bool) and 0 <= day <= MAX_REMINDER_DAYS
+    }
+    return sorted(days, reverse=True)[:MAX_REMINDERS]
+
+
+def oslo_timezone() -> icalendar.Timezone:
+    """The VTIMEZONE of Europe/Oslo with the EU daylight saving rules."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", TZID)
+    zone.add("x-lic-location", TZID)
+    daylight = icalendar.TimezoneDaylight()
+    daylight.add("tzname", "CEST")
+    daylight.add("tzoffsetfrom", timedelta(hours=1))
+    daylight.add("tzoffsetto", timedelta(hours=2))
+    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0))
+    daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    standard = icalendar.TimezoneStandard()
+    standard.add("tzname", "CET")
+    standard.add("tzoffsetfrom", timedelta(hours=2))
+    standard.add("tzoffsetto", timedelta(hours=1))
+    standard.add("dtstart", datetime(1970, 10, 25, 3, 0))
+    standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    zone.add_component(daylight)
+    zone.add_component(standard)
+    return zone
+
+
+def new_calendar(
+    name: str, *, description: str = "", refresh: timedelta | None = None
+) -> icalendar.Calendar:
+    """An empty VCALENDAR with its name and the Oslo VTIMEZONE. ``refresh`` tells calendar
+    programs how often to fetch a subscribed feed again."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", TZID)
+    if description:
+        calendar.add("x-wr-caldesc", description)
+    if refresh is not None:
+        calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", icalendar.vDuration(refresh))
+    calendar.add_component(oslo_timezone())
+    return calendar
+
+
+def to_bytes(calendar: icalendar.Calendar) -> bytes:
+    """The calendar as UTF-8 text with CRLF line ends, folded at 75 octets."""
+    content: bytes = calendar.to_ical()
+    return content
+
+
+def now_stamp() -> datetime:
+    return timezone.now().astimezone(UTC).replace(microsecond=0)
+
+
+# --- the entries ----------------------------------------------------------------------------
+
+
+def _concerns(measure: str, program: str, goal: str = "") -> str:
+    if measure and program:
+        subject = _("%(measure)s (programme %(program)s)") % {
+            "measure": measure,
+            "program": program,
+        }
+    else:
+        subject = measure or program
+    if goal:
+        subject = (
+            _("%(subject)s, goal: %(goal)s") % {"subject": subject, "goal": goal}
+            if subject
+            else _("Goal: %(goal)s") % {"goal": goal}
+        )
+    return _("Concerns: %(subject)s") % {"subject": subject} if subject else ""
+
+
+def _description(text: str, concerns: str, url: str) -> str:
+    parts = [part for part in (text.strip(), concerns) if part]
+    parts.append(_("In Tiltakshjulet: %(url)s") % {"url": url})
+    return "\n\n".join(parts)
+
+
+def _add_alarms(entry: icalendar.Event, summary: str, reminder_days: Sequence[int]) -> None:
+    for days in reminder_days:
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        if days == 0:
+            text = _("Today: %(title)s") % {"title": summary}
+        elif days == 1:
+            text = _("Tomorrow: %(title)s") % {"title": summary}
+        else:
+            text = ngettext("In %(days)s day: %(title)s", "In %(days)s days: %(title)s", days) % {
+                "days": days,
+                "title": summary,
+            }
+        alarm.add("description", text)
+        alarm.add("trigger", timedelta(days=-days))
+        entry.add_component(alarm)
+
+
+def _new_entry(
+    *,
+    uid: str,
+    stamp: datetime,
+    summary: str,
+    description: str,
+    url: str,
+    kind: str,
+    place: str = "",
+) -> icalendar.Event:
+    entry = icalendar.Event()
+    entry.add("uid", uid)
+    entry.add("dtstamp", stamp)
+    entry.add("summary", summary)
+    entry.add("description", description)
+    if place:
+        entry.add("location", place)
+    entry.add("url", url)
+    if kind in Kind.values:
+        entry.add("categories", [str(Kind(kind).label)])
+    return entry
+
+
+def _add_all_day(entry: icalendar.Event, first: date, last: date) -> None:
+    entry.add("dtstart", first)
+    entry.add("dtend", last + timedelta(days=1))  # DTEND of a date is exclusive
+    # A deadline or a day-long checkpoint does not make the person busy.
+    entry.add("transp", "TRANSPARENT")
+
+
+def event_times(event: Event) -> tuple[date | datetime, date | datetime]:
+    """DTSTART and DTEND of the event's first occurrence: dates for all-day events (DTEND the
+    day after the last), Oslo local times otherwise (an hour when no end time is given)."""
+    if event.start_time is None:
+        return event.start_date, event.last_date + timedelta(days=1)
+    start = datetime.combine(event.start_date, event.start_time, tzinfo=OSLO)
+    if event.end_time is not None:
+        end = datetime.combine(event.last_date, event.end_time, tzinfo=OSLO)
+    else:
+        end = datetime.combine(event.last_date, event.start_time, tzinfo=OSLO)
+        end += TIMED_EVENT_DEFAULT_LENGTH
+    if end <= start:
+        end = start + TIMED_EVENT_DEFAULT_LENGTH
+    return start, end
+
+
+def _until_value(value: str, *, timed: bool) -> str:
+    """UNTIL in the value type RFC 5545 requires: a date for all-day events; for events with a
+    local time, a UTC date-time (a stored date means the end of that day in Oslo)."""
+    day = datetime.strptime(value[:8], "%Y%m%d").date()
+    if len(value) == 16 and value.endswith("Z"):  # already a UTC moment
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        if timed:
+            return value
+        day = moment.astimezone(OSLO).date()
+    if not timed:
+        return f"{day:%Y%m%d}"
+    end_of_day = datetime.combine(day, time(23, 59, 59), tzinfo=OSLO).astimezone(UTC)
+    return f"{end_of_day:%Y%m%dT%H%M%SZ}"
+
+
+def event_rule(event: Event, *, timed: bool) -> icalendar.vRecur | None:
+    """The event's RRULE for the calendar (None when it does not repeat).
+
+    Raises ValueError for a rule that cannot be written (never stored: rules are checked)."""
+    text = event.rule_text()
+    if not text:
+        return None
+    parts = []
+    for part in text.split(";"):
+        key, _sep, value = part.partition("=")
+        if key.upper() == "UNTIL":
+            value = _until_value(value.upper(), timed=timed)
+        parts.append(f"{key.upper()}={value}")
+    rule = icalendar.vRecur.from_ical(";".join(parts))
+    if not rule.get("FREQ"):
+        raise ValueError(f"no FREQ in {text!r}")
+    return rule
+
+
+def event_entry(
+    event: Event,
+    *,
+    org_slug: str,
+    host: str,
+    stamp: datetime,
+    reminder_days: Sequence[int] = (),
+    prefix: str = "",
+) -> icalendar.Event | None:
+    """The VEVENT of an own event, with its whole recurrence; None if its rule is unusable.
+
+    ``event.measure``, ``.program``, ``.measure.program`` and ``.goal`` should be selected
+    with it."""
+    timed = event.start_time is not None
+    try:
+        rule = event_rule(event, timed=timed)
+    except ValueError:
+        return None  # never guess at a series: leave it out rather than show it wrongly
+    url = absolute_url(reverse("event_detail", kwargs={"org_slug": org_slug, "pk": event.pk}))
+    program = event.program or (event.measure.program if event.measure else None)
+    concerns = _concerns(
+        event.measure.name if event.measure else "",
+        program.name if program else "",
+        event.goal.title if event.goal else "",
+    )
+    summary = f"{prefix}{event.title}"
+    entry = _new_entry(
+        uid=f"event-{event.pk}@{host}",
+        stamp=stamp,
+        summary=summary,
+        description=_description(event.description, concerns, url),
+        url=url,
+        kind=event.kind,
+        place=event.place,
+    )
+    # The description as written, without the lines added above: an import of the file
+    # (yearwheel/ical_import.py) takes it from here, so a round trip adds nothing.
+    entry.add(ORIGINAL_DESCRIPTION, event.description)
+    entry.add("created", event.created_at.astimezone(UTC).replace(microsecond=0))
+    entry.add("last-modified", event.updated_at.astimezone(UTC).replace(microsecond=0))
+    if timed:
+        start, end = event_times(event)
+        entry.add("dtstart", start)
+        entry.add("dtend", end)
+    else:
+        _add_all_day(entry, event.start_date, event.last_date)
+    if rule is not None:
+        entry.add("rrule", rule)
+        skipped = sorted(_exception_dates(event))
+        if skipped:
+            # The same value type (and TZID) as DTSTART: the dates at the event's start time.
+            start_time = event.start_time
+            entry.add(
+                "exdate",
+                [
+                    datetime.combine(day, start_time, tzinfo=OSLO)
+                    if start_time is not None
+                    else day
+                    for day in skipped
+                ],
+            )
+    _add_alarms(entry, summary, reminder_days)
+    return entry
+
+
+def _exception_dates(event: Event) -> set[date]:
+    found = set()
+    for value in event.exceptions or []:
+        try:
+            found.add(date.fromisoformat(str(value)))
+        except ValueError:
+            continue
+    return found
+
+
+def occurrence_entry(
+    occurrence: Occurrence,
+    *,
+    host: str,
+    stamp: datetime,
+    reminder_days: Sequence[int] = (),
+    prefix: str = "",
+) -> icalendar.Event:
+    """The all-day VEVENT of one derived occurrence (an evaluation due date, …)."""
+    url = absolute_url(occurrence.url)
+    summary = f"{prefix}{occurrence.title}"
+    entry = _new_entry(
+        uid=f"{occurrence.key}@{host}",
+        stamp=stamp,
+        summary=summary,
+        description=_description(
+            occurrence.description,
+            _concerns(occurrence.measure_name, occurrence.program_name),
+            url,
+        ),
+        url=url,
+        kind=occurrence.kind,
+        place=occurrence.place,
+    )
+    _add_all_day(entry, occurrence.start, occurrence.end)
+    _add_alarms(entry, summary, reminder_days)
+    return entry
+
+
+def add_entries(
+    calendar: icalendar.Calendar,
+    *,
+    org_slug: str,
+    events: Iterable[Event],
+    occurrences: Iterable[Occurrence],
+    reminder_days: Sequence[int],
+    host: str,
+    stamp: datetime,
+    prefix: str = "",
+) -> None:
+    """Adds an organisation's own events (as series) and derived occurrences (one by one)."""
+    for event in events:
+        entry = event_entry(
+            event,
+            org_slug=org_slug,
+            host=host,
+            stamp=stamp,
+            reminder_days=reminder_days,
+            prefix=prefix,
+        )
+        if entry is not None:
+            calendar.add_component(entry)
+    for occurrence in occurrences:
+        if occurrence.source:
+            calendar.add_component(
+                occurrence_entry(
+                    occurrence,
+                    host=host,
+                    stamp=stamp,
+                    reminder_days=reminder_days,
+                    prefix=prefix,
+                )
+            )
