@@ -96,6 +96,8 @@ MEASURE_PAGE_SECTIONS = [
     "phases.views.planning.measure_section",
     "measures.views.goals.measure_section",
     "measures.views.logic.measure_section",
+    # Before the evaluations: tests/measures/test_evaluations.py reads the last section.
+    "yearwheel.views.events.measure_section",
     "measures.views.evaluations.measure_section",
     "phases.views.roundabout.measure_section",
     "phases.views.continuation.measure_section",

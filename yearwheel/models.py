@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from dateutil import rrule as dateutil_rrule
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator

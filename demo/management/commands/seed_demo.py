@@ -10,6 +10,7 @@ from django.db import transaction
 from demo.measures import seed_measures
 from demo.organizations import ACCOUNTS, seed_organizations
 from demo.phases import seed_phases
+from demo.yearwheel import seed_yearwheel
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         organizations = seed_organizations(password)
         seed_measures(organizations)
         seed_phases(organizations)
+        seed_yearwheel(organizations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organizations)} organisations, {len(ACCOUNTS)} accounts."
