@@ -55,6 +55,7 @@ def test_it_keeps_a_range_that_began_before_the_period(organization):
         7,
     )
     assert occurrence.event_id == event.pk
+    assert occurrence.url == event.get_absolute_url()
 
 
 def test_a_yearly_range_recurs_with_its_length(organization):
