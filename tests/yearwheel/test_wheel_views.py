@@ -291,6 +291,21 @@ def test_the_print_agenda_gives_a_series_one_line_a_month(login, member, wheel, 
     assert "1.9., 8.9., 15.9., 22.9., 29.9. Ukemøte (Skole)" in response.content.decode()
 
 
+def test_same_titled_activities_of_two_measures_keep_their_own_lines(
+    login, member, organization, wheel
+):
+    for name in ("Leseløftet", "Trygg skolevei"):
+        plan = ImplementationPlan.objects.create(
+            measure=MeasureFactory(organization=organization, name=name)
+        )
+        PlannedActivity.objects.create(plan=plan, what="Oppstartsmøte", month=3)
+    response = login(member).get(reverse("wheel_print", args=["testvik", 2026]))
+    html = unescape(response.content.decode())
+    assert html.count("Oppstartsmøte – Leseløftet") == 1
+    assert html.count("Oppstartsmøte – Trygg skolevei") == 1
+    assert "1.3.–31.3., 1.3.–31.3." not in html
+
+
 def test_a_long_agenda_goes_on_after_the_first_sheet(login, member, organization, wheel, school):
     for n in range(120):
         EventFactory(organization=organization, ring=school, start_date=date(2026, 8, 1 + n % 28))

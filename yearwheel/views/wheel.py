@@ -222,16 +222,27 @@ def agenda_months(drawing: Drawing) -> list[AgendaMonth]:
         day = short_day(o.start) if o.start == o.end else f"{short_day(o.start)}–{short_day(o.end)}"
         times = time_span(o.start_time, o.end_time)
         if o.recurring:
-            series: tuple[Any, ...] = (o.source, o.event_id, o.title, shape.ring.pk, times)
+            # Derived series of different measures may share a title ("Oppstartsmøte").
+            series: tuple[Any, ...] = (
+                o.source,
+                o.event_id,
+                o.measure_id,
+                o.title,
+                shape.ring.pk,
+                times,
+            )
         else:
             series = (o.key,)
         rows = months.setdefault(month, {})
         if series in rows:
             rows[series].days.append(day)
             continue
+        title = o.title
+        if o.source and o.measure_name and o.measure_name not in title:
+            title = f"{title} – {o.measure_name}"
         rows[series] = AgendaRow(
             days=[day],
-            title=o.title,
+            title=title,
             kind=kinds.get(o.kind, o.kind),
             kind_value=o.kind,
             symbol=SYMBOLS.get(o.kind, "●"),
