@@ -14,338 +14,61 @@ nothing hides behind something else. A single day takes the angular width of its
 marks on nearby days also get lanes of their own. Beyond :data:`MAX_LANES` a "+N" badge says
 how many more there are at that spot; those occurrences are still links (drawn at the badge,
 shown when focused), so every occurrence stays reachable from the keyboard.
+
+This module lays out. The zoom (yearwheel/zoom.py), the proportions and the polar geometry
+(yearwheel/wheel_geometry.py), and the texts and the SVG markup (yearwheel/wheel_text.py) are
+modules of their own; none of them imports this one (but for a type).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from html import escape
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from django.utils.dates import MONTHS
-from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from yearwheel.colours import tint
-from yearwheel.models import Kind
 from yearwheel.occurrences import Occurrence
+from yearwheel.wheel_geometry import (
+    BAND_PADDING,
+    BAND_TINT,
+    CENTRE_RADIUS,
+    GLYPH,
+    LABEL_BAND,
+    LABEL_STRIP,
+    LANE,
+    MARGIN,
+    MARK,
+    MARK_GAP,
+    MAX_LANES,
+    MIN_LANES,
+    MIN_RING_AREA,
+    RING_GAP,
+    RING_NAME_SIZE,
+    SCALE_FILLS,
+    SCALE_GAP,
+    TAU,
+    TICK_STRIP,
+    ArcText,
+    _n,
+    _Polar,
+    arc_text,
+    shape_path,
+)
+from yearwheel.wheel_text import LegendKind, Writer, legend_kinds, shape_markup, time_span
+from yearwheel.zoom import YEAR, Zoom
 
 if TYPE_CHECKING:
     from yearwheel.models import Ring
     from yearwheel.views.base import Placed
-
-TAU = 2 * math.pi
-
-# Sizes in SVG user units (the SVG scales to its box; these are the proportions).
-CENTRE_RADIUS = 66.0
-RING_GAP = 2.0  # white between two ring bands
-LABEL_STRIP = 13.0  # at the inner edge of each band: the ring's name
-BAND_PADDING = 2.0
-LANE = 11.0  # one lane of marks or arcs
-MARK = 4.4  # half the size of a single-day mark
-MARK_GAP = 2.0  # the least space between two marks in one lane
-MIN_LANES = 2  # a band is never thinner than this (room to click to add)
-MAX_LANES = 6  # beyond this, a "+N" badge
-MIN_RING_AREA = 250.0  # few rings are stretched, so the wheel never looks shrunken
-SCALE_GAP = 4.0
-TICK_STRIP = 15.0  # week or day ticks and their numbers
-LABEL_BAND = 34.0  # month or week names
-MARGIN = 28.0  # room for the today label outside the scale
-RANGE_WIDTH = LANE - 3.0  # stroke width of an arc
-GLYPH = 2.9  # the kind's shape drawn in white at the start of an arc
-
-RING_NAME_SIZE = 10.5
-SCALE_FILLS = ("#eef1f4", "#e1e6eb")
-BAND_TINT = 0.12  # share of the ring's colour in its band
-
-ZoomKind = Literal["year", "quarter", "month"]
-
-
-# --- zoom ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Zoom:
-    value: str  # "" for the whole year, "q1"…"q4", "m1"…"m12"
-    kind: ZoomKind
-    index: int = 0  # 0-based quarter or month of the planning year
-
-
-YEAR = Zoom("", "year")
-_ZOOM = re.compile(r"^([qm])(\d{1,2})$")
-
-
-def parse_zoom(value: str | None) -> Zoom:
-    """The zoom of ``?zoom=``; anything unknown is the whole year."""
-    match = _ZOOM.match(value or "")
-    if match:
-        number = int(match[2])
-        if match[1] == "q" and 1 <= number <= 4:
-            return Zoom(f"q{number}", "quarter", number - 1)
-        if match[1] == "m" and 1 <= number <= 12:
-            return Zoom(f"m{number}", "month", number - 1)
-    return YEAR
-
-
-def zoom_period(year_start: date, zoom: Zoom) -> tuple[date, date]:
-    """The first and last day (inclusive) of the zoom in the planning year from ``year_start``."""
-    if zoom.kind == "quarter":
-        first, months = year_start + relativedelta(months=3 * zoom.index), 3
-    elif zoom.kind == "month":
-        first, months = year_start + relativedelta(months=zoom.index), 1
-    else:
-        first, months = year_start, 12
-    return first, first + relativedelta(months=months, days=-1)
-
-
-@dataclass(frozen=True)
-class ZoomChoice:
-    value: str
-    label: str  # shown
-    long_label: str  # for screen readers and tooltips
-    first: date
-    kind: ZoomKind
-
-
-def zoom_choices(year_start: date) -> list[ZoomChoice]:
-    """The whole year, its quarters and its months, in the order of the planning year."""
-    choices = [ZoomChoice("", _("Whole year"), _("Whole year"), year_start, "year")]
-    for n in range(4):
-        first = year_start + relativedelta(months=3 * n)
-        last = first + relativedelta(months=2)
-        choices.append(
-            ZoomChoice(
-                f"q{n + 1}",
-                _("Q%(number)d") % {"number": n + 1},
-                _("Quarter %(number)d: %(first)s–%(last)s")
-                % {
-                    "number": n + 1,
-                    "first": date_format(first, "F" if first.year == last.year else "F Y"),
-                    "last": date_format(last, "F Y"),
-                },
-                first,
-                "quarter",
-            )
-        )
-    for n in range(12):
-        first = year_start + relativedelta(months=n)
-        choices.append(
-            ZoomChoice(
-                f"m{n + 1}", date_format(first, "b"), date_format(first, "F Y"), first, "month"
-            )
-        )
-    return choices
-
-
-# --- texts -----------------------------------------------------------------------------------
-
-
-class Writer:
-    """The texts of one drawing, in the active language, translated once: month names, kind
-    labels and the sentence of an accessible name. Dates are written the Norwegian way
-    ("15. oktober 2026", Django's ``j. F Y``) in every language."""
-
-    def __init__(self) -> None:
-        self.months = {number: str(name) for number, name in MONTHS.items()}
-        self.kinds = kind_labels()
-        self.name = _("%(kind)s: %(title)s, %(dates)s, ring %(ring)s")
-        self.at = _("%(dates)s at %(time)s")
-        self._spans: dict[tuple[date, date], str] = {}
-
-    def day(self, day: date, year: bool = True) -> str:
-        if year:
-            return f"{day.day}. {self.months[day.month]} {day.year}"
-        return f"{day.day}. {self.months[day.month]}"
-
-    def span(self, start: date, end: date) -> str:
-        """ "15. oktober 2026", "15.–17. oktober 2026", "28. september – 3. oktober 2026"."""
-        key = (start, end)
-        found = self._spans.get(key)
-        if found is None:
-            if start == end:
-                found = self.day(start)
-            elif start.year != end.year:
-                found = f"{self.day(start)} – {self.day(end)}"
-            elif start.month != end.month:
-                found = f"{self.day(start, year=False)} – {self.day(end)}"
-            else:
-                found = f"{start.day}.–{self.day(end)}"
-            self._spans[key] = found
-        return found
-
-    def accessible_name(self, occurrence: Occurrence, ring: str, dates: str = "") -> str:
-        """ "Sjekkpunkt: Budsjettseminar, 15. oktober 2026, ring Politisk styring"."""
-        dates = dates or self.span(occurrence.start, occurrence.end)
-        times = time_span(occurrence.start_time, occurrence.end_time)
-        if times:
-            dates = self.at % {"dates": dates, "time": times}
-        return self.name % {
-            "kind": self.kinds.get(occurrence.kind, occurrence.kind),
-            "title": occurrence.title,
-            "dates": dates,
-            "ring": ring,
-        }
-
-
-def date_span(start: date, end: date) -> str:
-    """ "15. oktober 2026", "15.–17. oktober 2026", "28. september – 3. oktober 2026"."""
-    return Writer().span(start, end)
-
-
-def time_span(start: time | None, end: time | None) -> str:
-    """ "09:00", "09:00–11:30" or ""."""
-    if start is None:
-        return ""
-    if end is None:
-        return f"{start:%H:%M}"
-    return f"{start:%H:%M}–{end:%H:%M}"
-
-
-def kind_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in Kind.choices}
-
-
-def accessible_name(occurrence: Occurrence, kind: str, ring: str) -> str:
-    """ "Sjekkpunkt: Budsjettseminar, 15. oktober 2026, ring Politisk styring"."""
-    writer = Writer()
-    writer.kinds = {occurrence.kind: kind}
-    return writer.accessible_name(occurrence, ring)
-
-
-# --- geometry helpers ------------------------------------------------------------------------
-
-
-def _n(value: float) -> str:
-    """A coordinate as SVG wants it: one decimal, a point, never a thousands separator."""
-    return f"{value:.1f}"
-
-
-class _Polar:
-    """Angles from twelve o'clock, clockwise, for day offsets into the period."""
-
-    def __init__(self, centre: float, days: int) -> None:
-        self.c = centre
-        self.days = days
-
-    def angle(self, offset: float) -> float:
-        return offset / self.days * TAU
-
-    def xy(self, radius: float, angle: float) -> tuple[float, float]:
-        return self.c + radius * math.sin(angle), self.c - radius * math.cos(angle)
-
-    def point(self, radius: float, angle: float) -> str:
-        x, y = self.xy(radius, angle)
-        return f"{_n(x)},{_n(y)}"
-
-    def arc(self, radius: float, a0: float, a1: float) -> str:
-        """An open arc clockwise from ``a0`` to ``a1`` (for stroking)."""
-        r = _n(radius)
-        if a1 - a0 >= TAU - 1e-6:
-            mid = a0 + math.pi
-            return (
-                f"M{self.point(radius, a0)}A{r},{r} 0 0,1 {self.point(radius, mid)}"
-                f"A{r},{r} 0 0,1 {self.point(radius, a0 + TAU - 1e-4)}"
-            )
-        large = 1 if a1 - a0 > math.pi else 0
-        return f"M{self.point(radius, a0)}A{r},{r} 0 {large},1 {self.point(radius, a1)}"
-
-    def annulus(self, r0: float, r1: float) -> str:
-        """A full ring between two radii (fill-rule evenodd)."""
-        parts = []
-        for radius in (r1, r0):
-            r = _n(radius)
-            parts.append(
-                f"M{self.point(radius, 0)}A{r},{r} 0 1,1 {self.point(radius, math.pi)}"
-                f"A{r},{r} 0 1,1 {self.point(radius, 0)}Z"
-            )
-        return "".join(parts)
-
-    def sector(self, r0: float, r1: float, a0: float, a1: float) -> str:
-        """A closed annular sector between two radii and two angles."""
-        if a1 - a0 >= TAU - 1e-6:
-            return self.annulus(r0, r1)
-        large = 1 if a1 - a0 > math.pi else 0
-        o, i = _n(r1), _n(r0)
-        return (
-            f"M{self.point(r1, a0)}A{o},{o} 0 {large},1 {self.point(r1, a1)}"
-            f"L{self.point(r0, a1)}A{i},{i} 0 {large},0 {self.point(r0, a0)}Z"
-        )
-
-    def spoke(self, r0: float, r1: float, angle: float) -> str:
-        return f"M{self.point(r0, angle)}L{self.point(r1, angle)}"
-
-
-def shape_path(kind: str, x: float, y: float, size: float) -> str:
-    """The mark of a kind, centred on (x, y): checkpoint circle, meeting place square,
-    activity diamond, deadline triangle. Shapes, not only colours, tell kinds apart."""
-    if kind == Kind.MEETING:
-        h = size * 0.9
-        return f"M{_n(x - h)},{_n(y - h)}h{_n(2 * h)}v{_n(2 * h)}h{_n(-2 * h)}Z"
-    if kind == Kind.ACTIVITY:
-        s = size * 1.25
-        return f"M{_n(x)},{_n(y - s)}L{_n(x + s)},{_n(y)}L{_n(x)},{_n(y + s)}L{_n(x - s)},{_n(y)}Z"
-    if kind == Kind.DEADLINE:
-        top, base, half = y - size * 1.2, y + size * 0.85, size * 1.15
-        return f"M{_n(x)},{_n(top)}L{_n(x + half)},{_n(base)}L{_n(x - half)},{_n(base)}Z"
-    r, across = _n(size), _n(2 * size)
-    return f"M{_n(x - size)},{_n(y)}a{r},{r} 0 1,0 {across},0a{r},{r} 0 1,0 -{across},0Z"
-
-
-_NARROW = set("iljtfrIJ.,:;'!|()[] ")
-_WIDE = set("mwMWæÆœŒ@%…")
-
-
-def _advance(char: str) -> float:
-    """A rough advance width in ems of a sans-serif glyph (for laying a name along an arc)."""
-    if char in _NARROW:
-        return 0.32
-    if char in _WIDE:
-        return 0.86
-    if char.isupper() or char.isdigit():
-        return 0.66
-    return 0.56
-
-
-@dataclass
-class ArcText:
-    """Text along an arc, glyph by glyph: SVG ``x``, ``y`` and ``rotate`` lists (textPath
-    would be simpler, but WeasyPrint does not lay text along a path)."""
-
-    text: str
-    x: str
-    y: str
-    rotate: str
-
-
-def arc_text(
-    polar: _Polar, radius: float, start: float, text: str, font_size: float, room: float
-) -> ArcText:
-    """``text`` on the arc of ``radius`` from angle ``start`` clockwise, shortened with "…"
-    to fit ``room`` (an angle)."""
-    text = " ".join(text.split())  # SVG collapses runs of spaces; positions must match
-    widths = [_advance(char) * font_size for char in text]
-    if sum(widths) / radius > room:
-        ellipsis = _advance("…") * font_size
-        while text and (sum(widths) + ellipsis) / radius > room:
-            text, widths = text[:-1], widths[:-1]
-        text, widths = text.rstrip() + "…", [*widths[: len(text.rstrip())], ellipsis]
-    xs, ys, turns = [], [], []
-    angle = start
-    for width in widths:
-        x, y = polar.xy(radius, angle)
-        xs.append(_n(x))
-        ys.append(_n(y))
-        turns.append(_n(math.degrees(angle + width / radius / 2)))
-        angle += width / radius
-    return ArcText(text, " ".join(xs), " ".join(ys), " ".join(turns))
 
 
 # --- the drawing -----------------------------------------------------------------------------
@@ -437,13 +160,6 @@ class Today:
     y: str
     label: str
     day: date
-
-
-@dataclass
-class LegendKind:
-    value: str
-    label: str
-    d: str  # in a 20 × 20 box
 
 
 @dataclass
@@ -771,49 +487,6 @@ def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, overflowed
     )
 
 
-def shape_markup(shape: Shape, colour: str) -> str:
-    """The occurrence's link in the SVG: built here rather than in a template, because a
-    wheel may hold thousands and the template engine costs some 20 µs a variable.
-
-    Its accessible name and hover title say kind, title, dates and ring; the ``data-*``
-    attributes feed the details panel (static/js/wheel.js, which reads the ring's name from
-    the ring's group); empty ones are left out. ``colour`` is the ring's, escaped."""
-    o = shape.occurrence
-    label = escape(shape.label)
-    parts = [
-        f'<a href="{escape(o.url)}" id="{escape(shape.dom_id)}" class="wheel-item',
-        ' wheel-overflowed" opacity="0"' if shape.overflowed else '"',
-        f' aria-label="{label}"',
-    ]
-    for name, value in (
-        ("title", o.title),
-        ("kind", shape.kind_label),
-        ("dates", shape.dates),
-        ("time", shape.times),
-        ("place", o.place),
-        ("responsible", o.responsible),
-        ("measure", o.measure_name),
-        ("programme", o.program_name),
-    ):
-        if value:
-            parts.append(f' data-{name}="{escape(value)}"')
-    parts.append(f"><title>{label}</title>")
-    if shape.is_range:
-        parts.append(
-            f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
-            f'stroke="{colour}" stroke-width="{_n(RANGE_WIDTH)}"/>'
-        )
-        if shape.glyph:
-            parts.append(f'<path d="{shape.glyph}" fill="#ffffff"/>')
-    else:
-        parts.append(
-            f'<path class="wheel-shape wheel-mark" d="{shape.d}" fill="{colour}" '
-            'stroke="#ffffff" stroke-width="1"/>'
-        )
-    parts.append("</a>")
-    return "".join(parts)
-
-
 def _badge(polar: _Polar, radius: float, spot: float, group: list[_Item]) -> Badge:
     x, y = polar.xy(radius, polar.angle(spot))
     text = f"+{len(group)}"
@@ -864,10 +537,3 @@ def _ticks(
             labels.append((_n(x), _n(y), str(monday.isocalendar().week)))
         monday += timedelta(days=7)
     return "".join(path), labels
-
-
-def legend_kinds() -> list[LegendKind]:
-    return [
-        LegendKind(value, str(label), shape_path(value, 10, 10.5, 5.5))
-        for value, label in Kind.choices
-    ]

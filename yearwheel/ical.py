@@ -278,7 +278,7 @@ def event_entry(
         place=event.place,
     )
     # The description as written, without the lines added above: an import of the file
-    # (yearwheel/ical_import.py) takes it from here, so a round trip adds nothing.
+    # (yearwheel/ical_read.py) takes it from here, so a round trip adds nothing.
     entry.add(ORIGINAL_DESCRIPTION, event.description)
     entry.add("created", event.created_at.astimezone(UTC).replace(microsecond=0))
     entry.add("last-modified", event.updated_at.astimezone(UTC).replace(microsecond=0))

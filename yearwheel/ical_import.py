@@ -1,16 +1,10 @@
 """Importing events from an iCalendar file (.ics): read → preview → confirm.
 
-``read_calendar`` reads and checks the file and saves nothing; ``match_existing`` tells, per
-row, whether the event is new, changed or unchanged; the rows then travel signed through the
-preview page, and ``apply_import`` saves them all or none.
-
-What is read from each VEVENT: SUMMARY (the title, required), DESCRIPTION, LOCATION, DTSTART
-and DTEND or DURATION (dates for all-day events, whose DTEND is exclusive; date-times are
-turned into Oslo local dates and times, and times without a zone are taken as Oslo time), the
-RRULE (checked as the event form checks a custom rule, and stored as a custom rule), EXDATEs
-(the dates the series skips) and the UID. Cancelled events (STATUS:CANCELLED) are skipped,
-and changed single occurrences of a series (RECURRENCE-ID) are not imported: the series is
-imported as planned, and the preview lists what was left out.
+``read_calendar`` (yearwheel/ical_read.py, with what is read from each event) reads and
+checks the file and saves nothing; ``match_existing`` tells, per row, whether the event is
+new, changed or unchanged; the rows then travel signed through the preview page, and
+``apply_import`` saves them all or none. This module holds the upload form, the comparison
+with the events already there and the saving.
 
 Events are matched by UID (``Event.external_uid``) within the organisation, so importing the
 same file again creates nothing new and an event moved in the file moves on the wheel. An
@@ -21,63 +15,35 @@ than copying them, and its derived entries (evaluation due dates, …) are skipp
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-import re
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-import icalendar
 from django import forms
 from django.db import transaction
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from measures.recurrence import InvalidRule, normalize_rule, parse_rule
 from organizations.models import Organization, User
-from yearwheel.ical import ORIGINAL_DESCRIPTION, OSLO, site_host
-from yearwheel.models import Event, Kind, Recurrence, Ring, Wheel
+from yearwheel.ical import site_host
+from yearwheel.ical_read import (
+    _OWN_EVENT_UID,
+    CHANGED,
+    MAX_EVENTS,
+    MAX_UPLOAD_BYTES,
+    NEW,
+    UNCHANGED,
+    ImportRow,
+    ParsedCalendar,
+    too_large_message,
+)
+from yearwheel.models import Event, Kind, Ring, Wheel
 
-MAX_UPLOAD_BYTES = 1024 * 1024
-MAX_EVENTS = 2000
-MAX_DESCRIPTION = 10_000
-TITLE_LENGTH = 200  # Event.title
-PLACE_LENGTH = 200  # Event.place
-RULE_LENGTH = 300  # Event.rrule
-UID_LENGTH = 255  # Event.external_uid
 ALLOWED_EXTENSIONS = (".ics", ".ical", ".icalendar")
-
-NEW = "new"
-CHANGED = "changed"
-UNCHANGED = "unchanged"
-ERROR = "error"
-
-_UNTIL = re.compile(r"UNTIL=(\d{8})(?:T(\d{6})(Z?))?")
-_OWN_EVENT_UID = re.compile(r"^event-([1-9][0-9]{0,17})@(.+)$")
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be used; ``str(error)`` is the message for the person."""
-
-
-class _RowError(Exception):
-    pass
 
 
 # --- the upload form ------------------------------------------------------------------------
-
-
-def too_large_message() -> str:
-    return _(
-        "The file is too large: a calendar file can be at most %(size)s MB and hold at most "
-        "%(count)s events. Export a shorter period and import it in parts."
-    ) % {
-        "size": MAX_UPLOAD_BYTES // (1024 * 1024),
-        "count": number_format(MAX_EVENTS, force_grouping=True),
-    }
 
 
 class CalendarImportForm(forms.Form):
@@ -129,425 +95,6 @@ class CalendarImportForm(forms.Form):
 
 def own_rings(organization: Organization) -> Any:
     return Ring.objects.active().filter(organization=organization, source=Ring.Source.OWN)
-
-
-# --- reading the file -----------------------------------------------------------------------
-
-
-@dataclass
-class ImportRow:
-    number: int  # the event's place in the file, from 1
-    uid: str = ""
-    title: str = ""
-    description: str = ""
-    place: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
-    rrule: str = ""
-    exceptions: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    status: str = ""
-    event_id: int | None = None  # the event it updates, once matched
-
-    @property
-    def is_importable(self) -> bool:
-        return not self.errors and self.start_date is not None
-
-    @property
-    def is_recurring(self) -> bool:
-        return bool(self.rrule)
-
-    def values(self) -> dict[str, Any]:
-        """The event fields the file decides."""
-        return {
-            "title": self.title,
-            "description": self.description,
-            "place": self.place,
-            "start_date": self.start_date,
-            "end_date": self.end_date,
-            "start_time": self.start_time,
-            "end_time": self.end_time,
-            "recurrence": Recurrence.CUSTOM if self.rrule else Recurrence.NONE,
-            "rrule": self.rrule,
-            "repeat_until": None,
-            "exceptions": list(self.exceptions),
-        }
-
-    def payload(self) -> list[Any]:
-        return [
-            self.number,
-            self.uid,
-            self.title,
-            self.description,
-            self.place,
-            _iso(self.start_date),
-            _iso(self.end_date),
-            _iso(self.start_time),
-            _iso(self.end_time),
-            self.rrule,
-            list(self.exceptions),
-        ]
-
-    @classmethod
-    def from_payload(cls, values: list[Any]) -> ImportRow:
-        number, uid, title, description, place, start, end, start_time, end_time, rule, skip = (
-            values
-        )
-        row = cls(
-            number=int(number),
-            uid=_string(uid, UID_LENGTH),
-            title=_string(title, TITLE_LENGTH),
-            description=_string(description, MAX_DESCRIPTION),
-            place=_string(place, PLACE_LENGTH),
-            start_date=date.fromisoformat(start),
-            end_date=date.fromisoformat(end) if end else None,
-            start_time=time.fromisoformat(start_time) if start_time else None,
-            end_time=time.fromisoformat(end_time) if end_time else None,
-            rrule=_string(rule, RULE_LENGTH),
-            exceptions=[date.fromisoformat(day).isoformat() for day in skip],
-        )
-        if not row.uid or not row.title:
-            raise ValueError("a row without UID or title")
-        return row
-
-
-def _iso(value: date | time | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _string(value: Any, length: int) -> str:
-    if not isinstance(value, str) or len(value) > length:
-        raise ValueError("not a string of the allowed length")
-    return value
-
-
-@dataclass
-class ParsedCalendar:
-    rows: list[ImportRow]
-    skipped: list[str] = field(default_factory=list)  # what was left out on purpose, and why
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        found = Counter(row.status for row in self.rows)
-        return {status: found.get(status, 0) for status in (NEW, CHANGED, UNCHANGED, ERROR)}
-
-    @property
-    def importable(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.is_importable]
-
-    @property
-    def error_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.errors]
-
-
-def read_calendar(upload: Any) -> ParsedCalendar:
-    """Reads an uploaded .ics file. Saves nothing; raises :class:`ImportFileError` when the
-    file as a whole cannot be used (too large, not a calendar, no events)."""
-    upload.seek(0)
-    content = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(too_large_message())
-    return parse_calendar(content)
-
-
-def _decode(content: bytes) -> str:
-    if content.startswith(codecs.BOM_UTF8):
-        content = content[len(codecs.BOM_UTF8) :]
-    elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return content.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise ImportFileError(_not_a_calendar()) from error
-    if b"\x00" in content:
-        raise ImportFileError(_not_a_calendar())
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _(
-                "The file's characters are not in UTF-8, the encoding calendar files use. "
-                "Export the calendar again from your calendar program, or save the file as "
-                "UTF-8, and upload it again."
-            )
-        ) from error
-
-
-def _not_a_calendar() -> str:
-    return _(
-        "The file is not a calendar file (iCalendar). Export the calendar from your calendar "
-        "program as an .ics file and upload that file."
-    )
-
-
-def parse_calendar(content: bytes) -> ParsedCalendar:
-    text = _decode(content)
-    if not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
-        raise ImportFileError(_not_a_calendar())
-    try:
-        calendars = icalendar.Calendar.from_ical(text, multiple=True)
-        components = [component for calendar in calendars for component in calendar.walk("VEVENT")]
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
-        raise ImportFileError(
-            _("The calendar file could not be read: it is damaged or incomplete (%(reason)s).")
-            % {"reason": str(error)[:200]}
-        ) from error
-    if len(components) > MAX_EVENTS:
-        raise ImportFileError(too_large_message())
-    if not components:
-        raise ImportFileError(_("The calendar file holds no events."))
-    host = site_host()
-    parsed = ParsedCalendar(rows=[])
-    seen: dict[str, int] = {}
-    for number, component in enumerate(components, start=1):
-        summary = _text(component, "SUMMARY", single_line=True)
-        title = summary or _("(no title)")
-        if component.get("RECURRENCE-ID") is not None:
-            when = _when(component, "RECURRENCE-ID")
-            parsed.warnings.append(
-                _(
-                    "“%(title)s”%(when)s is a changed occurrence of a recurring event. It is "
-                    "not imported: the series is imported as planned."
-                )
-                % {"title": title, "when": f" ({when})" if when else ""}
-            )
-            continue
-        if _text(component, "STATUS").upper() == "CANCELLED":
-            parsed.skipped.append(
-                _("“%(title)s” is cancelled in the calendar and is not imported.")
-                % {"title": title}
-            )
-            continue
-        uid = _text(component, "UID", single_line=True)
-        if uid.endswith(f"@{host}") and not _OWN_EVENT_UID.match(uid):
-            parsed.skipped.append(
-                _(
-                    "“%(title)s” comes from Tiltakshjulet itself (an evaluation due date, a "
-                    "planned activity or a routine) and is not imported."
-                )
-                % {"title": title}
-            )
-            continue
-        try:
-            row = read_event(number, component)
-        except (AttributeError, ValueError, TypeError, KeyError, IndexError):
-            # Whatever else a damaged entry holds: that entry fails, not the whole file.
-            row = ImportRow(number=number, title=summary[:TITLE_LENGTH])
-            row.uid = _text(component, "UID", single_line=True) or f"import-unreadable-{number}"
-            row.errors.append(_("The event could not be read."))
-        if row.uid in seen:
-            row.errors.append(
-                _("The file has another event with the same UID (event %(number)s).")
-                % {"number": seen[row.uid]}
-            )
-        else:
-            seen[row.uid] = number
-        parsed.rows.append(row)
-    for row in parsed.rows:
-        if row.errors:
-            row.status = ERROR
-    return parsed
-
-
-def read_event(number: int, component: Any) -> ImportRow:
-    """One VEVENT as a row; problems are in ``row.errors``."""
-    row = ImportRow(number=number)
-    row.title = _text(component, "SUMMARY", single_line=True)[:TITLE_LENGTH].strip()
-    if not row.title:
-        row.errors.append(_("The event has no title (SUMMARY)."))
-    # A file exported from the wheel carries the description as written besides the one
-    # with the event's link and subject added for calendar programs.
-    own = component.get(ORIGINAL_DESCRIPTION)
-    row.description = (str(own) if own is not None else _text(component, "DESCRIPTION"))[
-        :MAX_DESCRIPTION
-    ]
-    row.place = _text(component, "LOCATION", single_line=True)[:PLACE_LENGTH].strip()
-    try:
-        _read_times(row, component)
-    except _RowError as error:
-        row.errors.append(str(error))
-    if row.start_date is not None and not row.errors:
-        _read_recurrence(row, component)
-    row.uid = _uid(component, row)
-    return row
-
-
-def _text(component: Any, name: str, *, single_line: bool = False) -> str:
-    value = component.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    text = str(value or "").strip()
-    if single_line:
-        text = " ".join(text.split())
-    return text
-
-
-def _uid(component: Any, row: ImportRow) -> str:
-    uid = _text(component, "UID", single_line=True)
-    if not uid:
-        start = component.get("DTSTART")
-        start_text = start.to_ical().decode() if hasattr(start, "to_ical") else ""
-        digest = hashlib.sha256(f"{row.title}\n{start_text}".encode()).hexdigest()
-        return f"import-{digest[:40]}"
-    if len(uid) > UID_LENGTH:
-        return f"import-{hashlib.sha256(uid.encode()).hexdigest()[:40]}"
-    return uid
-
-
-def _moment(component: Any, name: str) -> date | datetime | None:
-    """A DATE or DATE-TIME property; raises _RowError when it is there but unreadable."""
-    prop = component.get(name)
-    if prop is None:
-        return None
-    if isinstance(prop, list):
-        prop = prop[0]
-    try:
-        value = prop.dt
-    except (AttributeError, ValueError, TypeError, icalendar.InvalidCalendar) as error:
-        raise _RowError(
-            _("%(name)s is not a date or a time we can read.") % {"name": name}
-        ) from error
-    if not isinstance(value, date):  # a datetime is a date too
-        raise _RowError(_("%(name)s is not a date or a time we can read.") % {"name": name})
-    return value
-
-
-def _local(moment: datetime) -> datetime:
-    """An Oslo local date-time without zone; a time without zone (floating) is Oslo time."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=None)
-    return moment.astimezone(OSLO).replace(tzinfo=None)
-
-
-def _when(component: Any, name: str) -> str:
-    try:
-        moment = _moment(component, name)
-    except _RowError:
-        return ""
-    if moment is None:
-        return ""
-    day = _local(moment).date() if isinstance(moment, datetime) else moment
-    return date_format(day, "SHORT_DATE_FORMAT")
-
-
-def _duration(component: Any) -> timedelta | None:
-    prop = component.get("DURATION")
-    if prop is None:
-        return None
-    try:
-        value = prop.dt
-    except (AttributeError, ValueError, TypeError) as error:
-        raise _RowError(_("DURATION is not a length of time we can read.")) from error
-    if not isinstance(value, timedelta):
-        raise _RowError(_("DURATION is not a length of time we can read."))
-    return value
-
-
-def _read_times(row: ImportRow, component: Any) -> None:
-    start = _moment(component, "DTSTART")
-    if start is None:
-        raise _RowError(_("The event has no start (DTSTART)."))
-    end = _moment(component, "DTEND")
-    length = _duration(component) if end is None else None
-    if isinstance(start, datetime):
-        local_start = _local(start)
-        row.start_date = local_start.date()
-        row.start_time = local_start.time().replace(microsecond=0)
-        if end is not None:
-            local_end = (
-                _local(end) if isinstance(end, datetime) else datetime.combine(end, time.min)
-            )
-        elif length is not None:
-            local_end = local_start + length
-        else:
-            return  # a moment without length (RFC 5545: it ends when it starts)
-        if local_end < local_start:
-            raise _RowError(_("The event ends before it starts."))
-        if local_end == local_start:
-            return
-        row.end_time = local_end.time().replace(microsecond=0)
-        if local_end.date() != row.start_date:
-            row.end_date = local_end.date()
-        return
-    # An all-day event: DTEND is the day after the last day.
-    row.start_date = start
-    if end is not None:
-        end_day = _local(end).date() if isinstance(end, datetime) else end
-        if end_day < start:
-            raise _RowError(_("The event ends before it starts."))
-        last = max(end_day - timedelta(days=1), start)  # DTEND = DTSTART: read as one day
-    elif length is not None:
-        last = start + timedelta(days=max(length.days, 1) - 1)
-    else:
-        last = start
-    if last > start:
-        row.end_date = last
-
-
-def _until_as_local_date(text: str) -> str:
-    """UNTIL as the Oslo date it falls on (a UTC moment late in the day is the next day in
-    Oslo); the wheel's rules end on days."""
-
-    def local_day(match: re.Match[str]) -> str:
-        day, clock, utc = match.group(1), match.group(2), match.group(3)
-        if clock and utc:
-            moment = datetime.strptime(f"{day}{clock}", "%Y%m%d%H%M%S").replace(tzinfo=UTC)
-            return f"UNTIL={moment.astimezone(OSLO):%Y%m%d}"
-        return f"UNTIL={day}"
-
-    return _UNTIL.sub(local_day, text)
-
-
-def _read_recurrence(row: ImportRow, component: Any) -> None:
-    assert row.start_date is not None  # noqa: S101 - checked by the caller
-    rules = component.get("RRULE")
-    if isinstance(rules, list):
-        if len(rules) > 1:
-            row.errors.append(_("The event has more than one recurrence rule (RRULE)."))
-            return
-        rules = rules[0] if rules else None
-    if component.get("RDATE") is not None:
-        row.notes.append(_("Extra single dates (RDATE) are not imported."))
-    if rules is None:
-        return
-    if not isinstance(rules, icalendar.vRecur):
-        row.errors.append(_("The recurrence rule (RRULE) cannot be read."))
-        return
-    text = rules.to_ical().decode()
-    text = _until_as_local_date(text)
-    try:
-        parse_rule(text, row.start_date)
-    except InvalidRule as error:
-        row.errors.append(_("The recurrence rule cannot be used: %(reason)s") % {"reason": error})
-        return
-    rule = normalize_rule(text)
-    if len(rule) > RULE_LENGTH:
-        row.errors.append(_("The recurrence rule is too long (at most 300 characters)."))
-        return
-    try:
-        row.exceptions = _exceptions(component)
-    except (AttributeError, ValueError, TypeError):
-        row.errors.append(_("The dates the event skips (EXDATE) cannot be read."))
-        return
-    row.rrule = rule
-
-
-def _exceptions(component: Any) -> list[str]:
-    props = component.get("EXDATE")
-    if props is None:
-        return []
-    found: set[date] = set()
-    for prop in props if isinstance(props, list) else [props]:
-        for value in prop.dts:
-            moment = getattr(value, "dt", None)
-            if isinstance(moment, datetime):
-                found.add(_local(moment).date())
-            elif isinstance(moment, date):
-                found.add(moment)
-    return [day.isoformat() for day in sorted(found)]
 
 
 # --- comparing with what is there -----------------------------------------------------------

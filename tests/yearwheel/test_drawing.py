@@ -1,5 +1,6 @@
-"""The wheel's geometry (yearwheel/drawing.py): angles, lanes, clipping, zoom, today. No
-database: rings are unsaved model instances and occurrences plain dataclasses."""
+"""The wheel's geometry (yearwheel/drawing.py, with zoom.py, wheel_geometry.py and
+wheel_text.py): angles, lanes, clipping, zoom, today, texts. No database: rings are unsaved
+model instances and occurrences plain dataclasses."""
 
 from __future__ import annotations
 
@@ -9,21 +10,13 @@ from datetime import date, time
 import pytest
 from django.utils import translation
 
-from yearwheel.drawing import (
-    MARK,
-    MAX_LANES,
-    YEAR,
-    Zoom,
-    accessible_name,
-    date_span,
-    draw,
-    parse_zoom,
-    zoom_choices,
-    zoom_period,
-)
+from yearwheel.drawing import draw
 from yearwheel.models import Kind, Ring
 from yearwheel.occurrences import Occurrence
 from yearwheel.views.base import Placed
+from yearwheel.wheel_geometry import MARK, MAX_LANES
+from yearwheel.wheel_text import accessible_name, date_span
+from yearwheel.zoom import YEAR, Zoom, parse_zoom, zoom_choices, zoom_period
 
 CALENDAR_YEAR = (date(2026, 1, 1), date(2026, 12, 31))  # 365 days
 SCHOOL_YEAR = (date(2026, 8, 1), date(2027, 7, 31))
@@ -287,8 +280,8 @@ def test_the_zoom_choices_follow_the_planning_year():
     assert [c.value for c in choices][:6] == ["", "q1", "q2", "q3", "q4", "m1"]
     assert len(choices) == 17
     assert choices[5].long_label == "august 2026"
-    assert choices[1].long_label == "Quarter 1: august–oktober 2026"
-    assert choices[2].long_label == "Quarter 2: november 2026–januar 2027"
+    assert choices[1].long_label == "1. kvartal: august–oktober 2026"
+    assert choices[2].long_label == "2. kvartal: november 2026–januar 2027"
     assert choices[-1].first == date(2027, 7, 1)
 
 

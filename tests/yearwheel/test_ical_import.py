@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import EventFactory, RingFactory, WheelFactory
-from yearwheel.ical_import import MAX_UPLOAD_BYTES
+from yearwheel.ical_read import MAX_UPLOAD_BYTES
 from yearwheel.models import Event, Kind, Recurrence, Ring
 from yearwheel.views import calendars
 

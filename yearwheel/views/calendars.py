@@ -1,5 +1,5 @@
 """Calendars outside the product: the .ics file of a wheel, the personal feed, and importing
-events from a calendar file (see yearwheel/ical.py, feeds.py and ical_import.py)."""
+events from a calendar file (see yearwheel/ical.py, feeds.py, ical_import.py and ical_read.py)."""
 
 from __future__ import annotations
 
@@ -20,21 +20,23 @@ from django.views.generic import TemplateView
 
 from organizations.models import User
 from organizations.views.base import OrganizationViewMixin
-from yearwheel import feeds, ical, ical_import
+from yearwheel import feeds, ical, ical_read
 from yearwheel.ical_import import (
-    MAX_EVENTS,
-    MAX_UPLOAD_BYTES,
     CalendarImportForm,
-    ImportFileError,
-    ParsedCalendar,
     apply_import,
     match_existing,
     outcome_message,
     own_rings,
     payload,
-    read_calendar,
     rows_from_payload,
     wheel_for,
+)
+from yearwheel.ical_read import (
+    MAX_EVENTS,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    ParsedCalendar,
+    read_calendar,
 )
 from yearwheel.models import CalendarSubscription, Event
 from yearwheel.views.base import WheelViewMixin
@@ -193,7 +195,7 @@ class ImportUploadView(ImportMixin, TemplateView):
         ring, kind = form.cleaned_data["ring"], form.chosen_kind()
         message = ""
         signed = ""
-        to_save = [row for row in parsed.importable if row.status != ical_import.UNCHANGED]
+        to_save = [row for row in parsed.importable if row.status != ical_read.UNCHANGED]
         if to_save:
             signed = signing.dumps(
                 payload(ring=ring, kind=kind, rows=parsed.importable),

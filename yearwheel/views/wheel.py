@@ -24,21 +24,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from yearwheel.drawing import (
-    Drawing,
-    Zoom,
-    ZoomChoice,
-    date_span,
-    draw,
-    kind_labels,
-    parse_zoom,
-    time_span,
-    zoom_choices,
-    zoom_period,
-)
+from yearwheel.drawing import Drawing, draw
 from yearwheel.models import Kind, Wheel
 from yearwheel.pdf import PdfUnavailable, html_to_pdf
 from yearwheel.views.base import WheelContent, WheelViewMixin
+from yearwheel.wheel_text import date_span, kind_labels, time_span
+from yearwheel.zoom import Zoom, ZoomChoice, parse_zoom, zoom_choices, zoom_period
 
 logger = logging.getLogger(__name__)
 

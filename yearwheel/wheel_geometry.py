@@ -1,0 +1,167 @@
+"""The wheel's proportions and the plane geometry to draw it: pure Python, no database.
+
+The sizes of rings, lanes, marks and the scale; polar coordinates (twelve o'clock, clockwise)
+as SVG path data; the mark of each kind; text laid along an arc. Shared by the layout
+(yearwheel/drawing.py) and the markup (yearwheel/wheel_text.py), so neither imports the other
+for them. Path data and coordinates come out as strings with one decimal (:func:`_n`), never
+localised.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from yearwheel.models import Kind
+
+TAU = 2 * math.pi
+
+# Sizes in SVG user units (the SVG scales to its box; these are the proportions).
+CENTRE_RADIUS = 66.0
+RING_GAP = 2.0  # white between two ring bands
+LABEL_STRIP = 13.0  # at the inner edge of each band: the ring's name
+BAND_PADDING = 2.0
+LANE = 11.0  # one lane of marks or arcs
+MARK = 4.4  # half the size of a single-day mark
+MARK_GAP = 2.0  # the least space between two marks in one lane
+MIN_LANES = 2  # a band is never thinner than this (room to click to add)
+MAX_LANES = 6  # beyond this, a "+N" badge
+MIN_RING_AREA = 250.0  # few rings are stretched, so the wheel never looks shrunken
+SCALE_GAP = 4.0
+TICK_STRIP = 15.0  # week or day ticks and their numbers
+LABEL_BAND = 34.0  # month or week names
+MARGIN = 28.0  # room for the today label outside the scale
+RANGE_WIDTH = LANE - 3.0  # stroke width of an arc
+GLYPH = 2.9  # the kind's shape drawn in white at the start of an arc
+
+RING_NAME_SIZE = 10.5
+SCALE_FILLS = ("#eef1f4", "#e1e6eb")
+BAND_TINT = 0.12  # share of the ring's colour in its band
+
+
+# --- geometry helpers ------------------------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    """A coordinate as SVG wants it: one decimal, a point, never a thousands separator."""
+    return f"{value:.1f}"
+
+
+class _Polar:
+    """Angles from twelve o'clock, clockwise, for day offsets into the period."""
+
+    def __init__(self, centre: float, days: int) -> None:
+        self.c = centre
+        self.days = days
+
+    def angle(self, offset: float) -> float:
+        return offset / self.days * TAU
+
+    def xy(self, radius: float, angle: float) -> tuple[float, float]:
+        return self.c + radius * math.sin(angle), self.c - radius * math.cos(angle)
+
+    def point(self, radius: float, angle: float) -> str:
+        x, y = self.xy(radius, angle)
+        return f"{_n(x)},{_n(y)}"
+
+    def arc(self, radius: float, a0: float, a1: float) -> str:
+        """An open arc clockwise from ``a0`` to ``a1`` (for stroking)."""
+        r = _n(radius)
+        if a1 - a0 >= TAU - 1e-6:
+            mid = a0 + math.pi
+            return (
+                f"M{self.point(radius, a0)}A{r},{r} 0 0,1 {self.point(radius, mid)}"
+                f"A{r},{r} 0 0,1 {self.point(radius, a0 + TAU - 1e-4)}"
+            )
+        large = 1 if a1 - a0 > math.pi else 0
+        return f"M{self.point(radius, a0)}A{r},{r} 0 {large},1 {self.point(radius, a1)}"
+
+    def annulus(self, r0: float, r1: float) -> str:
+        """A full ring between two radii (fill-rule evenodd)."""
+        parts = []
+        for radius in (r1, r0):
+            r = _n(radius)
+            parts.append(
+                f"M{self.point(radius, 0)}A{r},{r} 0 1,1 {self.point(radius, math.pi)}"
+                f"A{r},{r} 0 1,1 {self.point(radius, 0)}Z"
+            )
+        return "".join(parts)
+
+    def sector(self, r0: float, r1: float, a0: float, a1: float) -> str:
+        """A closed annular sector between two radii and two angles."""
+        if a1 - a0 >= TAU - 1e-6:
+            return self.annulus(r0, r1)
+        large = 1 if a1 - a0 > math.pi else 0
+        o, i = _n(r1), _n(r0)
+        return (
+            f"M{self.point(r1, a0)}A{o},{o} 0 {large},1 {self.point(r1, a1)}"
+            f"L{self.point(r0, a1)}A{i},{i} 0 {large},0 {self.point(r0, a0)}Z"
+        )
+
+    def spoke(self, r0: float, r1: float, angle: float) -> str:
+        return f"M{self.point(r0, angle)}L{self.point(r1, angle)}"
+
+
+def shape_path(kind: str, x: float, y: float, size: float) -> str:
+    """The mark of a kind, centred on (x, y): checkpoint circle, meeting place square,
+    activity diamond, deadline triangle. Shapes, not only colours, tell kinds apart."""
+    if kind == Kind.MEETING:
+        h = size * 0.9
+        return f"M{_n(x - h)},{_n(y - h)}h{_n(2 * h)}v{_n(2 * h)}h{_n(-2 * h)}Z"
+    if kind == Kind.ACTIVITY:
+        s = size * 1.25
+        return f"M{_n(x)},{_n(y - s)}L{_n(x + s)},{_n(y)}L{_n(x)},{_n(y + s)}L{_n(x - s)},{_n(y)}Z"
+    if kind == Kind.DEADLINE:
+        top, base, half = y - size * 1.2, y + size * 0.85, size * 1.15
+        return f"M{_n(x)},{_n(top)}L{_n(x + half)},{_n(base)}L{_n(x - half)},{_n(base)}Z"
+    r, across = _n(size), _n(2 * size)
+    return f"M{_n(x - size)},{_n(y)}a{r},{r} 0 1,0 {across},0a{r},{r} 0 1,0 -{across},0Z"
+
+
+_NARROW = set("iljtfrIJ.,:;'!|()[] ")
+_WIDE = set("mwMWæÆœŒ@%…")
+
+
+def _advance(char: str) -> float:
+    """A rough advance width in ems of a sans-serif glyph (for laying a name along an arc)."""
+    if char in _NARROW:
+        return 0.32
+    if char in _WIDE:
+        return 0.86
+    if char.isupper() or char.isdigit():
+        return 0.66
+    return 0.56
+
+
+@dataclass
+class ArcText:
+    """Text along an arc, glyph by glyph: SVG ``x``, ``y`` and ``rotate`` lists (textPath
+    would be simpler, but WeasyPrint does not lay text along a path)."""
+
+    text: str
+    x: str
+    y: str
+    rotate: str
+
+
+def arc_text(
+    polar: _Polar, radius: float, start: float, text: str, font_size: float, room: float
+) -> ArcText:
+    """``text`` on the arc of ``radius`` from angle ``start`` clockwise, shortened with "…"
+    to fit ``room`` (an angle)."""
+    text = " ".join(text.split())  # SVG collapses runs of spaces; positions must match
+    widths = [_advance(char) * font_size for char in text]
+    if sum(widths) / radius > room:
+        ellipsis = _advance("…") * font_size
+        while text and (sum(widths) + ellipsis) / radius > room:
+            text, widths = text[:-1], widths[:-1]
+        text, widths = text.rstrip() + "…", [*widths[: len(text.rstrip())], ellipsis]
+    xs, ys, turns = [], [], []
+    angle = start
+    for width in widths:
+        x, y = polar.xy(radius, angle)
+        xs.append(_n(x))
+        ys.append(_n(y))
+        turns.append(_n(math.degrees(angle + width / radius / 2)))
+        angle += width / radius
+    return ArcText(text, " ".join(xs), " ".join(ys), " ".join(turns))

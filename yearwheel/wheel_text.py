@@ -1,0 +1,159 @@
+"""The wheel's words and its SVG markup: month names, kind labels, date and time spans, the
+accessible name of an occurrence, its link in the SVG, and the legend's kinds.
+
+Apart from the layout (yearwheel/drawing.py): the views use the texts too (the period's name,
+the print view's agenda), and the markup is the one place where the drawing turns into HTML,
+so every text in it is escaped here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from html import escape
+from typing import TYPE_CHECKING
+
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+
+from yearwheel.models import Kind
+from yearwheel.occurrences import Occurrence
+from yearwheel.wheel_geometry import RANGE_WIDTH, _n, shape_path
+
+if TYPE_CHECKING:
+    from yearwheel.drawing import Shape
+
+
+# --- texts -----------------------------------------------------------------------------------
+
+
+class Writer:
+    """The texts of one drawing, in the active language, translated once: month names, kind
+    labels and the sentence of an accessible name. Dates are written the Norwegian way
+    ("15. oktober 2026", Django's ``j. F Y``) in every language."""
+
+    def __init__(self) -> None:
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.kinds = kind_labels()
+        self.name = _("%(kind)s: %(title)s, %(dates)s, ring %(ring)s")
+        self.at = _("%(dates)s at %(time)s")
+        self._spans: dict[tuple[date, date], str] = {}
+
+    def day(self, day: date, year: bool = True) -> str:
+        if year:
+            return f"{day.day}. {self.months[day.month]} {day.year}"
+        return f"{day.day}. {self.months[day.month]}"
+
+    def span(self, start: date, end: date) -> str:
+        """ "15. oktober 2026", "15.–17. oktober 2026", "28. september – 3. oktober 2026"."""
+        key = (start, end)
+        found = self._spans.get(key)
+        if found is None:
+            if start == end:
+                found = self.day(start)
+            elif start.year != end.year:
+                found = f"{self.day(start)} – {self.day(end)}"
+            elif start.month != end.month:
+                found = f"{self.day(start, year=False)} – {self.day(end)}"
+            else:
+                found = f"{start.day}.–{self.day(end)}"
+            self._spans[key] = found
+        return found
+
+    def accessible_name(self, occurrence: Occurrence, ring: str, dates: str = "") -> str:
+        """ "Sjekkpunkt: Budsjettseminar, 15. oktober 2026, ring Politisk styring"."""
+        dates = dates or self.span(occurrence.start, occurrence.end)
+        times = time_span(occurrence.start_time, occurrence.end_time)
+        if times:
+            dates = self.at % {"dates": dates, "time": times}
+        return self.name % {
+            "kind": self.kinds.get(occurrence.kind, occurrence.kind),
+            "title": occurrence.title,
+            "dates": dates,
+            "ring": ring,
+        }
+
+
+def date_span(start: date, end: date) -> str:
+    """ "15. oktober 2026", "15.–17. oktober 2026", "28. september – 3. oktober 2026"."""
+    return Writer().span(start, end)
+
+
+def time_span(start: time | None, end: time | None) -> str:
+    """ "09:00", "09:00–11:30" or ""."""
+    if start is None:
+        return ""
+    if end is None:
+        return f"{start:%H:%M}"
+    return f"{start:%H:%M}–{end:%H:%M}"
+
+
+def kind_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Kind.choices}
+
+
+def accessible_name(occurrence: Occurrence, kind: str, ring: str) -> str:
+    """ "Sjekkpunkt: Budsjettseminar, 15. oktober 2026, ring Politisk styring"."""
+    writer = Writer()
+    writer.kinds = {occurrence.kind: kind}
+    return writer.accessible_name(occurrence, ring)
+
+
+# --- markup ----------------------------------------------------------------------------------
+
+
+@dataclass
+class LegendKind:
+    value: str
+    label: str
+    d: str  # in a 20 × 20 box
+
+
+def shape_markup(shape: Shape, colour: str) -> str:
+    """The occurrence's link in the SVG: built here rather than in a template, because a
+    wheel may hold thousands and the template engine costs some 20 µs a variable.
+
+    Its accessible name and hover title say kind, title, dates and ring; the ``data-*``
+    attributes feed the details panel (static/js/wheel.js, which reads the ring's name from
+    the ring's group); empty ones are left out. ``colour`` is the ring's, escaped."""
+    o = shape.occurrence
+    label = escape(shape.label)
+    parts = [
+        f'<a href="{escape(o.url)}" id="{escape(shape.dom_id)}" class="wheel-item',
+        ' wheel-overflowed" opacity="0"' if shape.overflowed else '"',
+        f' aria-label="{label}"',
+    ]
+    for name, value in (
+        ("title", o.title),
+        ("kind", shape.kind_label),
+        ("dates", shape.dates),
+        ("time", shape.times),
+        ("place", o.place),
+        ("responsible", o.responsible),
+        ("measure", o.measure_name),
+        ("programme", o.program_name),
+    ):
+        if value:
+            parts.append(f' data-{name}="{escape(value)}"')
+    parts.append(f"><title>{label}</title>")
+    if shape.is_range:
+        parts.append(
+            f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
+            f'stroke="{colour}" stroke-width="{_n(RANGE_WIDTH)}"/>'
+        )
+        if shape.glyph:
+            parts.append(f'<path d="{shape.glyph}" fill="#ffffff"/>')
+    else:
+        parts.append(
+            f'<path class="wheel-shape wheel-mark" d="{shape.d}" fill="{colour}" '
+            'stroke="#ffffff" stroke-width="1"/>'
+        )
+    parts.append("</a>")
+    return "".join(parts)
+
+
+def legend_kinds() -> list[LegendKind]:
+    return [
+        LegendKind(value, str(label), shape_path(value, 10, 10.5, 5.5))
+        for value, label in Kind.choices
+    ]
