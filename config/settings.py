@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "measures",
     "phases",
     "yearwheel",
+    "notifications",
     "demo",
 ]
 
@@ -242,10 +243,15 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# One beat process, a static schedule in code. The reminder rows are the queue: the planner
+# writes them ahead, the dispatcher claims the due ones every minute (notifications/).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "plan-reminders": {"task": "notifications.tasks.plan_reminders", "schedule": 15 * 60},
+    "dispatch-reminders": {"task": "notifications.tasks.dispatch_reminders", "schedule": 60},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {

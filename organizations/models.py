@@ -92,6 +92,21 @@ class User(AbstractBaseUser, PermissionsMixin):
     reminder_days = models.JSONField(
         _("remind me this many days before"), default=default_reminder_days, blank=True
     )
+    # The weekday (0 Monday … 6 Sunday) of the weekly digest email; None for no digest.
+    digest_weekday = models.PositiveSmallIntegerField(
+        _("weekly digest on"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
     last_organization = models.ForeignKey(
         "Organization",
         verbose_name=_("last organisation"),
@@ -160,6 +175,10 @@ class Organization(TimeStamped):
         choices=list(MONTHS.items()),
         default=1,
         help_text=_("January for the calendar year, August for a school year."),
+    )
+    # An evaluation or action item this many days overdue is reported to the coordinator.
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("tell the coordinator when overdue by (days)"), default=7
     )
     is_active = models.BooleanField(_("active"), default=True)
 

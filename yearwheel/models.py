@@ -296,6 +296,13 @@ class Event(TimeStamped):
     repeat_until = models.DateField(_("repeats until"), null=True, blank=True)
     # Single dates (ISO strings) on which a recurring event does not happen: iCalendar EXDATEs.
     exceptions = models.JSONField(_("except on"), default=list, blank=True)
+    # Days before that reminders go out for this event, instead of each person's own choice.
+    reminder_days = models.JSONField(
+        _("remind this many days before"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to follow each person's own setting."),
+    )
     # The UID of the calendar entry the event was imported from: a re-import updates it.
     external_uid = models.CharField(max_length=255, blank=True, editable=False)
     created_by = models.ForeignKey(

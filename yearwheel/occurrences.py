@@ -54,6 +54,7 @@ class Occurrence:
     place: str = ""
     description: str = ""
     responsible: str = ""
+    responsible_id: int | None = None  # whom reminders go to (and the participants of events)
     measure_id: int | None = None
     measure_name: str = ""
     program_name: str = ""

@@ -1,0 +1,173 @@
+"""The dispatcher: due reminder rows are claimed, sent and their outcome recorded.
+
+1. ``recover_stale`` gives rows back that a worker claimed and never finished (it was killed):
+   they are sent again. This is the one window where a person can get a reminder twice:
+   the mail server accepted it, and the worker died before it recorded ``sent``. The
+   Message-ID is the same on every attempt, so mail systems that drop duplicates do.
+2. ``claim`` takes up to ``BATCH`` due rows in a short transaction with
+   ``select_for_update(skip_locked=True)``: two dispatchers never take the same row. Rows
+   too far past due are marked *missed* instead (sent late never).
+3. ``deliver`` sends one claimed row and records sent, failed (a permanent refusal, or
+   transient errors past ``MAX_ATTEMPTS``), or a retry with exponential backoff. Every update
+   is conditional on the row still being ``sending``.
+
+Nothing here waits for the broker: the rows are the queue, so long delays never sit in a
+task's ETA and a restarted broker loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import socket
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notifications.models import Notification, Reminder
+from notifications.planning import MISSED_AFTER
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+MAX_ATTEMPTS = 5
+FIRST_RETRY = timedelta(minutes=2)  # then 4, 8, 16 minutes
+# A claimed row not finished after this long belongs to a worker that died.
+STALE_AFTER = timedelta(minutes=10)
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    ConnectionError,
+    socket.timeout,
+    TimeoutError,
+)
+
+
+class PermanentFailure(Exception):
+    """Sending can never succeed (no address, refused address): ``problem`` says why."""
+
+    def __init__(self, problem: str, detail: str = "") -> None:
+        super().__init__(detail or problem)
+        self.problem = problem
+
+
+def recover_stale(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        state=Reminder.State.SENDING, claimed_at__lt=now - STALE_AFTER
+    ).update(state=Reminder.State.PENDING, claimed_at=None, updated_at=now)
+
+
+def claim(now: datetime | None = None, limit: int = BATCH) -> list[int]:
+    """Claims due rows for this process; returns the ids to deliver."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Reminder.objects.select_for_update(skip_locked=True)
+            .filter(state=Reminder.State.PENDING, due_at__lte=now)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("due_at", "pk")[:limit]
+        )
+        missed = [row.pk for row in rows if row.due_at + MISSED_AFTER < now]
+        claimed = [row.pk for row in rows if row.pk not in missed]
+        if missed:
+            Reminder.objects.filter(pk__in=missed).update(
+                state=Reminder.State.MISSED, problem=Reminder.Problem.TOO_LATE, updated_at=now
+            )
+        if claimed:
+            Reminder.objects.filter(pk__in=claimed).update(
+                state=Reminder.State.SENDING, claimed_at=now, updated_at=now
+            )
+    return claimed
+
+
+def deliver(reminder_id: int, now: datetime | None = None) -> str:
+    """Sends one claimed reminder; returns the state it ended in."""
+    from notifications.emails import send_reminder  # the templates need the app registry
+
+    reminder = (
+        Reminder.objects.select_related("recipient", "organization")
+        .filter(pk=reminder_id, state=Reminder.State.SENDING)
+        .first()
+    )
+    if reminder is None:
+        return "gone"  # someone else finished it, or it was recovered and claimed again
+    try:
+        _notify_in_app(reminder)
+        send_reminder(reminder)
+    except PermanentFailure as failure:
+        return _finish(reminder, Reminder.State.FAILED, failure.problem, str(failure))
+    except smtplib.SMTPRecipientsRefused as error:
+        return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
+    except smtplib.SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600:
+            return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
+        return _retry(reminder, str(error), now)
+    except TRANSIENT_ERRORS as error:
+        return _retry(reminder, f"{type(error).__name__}: {error}", now)
+    return _finish(reminder, Reminder.State.SENT, "", "")
+
+
+def _notify_in_app(reminder: Reminder) -> None:
+    if reminder.recipient_id is None or reminder.kind == Reminder.Kind.DIGEST:
+        return
+    Notification.objects.get_or_create(
+        reminder=reminder,
+        defaults={
+            "recipient_id": reminder.recipient_id,
+            "organization_id": reminder.organization_id,
+            "title": reminder.title,
+            "text": reminder.about,
+            "path": reminder.path,
+        },
+    )
+
+
+def _finish(reminder: Reminder, state: str, problem: str, error: str) -> str:
+    now = timezone.now()
+    updated = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
+        state=state,
+        problem=problem,
+        last_error=error[:2000],
+        attempts=F("attempts") + 1,
+        sent_at=now if state == Reminder.State.SENT else None,
+        updated_at=now,
+    )
+    if not updated:
+        log.warning("reminder %s finished by someone else", reminder.pk)
+    return state
+
+
+def _retry(reminder: Reminder, error: str, now: datetime | None) -> str:
+    now = now or timezone.now()
+    attempts = reminder.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.GAVE_UP, error)
+    Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
+        state=Reminder.State.PENDING,
+        attempts=attempts,
+        next_attempt_at=now + FIRST_RETRY * 2 ** (attempts - 1),
+        claimed_at=None,
+        last_error=error[:2000],
+        updated_at=now,
+    )
+    return Reminder.State.PENDING
+
+
+def dispatch(now: datetime | None = None, *, budget: timedelta = timedelta(seconds=45)) -> int:
+    """Claims and delivers due reminders until none are due or the time budget is spent
+    (the next run carries on). Returns how many were delivered or settled."""
+    started = timezone.now()
+    recover_stale(now)
+    handled = 0
+    while timezone.now() - started < budget:
+        claimed = claim(now)
+        if not claimed:
+            break
+        for reminder_id in claimed:
+            deliver(reminder_id, now)
+            handled += 1
+    return handled

@@ -1,0 +1,89 @@
+"""The reminder emails: text and HTML, in the recipient's language, saying what, when,
+where and why, with a link to the item and to the person's notification settings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.dispatch import PermanentFailure
+from notifications.models import Reminder
+from organizations.emails import render_email
+from organizations.models import Membership
+from yearwheel.occurrences import Occurrence, occurrences_between
+
+TEMPLATES = {
+    Reminder.Kind.BEFORE: "reminder",
+    Reminder.Kind.ESCALATION: "reminder-escalation",
+    Reminder.Kind.DIGEST: "reminder-digest",
+}
+
+
+def check_recipient(reminder: Reminder) -> None:
+    """Raises :class:`PermanentFailure` when the reminder can never reach its person."""
+    person = reminder.recipient
+    if person is None:
+        raise PermanentFailure(Reminder.Problem.NO_RECIPIENT)
+    member = Membership.objects.active().filter(
+        user=person, organization_id=reminder.organization_id
+    )
+    if not person.is_active or not member.exists():
+        raise PermanentFailure(Reminder.Problem.INACTIVE)
+    if not person.email:
+        raise PermanentFailure(Reminder.Problem.NO_EMAIL)
+
+
+def digest_content(reminder: Reminder) -> dict[str, Any]:
+    """The person's next 14 days and what is overdue, read when the digest is sent."""
+    from measures.models import Measure
+
+    assert reminder.recipient is not None  # noqa: S101 - checked before
+    person = reminder.recipient
+    today = timezone.localdate()
+    upcoming: list[Occurrence] = [
+        occurrence
+        for occurrence in occurrences_between(
+            reminder.organization, today, today + timedelta(days=14)
+        )
+        if occurrence.responsible_id == person.pk
+    ]
+    overdue = list(
+        Measure.objects.active()
+        .filter(
+            organization_id=reminder.organization_id,
+            team_lead=person,
+            next_evaluation_due__lt=today,
+        )
+        .order_by("next_evaluation_due")
+    )
+    return {"upcoming": upcoming, "overdue": overdue}
+
+
+def send_reminder(reminder: Reminder) -> None:
+    check_recipient(reminder)
+    person = reminder.recipient
+    assert person is not None  # noqa: S101 - checked above
+    language = person.language or reminder.organization.written_standard
+    context: dict[str, Any] = {
+        "reminder": reminder,
+        "person": person,
+        "organization": reminder.organization,
+        "item_url": f"{settings.SITE_URL}{reminder.path}" if reminder.path else "",
+        "settings_url": f"{settings.SITE_URL}{reverse('profile')}",
+    }
+    if reminder.kind == Reminder.Kind.DIGEST:
+        context.update(digest_content(reminder))
+    subject, text, html = render_email(TEMPLATES[Reminder.Kind(reminder.kind)], context, language)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[person.email],
+        headers={"Message-ID": reminder.message_id, "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,351 @@
+"""The planner: upcoming occurrences become reminder rows, once.
+
+Run periodically (``notifications.tasks.plan_reminders``). For each active organisation it
+expands the occurrences of the next ``WINDOW_DAYS`` days (``yearwheel.occurrences``, the same
+source as the wheel), works out who is reminded and when, and
+
+- creates the rows that are missing (``bulk_create(ignore_conflicts=True)`` on the unique
+  ``key``: planning twice, or two planners at once, create nothing twice);
+- refreshes what pending rows say when their source changed (a new title or place);
+- cancels pending rows whose occurrence moved away, was archived, or lost the person.
+
+A reminder is due at ``SEND_AT`` (Oslo time) on the day ``offset_days`` before the occurrence.
+Rows that would already be past the dispatcher's missed cut-off are not planned at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import Reminder
+from organizations.models import Membership, Organization, Role, User
+from yearwheel.models import Event
+from yearwheel.occurrences import Occurrence, occurrences_between
+
+WINDOW_DAYS = 62  # longer than the longest offset a person may choose (60 days)
+SEND_AT = time(7, 0)  # reminders go out at seven in the morning, Oslo time
+# Past this, a reminder is useless: the dispatcher marks it missed (and the planner skips it).
+MISSED_AFTER = timedelta(hours=6)
+DIGEST_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A reminder row as the planner wants it."""
+
+    key: str
+    kind: str
+    subject_key: str
+    recipient_id: int | None
+    offset_days: int
+    due_at: datetime
+    title: str
+    starts_on: date
+    ends_on: date
+    start_time: time | None
+    place: str
+    about: str
+    path: str
+    kind_of_item: str
+    state: str = Reminder.State.PENDING
+    problem: str = ""
+
+    def row(self, organization: Organization) -> Reminder:
+        return Reminder(
+            organization=organization,
+            recipient_id=self.recipient_id,
+            key=self.key,
+            kind=self.kind,
+            subject_key=self.subject_key,
+            offset_days=self.offset_days,
+            due_at=self.due_at,
+            title=self.title[:300],
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            start_time=self.start_time,
+            place=self.place[:200],
+            about=self.about[:300],
+            path=self.path[:500],
+            kind_of_item=self.kind_of_item,
+            state=self.state,
+            problem=self.problem,
+        )
+
+
+# Fields a re-plan refreshes on pending rows (what the email will say, and when).
+REFRESHED = ("title", "ends_on", "start_time", "place", "about", "path", "kind_of_item", "due_at")
+
+
+def due_at(day: date) -> datetime:
+    """``SEND_AT`` on ``day`` in the site's time zone (Oslo), as an aware datetime: the wall
+    clock time stays seven in the morning across daylight-saving changes."""
+    return timezone.make_aware(datetime.combine(day, SEND_AT))
+
+
+@dataclass
+class People:
+    """The organisation's active members, by id, with what planning needs of them."""
+
+    members: dict[int, User]
+    coordinators: list[int]
+
+    @classmethod
+    def of(cls, organization: Organization) -> People:
+        memberships = Membership.objects.active().filter(organization=organization)
+        members: dict[int, User] = {}
+        coordinators: list[int] = []
+        for membership in memberships.select_related("user").order_by("user_id"):
+            members[membership.user_id] = membership.user
+            if membership.role == Role.COORDINATOR:
+                coordinators.append(membership.user_id)
+        return cls(members, coordinators)
+
+
+def _participants(occurrences: list[Occurrence]) -> dict[int, list[int]]:
+    """The participants of the own events among the occurrences: one query."""
+    event_ids = {o.event_id for o in occurrences if o.event_id}
+    found: dict[int, list[int]] = defaultdict(list)
+    if event_ids:
+        links = Event.participants.through.objects.filter(event_id__in=event_ids)
+        for event_id, user_id in links.values_list("event_id", "user_id").order_by("user_id"):
+            found[event_id].append(user_id)
+    return found
+
+
+def _event_offsets(occurrences: list[Occurrence]) -> dict[int, list[int]]:
+    """Events that set their own reminder days: one query."""
+    event_ids = {o.event_id for o in occurrences if o.event_id}
+    if not event_ids:
+        return {}
+    rows = Event.objects.filter(pk__in=event_ids, reminder_days__isnull=False)
+    return {pk: list(days or []) for pk, days in rows.values_list("pk", "reminder_days")}
+
+
+def plan_occurrence(
+    occurrence: Occurrence,
+    people: People,
+    participants: list[int],
+    event_offsets: list[int] | None,
+    now: datetime,
+) -> Iterator[Planned]:
+    """The reminder rows of one occurrence: one per person and offset, or one row saying
+    nobody could be reminded."""
+    base: dict[str, Any] = {
+        "kind": Reminder.Kind.BEFORE,
+        "subject_key": occurrence.key,
+        "title": occurrence.title,
+        "starts_on": occurrence.start,
+        "ends_on": occurrence.end,
+        "start_time": occurrence.start_time,
+        "place": occurrence.place,
+        "about": occurrence.measure_name or occurrence.program_name,
+        "path": occurrence.url,
+        "kind_of_item": occurrence.kind,
+    }
+    wanted = [occurrence.responsible_id, *participants]
+    recipients = list(dict.fromkeys(pk for pk in wanted if pk))
+    if not recipients:
+        yield Planned(
+            key=f"{occurrence.key}:nobody",
+            recipient_id=None,
+            offset_days=0,
+            due_at=due_at(occurrence.start),
+            state=Reminder.State.FAILED,
+            problem=Reminder.Problem.NO_RECIPIENT,
+            **base,
+        )
+        return
+    for recipient_id in recipients:
+        person = people.members.get(recipient_id)
+        if person is None or not person.is_active:
+            yield Planned(
+                key=f"{occurrence.key}:{recipient_id}:inactive",
+                recipient_id=recipient_id,
+                offset_days=0,
+                due_at=due_at(occurrence.start),
+                state=Reminder.State.FAILED,
+                problem=Reminder.Problem.INACTIVE,
+                **base,
+            )
+            continue
+        offsets = event_offsets if event_offsets is not None else person.reminder_days or []
+        for offset in sorted({int(day) for day in offsets}):
+            when = due_at(occurrence.start - timedelta(days=offset))
+            if when + MISSED_AFTER < now:
+                continue  # planned too late to be of use (the event was made last minute)
+            yield Planned(
+                key=f"{occurrence.key}:{recipient_id}:{offset}",
+                recipient_id=recipient_id,
+                offset_days=offset,
+                due_at=when,
+                **base,
+            )
+
+
+def plan_escalations(
+    organization: Organization, people: People, today: date, now: datetime
+) -> Iterator[Planned]:
+    """Evaluations overdue by the organisation's limit go to the programme's coordinator (or,
+    without one, every coordinator): once per missed due date."""
+    from measures.models import Measure
+
+    limit = today - timedelta(days=organization.escalate_after_days)
+    overdue = (
+        Measure.objects.active()
+        .filter(organization=organization, next_evaluation_due__lt=limit)
+        .select_related("program")
+        .only("pk", "name", "next_evaluation_due", "program__name", "program__coordinator_id")
+    )
+    for measure in overdue:
+        assert measure.next_evaluation_due is not None  # noqa: S101 - filtered above
+        coordinator = measure.program.coordinator_id
+        recipients = [coordinator] if coordinator in people.members else people.coordinators
+        subject = f"evaluation-{measure.pk}-{measure.next_evaluation_due.isoformat()}"
+        escalate_at = due_at(
+            measure.next_evaluation_due + timedelta(days=organization.escalate_after_days)
+        )
+        # Still worth saying late (an overdue evaluation stays overdue): never planned missed.
+        escalate_at = max(escalate_at, now - MISSED_AFTER / 2)
+        for recipient_id in recipients:
+            yield Planned(
+                key=f"escalation:{subject}:{recipient_id}",
+                kind=Reminder.Kind.ESCALATION,
+                subject_key=subject,
+                recipient_id=recipient_id,
+                offset_days=0,
+                due_at=escalate_at,
+                title=measure.name,
+                starts_on=measure.next_evaluation_due,
+                ends_on=measure.next_evaluation_due,
+                start_time=None,
+                place="",
+                about=measure.program.name,
+                path=measure.get_absolute_url() + "#evaluations",
+                kind_of_item="checkpoint",
+            )
+
+
+def plan_digests(
+    organization: Organization, people: People, today: date, now: datetime
+) -> Iterator[Planned]:
+    """The weekly digest of each member who chose a weekday: the next such day."""
+    for user in people.members.values():
+        if user.digest_weekday is None or not user.is_active:
+            continue
+        day = today + timedelta(days=(user.digest_weekday - today.weekday()) % 7)
+        if due_at(day) + MISSED_AFTER < now:
+            day += timedelta(days=7)
+        yield Planned(
+            key=f"digest:{organization.pk}:{user.pk}:{day.isoformat()}",
+            kind=Reminder.Kind.DIGEST,
+            subject_key="digest",
+            recipient_id=user.pk,
+            offset_days=0,
+            due_at=due_at(day),
+            title="",
+            starts_on=day,
+            ends_on=day + timedelta(days=DIGEST_DAYS),
+            start_time=None,
+            place="",
+            about="",
+            path="",
+            kind_of_item="",
+        )
+
+
+@dataclass
+class PlanResult:
+    created: int = 0
+    refreshed: int = 0
+    cancelled: int = 0
+
+
+def plan_organization(organization: Organization, now: datetime | None = None) -> PlanResult:
+    """Plans the organisation's reminders for the window from today. Safe to run at any time,
+    as often as wanted, by several processes at once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    end = today + timedelta(days=WINDOW_DAYS)
+    occurrences = occurrences_between(organization, today, end)
+    people = People.of(organization)
+    participants = _participants(occurrences)
+    event_offsets = _event_offsets(occurrences)
+    wanted: dict[str, Planned] = {}
+    for occurrence in occurrences:
+        if occurrence.start < today:
+            continue  # already begun: its reminders were due before today
+        for planned in plan_occurrence(
+            occurrence,
+            people,
+            participants.get(occurrence.event_id or 0, []),
+            event_offsets.get(occurrence.event_id or 0),
+            now,
+        ):
+            wanted[planned.key] = planned
+    for planned in (
+        *plan_escalations(organization, people, today, now),
+        *plan_digests(organization, people, today, now),
+    ):
+        wanted[planned.key] = planned
+    return _store(organization, wanted, today, end)
+
+
+def _store(
+    organization: Organization, wanted: dict[str, Planned], today: date, end: date
+) -> PlanResult:
+    result = PlanResult()
+    with transaction.atomic():
+        pending = {
+            row.key: row
+            for row in Reminder.objects.filter(
+                organization=organization,
+                state=Reminder.State.PENDING,
+                kind=Reminder.Kind.BEFORE,
+                starts_on__gte=today,
+                starts_on__lte=end,
+            )
+        }
+        before = Reminder.objects.filter(organization=organization).count()
+        Reminder.objects.bulk_create(
+            [planned.row(organization) for planned in wanted.values()],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        result.created = Reminder.objects.filter(organization=organization).count() - before
+        changed = []
+        for key, row in pending.items():
+            planned = wanted.get(key)
+            if planned is None:
+                continue
+            fresh = planned.row(organization)
+            if any(getattr(row, name) != getattr(fresh, name) for name in REFRESHED):
+                for name in REFRESHED:
+                    setattr(row, name, getattr(fresh, name))
+                row.updated_at = timezone.now()  # bulk_update does not touch auto_now
+                changed.append(row)
+        Reminder.objects.bulk_update(changed, [*REFRESHED, "updated_at"], batch_size=1000)
+        result.refreshed = len(changed)
+        gone = [row.pk for key, row in pending.items() if key not in wanted]
+        # Conditional: a row the dispatcher claimed meanwhile is no longer pending and stays.
+        result.cancelled = Reminder.objects.filter(
+            pk__in=gone, state=Reminder.State.PENDING
+        ).update(state=Reminder.State.CANCELLED, updated_at=timezone.now())
+    return result
+
+
+def plan_all(now: datetime | None = None) -> dict[int, PlanResult]:
+    return {
+        organization.pk: plan_organization(organization, now)
+        for organization in active_organizations()
+    }
+
+
+def active_organizations() -> Iterable[Organization]:
+    return Organization.objects.filter(is_active=True).order_by("pk")
