@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from notifications.urls import personal_urlpatterns as notification_patterns
 from organizations.forms import EmailAuthenticationForm
 from organizations.views import accounts, organization, public
 from yearwheel.urls import account_urlpatterns as calendar_patterns
@@ -59,5 +60,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("measures.urls")),
     path("o/<slug:org_slug>/", include("phases.urls")),
     path("o/<slug:org_slug>/", include("yearwheel.urls")),
+    path("o/<slug:org_slug>/", include("notifications.urls")),
     *calendar_patterns,
+    *notification_patterns,
 ]

@@ -78,6 +78,9 @@ def send_reminder(reminder: Reminder) -> None:
     }
     if reminder.kind == Reminder.Kind.DIGEST:
         context.update(digest_content(reminder))
+    elif reminder.kind == Reminder.Kind.ESCALATION:
+        # The evaluation's due date is the row's date: how late it is when the email goes.
+        context["days_overdue"] = (timezone.localdate() - reminder.starts_on).days
     subject, text, html = render_email(TEMPLATES[Reminder.Kind(reminder.kind)], context, language)
     message = EmailMultiAlternatives(
         subject,

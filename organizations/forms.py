@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -10,6 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from organizations.formtools import ReminderDaysField
 from organizations.models import Membership, Organization, Role, Unit, User
 
 
@@ -22,65 +22,63 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
-MAX_REMINDER_DAYS = 60
-MAX_REMINDERS = 5
-
-
 class ProfileForm(forms.ModelForm):
     # Edited as text ("7, 1"), stored as a list of whole numbers (User.reminder_days).
-    reminder_days = forms.CharField(
-        label=_("Reminders in my calendar (days before)"),
-        required=False,
-        max_length=100,
+    reminder_days = ReminderDaysField(
+        label=_("Remind me (days before)"),
+        empty_value=[],
         help_text=_(
-            "Whole numbers from 0 to 60, separated by commas, for example 7, 1 for a week and a "
-            "day before. 0 is the same day. At most five; leave empty for no reminders."
+            "For the reminder emails and the alarms in your calendar. Whole numbers from 0 to "
+            "60, separated by commas, for example 7, 1 for a week and a day before. 0 is the "
+            "same day. At most five; leave empty for no reminders."
+        ),
+    )
+    digest_weekday = forms.TypedChoiceField(
+        label=_("Weekly digest"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "An email on the morning of the chosen day: what you are responsible for in the "
+            "next 14 days, and the evaluations of the measures you lead that are overdue."
         ),
     )
 
     class Meta:
         model = User
-        fields = ["full_name", "language", "reminder_days"]
+        fields = ["full_name", "language", "reminder_days", "digest_weekday"]
         labels = {"language": _("Language in the interface")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        days = self.instance.reminder_days if isinstance(self.instance.reminder_days, list) else []
-        self.initial["reminder_days"] = ", ".join(str(day) for day in days)
-
-    def clean_reminder_days(self) -> list[int]:
-        text: str = self.cleaned_data.get("reminder_days") or ""
-        parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
-        days: list[int] = []
-        for part in parts:
-            if not part.isascii() or not part.isdigit():
-                raise forms.ValidationError(
-                    _("“%(value)s” is not a whole number from 0 to 60. Write the days like 7, 1."),
-                    code="not_a_number",
-                    params={"value": part},
-                )
-            day = int(part)
-            if day > MAX_REMINDER_DAYS:
-                raise forms.ValidationError(
-                    _("A reminder can be at most %(max)s days before, not %(value)s."),
-                    code="too_early",
-                    params={"max": MAX_REMINDER_DAYS, "value": day},
-                )
-            if day not in days:
-                days.append(day)
-        if len(days) > MAX_REMINDERS:
-            raise forms.ValidationError(
-                _("Choose at most %(max)s reminders."),
-                code="too_many",
-                params={"max": MAX_REMINDERS},
-            )
-        return sorted(days, reverse=True)
+        weekday = self.fields["digest_weekday"]
+        assert isinstance(weekday, forms.TypedChoiceField)  # noqa: S101 - declared above
+        weekday.choices = [
+            ("", _("No weekly digest")),
+            *(User._meta.get_field("digest_weekday").choices or []),
+        ]
 
 
 class OrganizationSettingsForm(forms.ModelForm):
+    escalate_after_days = forms.IntegerField(
+        label=_("Tell the coordinator when an evaluation is overdue by (days)"),
+        min_value=1,
+        max_value=90,
+        help_text=_(
+            "The programme's coordinator (or, if the programme has none, every coordinator) "
+            "gets an email when an evaluation is this many days overdue. From 1 to 90 days."
+        ),
+    )
+
     class Meta:
         model = Organization
-        fields = ["name", "number", "written_standard", "planning_year_start_month"]
+        fields = [
+            "name",
+            "number",
+            "written_standard",
+            "planning_year_start_month",
+            "escalate_after_days",
+        ]
 
 
 class UnitForm(forms.ModelForm):

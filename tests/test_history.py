@@ -13,6 +13,7 @@ def test_admins_see_who_changed_what(login, admin_user, organization):
             "number": organization.number,
             "written_standard": "nb",
             "planning_year_start_month": 8,
+            "escalate_after_days": 7,
         },
     )
     organization.refresh_from_db()
@@ -31,7 +32,13 @@ def test_admins_see_who_changed_what(login, admin_user, organization):
 def test_a_bad_number_is_refused_in_the_settings(login, admin_user, organization):
     response = login(admin_user).post(
         reverse("organization_settings", args=[organization.slug]),
-        {"name": "X", "number": "12", "written_standard": "nb", "planning_year_start_month": 1},
+        {
+            "name": "X",
+            "number": "12",
+            "written_standard": "nb",
+            "planning_year_start_month": 1,
+            "escalate_after_days": 7,
+        },
     )
     assert response.status_code == 200
     assert "fire sifre" in response.content.decode()
@@ -45,7 +52,7 @@ def test_the_history_page_runs_a_fixed_number_of_queries(
     client = login(admin_user)
     url = reverse("organization_history", args=[organization.slug])
     client.get(url)
-    with django_assert_max_num_queries(8) as few:
+    with django_assert_max_num_queries(9) as few:  # 8 + the notification bell
         client.get(url)
     for unit in UnitFactory.create_batch(10, organization=organization):
         unit.name += " (endret)"

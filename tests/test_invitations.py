@@ -35,6 +35,16 @@ def test_an_admin_invites_and_the_email_is_queued_after_commit(
     assert mail.outbox == []
 
 
+def test_the_subject_is_plain_text_not_html(admin_user, organization):
+    organization.name = "Helse & oppvekst"
+    organization.save()
+    invitation, token = InvitationFactory.create_with_token(
+        organization=organization, invited_by=admin_user, role=Role.MEMBER
+    )
+    send_invitation_email(invitation.pk, token)
+    assert "Helse & oppvekst" in mail.outbox[0].subject
+
+
 def test_the_invitation_email_carries_a_working_link_in_the_organisation_language(
     client, admin_user, organization
 ):

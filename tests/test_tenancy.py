@@ -96,9 +96,10 @@ def test_the_home_page_runs_a_fixed_number_of_queries(
     client = login(coordinator)
     url = reverse("organization_home", args=[organization.slug])
     client.get(url)  # warm the session and last organisation
-    # session, user, membership+organisation, switcher list, unit count, member count
-    with django_assert_max_num_queries(6):
+    # session, user, membership+organisation, switcher list, notification bell, unit count,
+    # member count
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200
     UnitFactory.create_batch(10, organization=organization)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert client.get(url).status_code == 200

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms.choices import people
 from measures.models import Goal, Measure, Program
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
-from organizations.formtools import limit_choices
+from organizations.formtools import ReminderDaysField, limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from yearwheel.models import Event, Recurrence, Ring, Wheel
@@ -171,6 +171,16 @@ class EventForm(forms.ModelForm):
         required=False,
         help_text=_("Dates, separated by commas, e.g. 24.12.2026, 31.12.2026."),
     )
+    # Instead of each person's own reminder days (the profile), the same for everyone.
+    reminder_days = ReminderDaysField(
+        label=_("Reminders for this event (days before)"),
+        empty_value=None,
+        help_text=_(
+            "Optional. Whole numbers from 0 to 60, separated by commas, for example 14, 2: "
+            "the responsible person and the participants are reminded then instead of when "
+            "they chose themselves. Leave empty to follow each person's own setting."
+        ),
+    )
 
     class Meta:
         model = Event
@@ -193,6 +203,7 @@ class EventForm(forms.ModelForm):
             "rrule",
             "repeat_until",
             "exceptions",
+            "reminder_days",
         ]
         field_classes = {"goal": GoalChoiceField}
         widgets = {

@@ -110,13 +110,13 @@ def test_every_page_runs_the_same_number_of_queries_for_5_and_50_rows(login, adm
     many = {name: _count_get(client, url) for name, url in urls.items()}
     assert many == few
     print("\nqueries per page:", few)
-    # Session, user, membership, measure, the menu's organisations; the plan, its activities,
-    # roles and budget lines, the preparation and the evaluation cycle. (The print view has no
-    # menu.)
-    assert few["implementation_plan"] == 11
+    # Session, user, membership, measure, the menu's organisations, the notification bell's
+    # unread count; the plan, its activities, roles and budget lines, the preparation and the
+    # evaluation cycle. (The print view has no menu and no bell.)
+    assert few["implementation_plan"] == 12
     assert few["implementation_plan_print"] == 10
-    # The same five; the preparation, the knowledge base and the future pictures.
-    assert few["preparation"] == 8
+    # The same six; the preparation, the knowledge base and the future pictures.
+    assert few["preparation"] == 9
 
 
 def _section_queries(measure, user) -> tuple[int, str]:
