@@ -22,6 +22,7 @@ import smtplib
 import socket
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -62,31 +63,37 @@ def recover_stale(now: datetime | None = None) -> int:
 
 
 def claim(now: datetime | None = None, limit: int = BATCH) -> list[int]:
-    """Claims due rows for this process; returns the ids to deliver."""
+    """Claims due rows for this process; returns the ids to deliver.
+
+    Rows past the missed cut-off are settled on the way, however many there are: a batch of
+    nothing but missed rows does not end the search, or a backlog (after the dispatcher was
+    down) would end every run with rows still in time waiting behind it."""
     now = now or timezone.now()
-    with transaction.atomic():
-        rows = list(
-            Reminder.objects.select_for_update(skip_locked=True)
-            .filter(state=Reminder.State.PENDING, due_at__lte=now)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("due_at", "pk")[:limit]
-        )
-        missed = [row.pk for row in rows if row.due_at + MISSED_AFTER < now]
-        claimed = [row.pk for row in rows if row.pk not in missed]
-        if missed:
-            Reminder.objects.filter(pk__in=missed).update(
-                state=Reminder.State.MISSED, problem=Reminder.Problem.TOO_LATE, updated_at=now
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Reminder.objects.select_for_update(skip_locked=True)
+                .filter(state=Reminder.State.PENDING, due_at__lte=now)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .order_by("due_at", "pk")[:limit]
             )
-        if claimed:
-            Reminder.objects.filter(pk__in=claimed).update(
-                state=Reminder.State.SENDING, claimed_at=now, updated_at=now
-            )
-    return claimed
+            missed = [row.pk for row in rows if row.due_at + MISSED_AFTER < now]
+            claimed = [row.pk for row in rows if row.pk not in missed]
+            if missed:
+                Reminder.objects.filter(pk__in=missed).update(
+                    state=Reminder.State.MISSED, problem=Reminder.Problem.TOO_LATE, updated_at=now
+                )
+            if claimed:
+                Reminder.objects.filter(pk__in=claimed).update(
+                    state=Reminder.State.SENDING, claimed_at=now, updated_at=now
+                )
+        if claimed or len(rows) < limit:
+            return claimed
 
 
 def deliver(reminder_id: int, now: datetime | None = None) -> str:
     """Sends one claimed reminder; returns the state it ended in."""
-    from notifications.emails import send_reminder  # the templates need the app registry
+    from notifications.emails import check_recipient, send_reminder  # needs the app registry
 
     reminder = (
         Reminder.objects.select_related("recipient", "organization")
@@ -96,17 +103,35 @@ def deliver(reminder_id: int, now: datetime | None = None) -> str:
     if reminder is None:
         return "gone"  # someone else finished it, or it was recovered and claimed again
     try:
+        # Checked first: a person who left the organisation gets neither email nor notice.
+        check_recipient(reminder)
         _notify_in_app(reminder)
         send_reminder(reminder)
+    except SoftTimeLimitExceeded:
+        # The task is out of time: the row goes back untried (no attempt counted) and the
+        # exception ends the task, as Celery expects.
+        give_back([reminder.pk])
+        raise
     except PermanentFailure as failure:
         return _finish(reminder, Reminder.State.FAILED, failure.problem, str(failure))
     except smtplib.SMTPRecipientsRefused as error:
-        return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
+        # The address was refused for good (5xx), or only for now (4xx: greylisting, a full
+        # mailbox, a rate limit), which is worth another try.
+        if all(code >= 500 for code, _message in error.recipients.values()):
+            return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
+        return _retry(reminder, f"{type(error).__name__}: {error}", now)
     except smtplib.SMTPResponseException as error:
         if 500 <= error.smtp_code < 600:
             return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
         return _retry(reminder, str(error), now)
     except TRANSIENT_ERRORS as error:
+        return _retry(reminder, f"{type(error).__name__}: {error}", now)
+    except Exception as error:
+        # Anything else (a name server that did not answer, a template that does not render)
+        # is retried and counted like a transient error: raising here would end the run and
+        # leave the rest of the batch "sending" until recover_stale, and this row would be
+        # tried again every ten minutes without ever using up its attempts.
+        log.exception("reminder %s: unexpected error", reminder.pk)
         return _retry(reminder, f"{type(error).__name__}: {error}", now)
     return _finish(reminder, Reminder.State.SENT, "", "")
 
@@ -157,9 +182,20 @@ def _retry(reminder: Reminder, error: str, now: datetime | None) -> str:
     return Reminder.State.PENDING
 
 
+def give_back(reminder_ids: list[int]) -> int:
+    """Claimed rows this process will not try after all go back to waiting at once, rather
+    than sitting "sending" until ``recover_stale`` takes them ten minutes later."""
+    return Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.SENDING).update(
+        state=Reminder.State.PENDING, claimed_at=None, updated_at=timezone.now()
+    )
+
+
 def dispatch(now: datetime | None = None, *, budget: timedelta = timedelta(seconds=45)) -> int:
     """Claims and delivers due reminders until none are due or the time budget is spent
-    (the next run carries on). Returns how many were delivered or settled."""
+    (the next run carries on). Returns how many were delivered or settled.
+
+    The budget is checked before each row, well inside the task's time limits, so a slow
+    mail server makes the run stop early and hand the rest of its batch back."""
     started = timezone.now()
     recover_stale(now)
     handled = 0
@@ -167,7 +203,14 @@ def dispatch(now: datetime | None = None, *, budget: timedelta = timedelta(secon
         claimed = claim(now)
         if not claimed:
             break
-        for reminder_id in claimed:
-            deliver(reminder_id, now)
+        for index, reminder_id in enumerate(claimed):
+            if timezone.now() - started >= budget:
+                give_back(claimed[index:])
+                return handled
+            try:
+                deliver(reminder_id, now)
+            except SoftTimeLimitExceeded:
+                give_back(claimed[index:])
+                raise
             handled += 1
     return handled

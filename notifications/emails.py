@@ -65,7 +65,7 @@ def digest_content(reminder: Reminder) -> dict[str, Any]:
 
 
 def send_reminder(reminder: Reminder) -> None:
-    check_recipient(reminder)
+    """Sends the email; the dispatcher has checked the recipient (``check_recipient``)."""
     person = reminder.recipient
     assert person is not None  # noqa: S101 - checked above
     language = person.language or reminder.organization.written_standard

@@ -7,7 +7,15 @@ source as the wheel), works out who is reminded and when, and
 - creates the rows that are missing (``bulk_create(ignore_conflicts=True)`` on the unique
   ``key``: planning twice, or two planners at once, create nothing twice);
 - refreshes what pending rows say when their source changed (a new title or place);
-- cancels pending rows whose occurrence moved away, was archived, or lost the person.
+- cancels pending rows whose occurrence moved away, was archived, or lost the person, and the
+  digest of a weekday no longer chosen (a row already past the cut-off is left to the
+  dispatcher, which marks it missed), and the rows recording a gap once it is closed
+  (someone was made responsible, the person is active again);
+- revives cancelled rows that are wanted again (the event moved back or was restored, the
+  person was added again): the key is unique, so a new row could never be made for them.
+
+Only what changed costs: a re-plan with nothing new reads the window's rows as plain values and
+writes nothing (see ``_store``), so running it every 15 minutes is cheap.
 
 A reminder is due at ``SEND_AT`` (Oslo time) on the day ``offset_days`` before the occurrence.
 Rows that would already be past the dispatcher's missed cut-off are not planned at all.
@@ -78,9 +86,30 @@ class Planned:
             problem=self.problem,
         )
 
+    def refreshed(self) -> tuple[Any, ...]:
+        """The values of ``REFRESHED`` as stored (cut to the columns' lengths, as ``row``)."""
+        return (
+            self.title[:300],
+            self.ends_on,
+            self.start_time,
+            self.place[:200],
+            self.about[:300],
+            self.path[:500],
+            self.kind_of_item,
+            self.due_at,
+        )
+
 
 # Fields a re-plan refreshes on pending rows (what the email will say, and when).
 REFRESHED = ("title", "ends_on", "start_time", "place", "about", "path", "kind_of_item", "due_at")
+# Kinds whose pending rows a re-plan refreshes and cancels: escalations are about the past and
+# stay as planned. (A digest on a weekday no longer chosen is cancelled.)
+REPLANNED = (Reminder.Kind.BEFORE, Reminder.Kind.DIGEST)
+# Ids a statement names at most (SQLite allows 999 parameters by default).
+CHUNK = 500
+# The keys of the rows that record a gap (nobody to remind, or the person is no longer an
+# active member): failed from the start, cancelled by a re-plan once the gap is closed.
+GAPS = (":nobody", ":inactive")
 
 
 def due_at(day: date) -> datetime:
@@ -199,12 +228,13 @@ def plan_escalations(
     limit = today - timedelta(days=organization.escalate_after_days)
     overdue = (
         Measure.objects.active()
-        .filter(organization=organization, next_evaluation_due__lt=limit)
+        .filter(organization=organization, next_evaluation_due__lte=limit)
         .select_related("program")
         .only("pk", "name", "next_evaluation_due", "program__name", "program__coordinator_id")
     )
     for measure in overdue:
         assert measure.next_evaluation_due is not None  # noqa: S101 - filtered above
+        measure.organization = organization  # its URL needs the slug: no query per measure
         coordinator = measure.program.coordinator_id
         recipients = [coordinator] if coordinator in people.members else people.coordinators
         subject = f"evaluation-{measure.pk}-{measure.next_evaluation_due.isoformat()}"
@@ -265,6 +295,7 @@ class PlanResult:
     created: int = 0
     refreshed: int = 0
     cancelled: int = 0
+    revived: int = 0  # cancelled rows wanted again (an event moved back, a person re-added)
 
 
 def plan_organization(organization: Organization, now: datetime | None = None) -> PlanResult:
@@ -294,49 +325,100 @@ def plan_organization(organization: Organization, now: datetime | None = None) -
         *plan_digests(organization, people, today, now),
     ):
         wanted[planned.key] = planned
-    return _store(organization, wanted, today, end)
+    return _store(organization, wanted, today, end, now)
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for at in range(0, len(items), CHUNK):
+        yield items[at : at + CHUNK]
 
 
 def _store(
-    organization: Organization, wanted: dict[str, Planned], today: date, end: date
+    organization: Organization,
+    wanted: dict[str, Planned],
+    today: date,
+    end: date,
+    now: datetime,
 ) -> PlanResult:
+    """Makes the rows match ``wanted``. The cost grows with what changed, not with the size
+    of the plan: the window's rows are read as plain values (no model instances), only keys
+    not stored yet are inserted, and rows are updated with one statement per distinct change
+    (a renamed event: one statement for all its rows)."""
     result = PlanResult()
     with transaction.atomic():
-        pending = {
-            row.key: row
-            for row in Reminder.objects.filter(
-                organization=organization,
-                state=Reminder.State.PENDING,
-                kind=Reminder.Kind.BEFORE,
-                starts_on__gte=today,
-                starts_on__lte=end,
-            )
-        }
-        before = Reminder.objects.filter(organization=organization).count()
-        Reminder.objects.bulk_create(
-            [planned.row(organization) for planned in wanted.values()],
-            ignore_conflicts=True,
-            batch_size=1000,
-        )
-        result.created = Reminder.objects.filter(organization=organization).count() - before
-        changed = []
-        for key, row in pending.items():
+        existing: set[str] = set()
+        # Rows a re-plan may still change: pending ones, the planned gaps (failed from the
+        # start: resolved when someone is chosen), and cancelled ones (wanted again when the
+        # event moves back, is restored, or the person is added again).
+        open_rows: dict[str, tuple[int, str, tuple[Any, ...]]] = {}
+        window = Reminder.objects.filter(
+            organization=organization, starts_on__gte=today, starts_on__lte=end
+        ).values_list("pk", "key", "state", "kind", *REFRESHED)
+        for pk, key, state, kind, *values in window:
+            existing.add(key)
+            if kind in REPLANNED and (
+                state in (Reminder.State.PENDING, Reminder.State.CANCELLED)
+                or (state == Reminder.State.FAILED and key.endswith(GAPS))
+            ):
+                open_rows[key] = (pk, state, tuple(values))
+        # Escalations are about a due date before today: looked up by key.
+        outside = [key for key, planned in wanted.items() if not today <= planned.starts_on <= end]
+        for keys in _chunks(outside):
+            existing.update(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
+
+        missing = [
+            planned.row(organization) for key, planned in wanted.items() if key not in existing
+        ]
+        # ignore_conflicts: a planner running at the same time may have inserted some.
+        Reminder.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)
+        result.created = len(missing)
+
+        # Grouped by the row's state and the change: one statement for all the rows of a
+        # renamed event.
+        changes: dict[tuple[str, tuple[tuple[str, Any], ...]], list[int]] = defaultdict(list)
+        for key, (pk, state, stored) in open_rows.items():
             planned = wanted.get(key)
             if planned is None:
                 continue
-            fresh = planned.row(organization)
-            if any(getattr(row, name) != getattr(fresh, name) for name in REFRESHED):
-                for name in REFRESHED:
-                    setattr(row, name, getattr(fresh, name))
-                row.updated_at = timezone.now()  # bulk_update does not touch auto_now
-                changed.append(row)
-        Reminder.objects.bulk_update(changed, [*REFRESHED, "updated_at"], batch_size=1000)
-        result.refreshed = len(changed)
-        gone = [row.pk for key, row in pending.items() if key not in wanted]
-        # Conditional: a row the dispatcher claimed meanwhile is no longer pending and stays.
-        result.cancelled = Reminder.objects.filter(
-            pk__in=gone, state=Reminder.State.PENDING
-        ).update(state=Reminder.State.CANCELLED, updated_at=timezone.now())
+            change = tuple(
+                (name, new)
+                for name, old, new in zip(REFRESHED, stored, planned.refreshed(), strict=True)
+                if old != new
+            )
+            if state == Reminder.State.CANCELLED:
+                change += (("state", planned.state),)
+            if change:
+                changes[state, change].append(pk)
+        stamp = timezone.now()
+        for (state, change), pks in changes.items():
+            for chunk in _chunks(pks):
+                # Conditional: a row the dispatcher claimed meanwhile is no longer pending and
+                # keeps what it was sent with.
+                updated = Reminder.objects.filter(pk__in=chunk, state=state).update(
+                    **dict(change), updated_at=stamp
+                )
+                if state == Reminder.State.CANCELLED:
+                    result.revived += updated
+                else:
+                    result.refreshed += updated
+
+        # A pending row past the dispatcher's cut-off is not cancelled even when it is no
+        # longer wanted (the planner stops wanting rows that late): it was missed, and the
+        # dispatcher says so.
+        due_at_index = REFRESHED.index("due_at")
+        gone: dict[str, list[int]] = defaultdict(list)
+        for key, (pk, state, stored) in open_rows.items():
+            if (
+                state != Reminder.State.CANCELLED
+                and key not in wanted
+                and stored[due_at_index] + MISSED_AFTER >= now
+            ):
+                gone[state].append(pk)
+        for state, pks in gone.items():
+            for chunk in _chunks(pks):
+                result.cancelled += Reminder.objects.filter(pk__in=chunk, state=state).update(
+                    state=Reminder.State.CANCELLED, updated_at=stamp
+                )
     return result
 
 

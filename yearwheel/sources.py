@@ -143,7 +143,7 @@ class EvaluationSource:
         measures = (
             measures_in_scope(organization, scope)
             .filter(evaluation_cycle__isnull=False)
-            .select_related("evaluation_cycle", "program", "team_lead")
+            .select_related("evaluation_cycle", "program", "team_lead", "organization")
         )
         for measure in measures:
             cycle = measure.evaluation_cycle
