@@ -243,14 +243,18 @@ def plan_escalations(
         )
         # Still worth saying late (an overdue evaluation stays overdue): never planned missed.
         escalate_at = max(escalate_at, now - MISSED_AFTER / 2)
-        for recipient_id in recipients:
+        # No coordinator at all: the gap is recorded, so admins see it on the reminders page.
+        gap = {"state": Reminder.State.FAILED, "problem": Reminder.Problem.NO_RECIPIENT}
+        wanted: list[int | None] = [*recipients] or [None]
+        for recipient_id in wanted:
             yield Planned(
-                key=f"escalation:{subject}:{recipient_id}",
+                key=f"escalation:{subject}:{recipient_id or 'nobody'}",
                 kind=Reminder.Kind.ESCALATION,
                 subject_key=subject,
                 recipient_id=recipient_id,
                 offset_days=0,
                 due_at=escalate_at,
+                **({} if recipient_id else gap),
                 title=measure.name,
                 starts_on=measure.next_evaluation_due,
                 ends_on=measure.next_evaluation_due,

@@ -563,6 +563,15 @@ def test_without_a_programme_coordinator_every_coordinator_is_told(organization,
     assert sorted(recipients) == sorted([coordinator.pk, second.pk] * 2)
 
 
+def test_without_any_coordinator_the_escalation_is_a_visible_gap(organization, admin_user):
+    measure = _overdue(organization, date(2026, 9, 1))
+    plan(organization)
+    row = Reminder.objects.get(kind="escalation")
+    assert row.key == f"escalation:evaluation-{measure.pk}-2026-09-01:nobody"
+    assert (row.recipient, row.state, row.problem) == (None, "failed", "no_recipient")
+    assert plan(organization).created == 0
+
+
 def test_an_escalation_is_due_at_seven_on_the_day_the_limit_is_reached(organization, coordinator):
     # Due 28 September, the organisation's limit is 7 days: on 5 October it is 7 days overdue.
     _overdue(organization, date(2026, 9, 28), coordinator=coordinator)
