@@ -110,6 +110,9 @@ def planning_cycle_apply(*, wheel: Wheel, user: User | None) -> int:
                 start_date=item.start,
                 end_date=item.end,
                 external_uid=item.uid,
+                # Whoever adds the cycle answers for it until they hand items on, so its
+                # reminders reach someone rather than showing up as gaps.
+                responsible=user,
                 created_by=user,
             )
     return len(missing)

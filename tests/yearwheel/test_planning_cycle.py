@@ -55,6 +55,7 @@ def test_applying_adds_the_items_and_their_rings_once(organization, coordinator)
     assert event.title == "Kommunestyret vedtar budsjett og økonomiplan"
     assert event.start_date == date(2026, 12, 15)
     assert event.created_by == coordinator
+    assert event.responsible == coordinator  # so its reminders reach someone
 
     assert planning_cycle_apply(wheel=wheel, user=coordinator) == 0
     assert cycle_events(organization).count() == added
