@@ -303,6 +303,9 @@ def event_entry(
                     for day in skipped
                 ],
             )
+    # An event that sets its own reminder days (Event.reminder_days) speaks for everyone.
+    if event.reminder_days is not None:
+        reminder_days = usable_reminder_days(event.reminder_days)
     _add_alarms(entry, summary, reminder_days)
     return entry
 

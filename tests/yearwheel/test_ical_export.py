@@ -267,6 +267,15 @@ def test_alarms_follow_the_downloaders_reminder_days(login, coordinator, organiz
     assert all(str(a["DESCRIPTION"]) for a in alarms)
 
 
+def test_an_events_own_reminder_days_set_its_alarms(login, coordinator, organization, wheel):
+    coordinator.reminder_days = [7, 1]
+    coordinator.save()
+    EventFactory(organization=organization, start_date=date(2026, 9, 1), reminder_days=[3])
+    _response, calendar = download(login(coordinator), organization)
+    [entry] = vevents(calendar)
+    assert [a["TRIGGER"].dt for a in entry.walk("VALARM")] == [timedelta(days=-3)]
+
+
 def test_no_reminder_days_means_no_alarms(login, coordinator, organization, wheel):
     coordinator.reminder_days = []
     coordinator.save()
