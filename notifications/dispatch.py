@@ -18,9 +18,10 @@ task's ETA and a restarted broker loses nothing.
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import socket
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
@@ -29,6 +30,7 @@ from django.utils import timezone
 
 from notifications.models import Notification, Reminder
 from notifications.planning import MISSED_AFTER
+from yearwheel.models import Event
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,8 @@ def deliver(reminder_id: int, now: datetime | None = None) -> str:
     )
     if reminder is None:
         return "gone"  # someone else finished it, or it was recovered and claimed again
+    if not still_wanted(reminder):
+        return _finish(reminder, Reminder.State.CANCELLED, "", "")
     try:
         # Checked first: a person who left the organisation gets neither email nor notice.
         check_recipient(reminder)
@@ -134,6 +138,40 @@ def deliver(reminder_id: int, now: datetime | None = None) -> str:
         log.exception("reminder %s: unexpected error", reminder.pk)
         return _retry(reminder, f"{type(error).__name__}: {error}", now)
     return _finish(reminder, Reminder.State.SENT, "", "")
+
+
+_OWN_EVENT = re.compile(r"^event-(\d+)-(\d{4}-\d{2}-\d{2})$")
+
+
+def still_wanted(reminder: Reminder) -> bool:
+    """Whether a reminder of an own event still stands, read again just before sending.
+
+    The planner runs every 15 minutes; an event moved, archived or handed to someone else in
+    between would otherwise be reminded of as it was. Derived items (evaluations, plans,
+    routines) are left to the planner: their sources change seldom and far ahead."""
+    match = _OWN_EVENT.match(reminder.subject_key)
+    if reminder.kind != Reminder.Kind.BEFORE or match is None or reminder.recipient_id is None:
+        return True
+    event = (
+        Event.objects.active()
+        .filter(
+            pk=int(match.group(1)),
+            organization_id=reminder.organization_id,
+            ring__is_archived=False,
+        )
+        .first()
+    )
+    if event is None:
+        return False
+    day = date.fromisoformat(match.group(2))
+    if day not in event.occurrences(day, day):
+        return False
+    if event.reminder_days is not None and reminder.offset_days not in event.reminder_days:
+        return False
+    return (
+        event.responsible_id == reminder.recipient_id
+        or event.participants.filter(pk=reminder.recipient_id).exists()
+    )
 
 
 def _notify_in_app(reminder: Reminder) -> None:

@@ -105,9 +105,9 @@ def test_two_dispatchers_send_every_reminder_exactly_once(organization, recordin
         Reminder(
             organization=organization,
             recipient=people[n % len(people)],
-            key=f"event-{n}-2026-10-09:{people[n % len(people)].pk}:1",
+            key=f"activity-{n}-2026-10-09:{people[n % len(people)].pk}:1",
             kind=Reminder.Kind.BEFORE,
-            subject_key=f"event-{n}-2026-10-09",
+            subject_key=f"activity-{n}-2026-10-09",
             offset_days=1,
             title=f"Nettverksmøte {n}",
             starts_on=date(2026, 10, 9),

@@ -74,3 +74,23 @@ def test_far_past_due_reminders_are_missed_not_sent_late(organization, team_lead
     states = dict(Reminder.objects.values_list("offset_days", "state"))
     assert states == {7: "missed", 1: "missed"}
     assert mail.outbox == []
+
+
+def test_an_event_moved_between_planner_runs_is_not_reminded_of_as_it_was(
+    organization, team_lead, member
+):
+    event = EventFactory(
+        organization=organization, start_date=date(2026, 10, 15), responsible=team_lead
+    )
+    event.participants.add(member)
+    with time_machine.travel(datetime(2026, 10, 1, 12, tzinfo=OSLO), tick=False):
+        planning.plan_organization(organization)
+    # Before the next planner run: moved a week on, and the member no longer takes part.
+    event.start_date = date(2026, 10, 22)
+    event.save()
+    event.participants.remove(member)
+    with time_machine.travel(datetime(2026, 10, 8, 7, 1, tzinfo=OSLO), tick=False):
+        dispatch.dispatch()
+    assert mail.outbox == []
+    week_before = Reminder.objects.filter(offset_days=7, subject_key__endswith="2026-10-15")
+    assert set(week_before.values_list("state", flat=True)) == {"cancelled"}

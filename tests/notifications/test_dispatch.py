@@ -59,14 +59,16 @@ _numbers = itertools.count(1)
 
 
 def reminder(organization, recipient: User | None, due_at: datetime = SEVEN, **fields) -> Reminder:
-    """A pending reminder of a meeting on 9 October, due at ``due_at``."""
+    """A pending reminder of a meeting on 9 October, due at ``due_at``. Its subject is a
+    planned activity, not an own event, so it is sent without reading an Event row again
+    (``still_wanted``; tested with real events in test_core_flow.py)."""
     n = next(_numbers)
     values = {
         "organization": organization,
         "recipient": recipient,
-        "key": f"event-{n}-2026-10-09:{recipient.pk if recipient else 'nobody'}:1",
+        "key": f"activity-{n}-2026-10-09:{recipient.pk if recipient else 'nobody'}:1",
         "kind": Reminder.Kind.BEFORE,
-        "subject_key": f"event-{n}-2026-10-09",
+        "subject_key": f"activity-{n}-2026-10-09",
         "offset_days": 1,
         "title": f"Nettverksmøte {n}",
         "starts_on": date(2026, 10, 9),
