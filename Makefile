@@ -72,6 +72,7 @@ demo: migrate
 	@echo ""
 
 run: install translations static demo
+	env $(RUN_ENV) $(BIN)/python manage.py plan_reminders
 	env $(RUN_ENV) $(BIN)/honcho --procfile Procfile start --port $(PORT)
 
 # --- checks --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core import mail
@@ -116,3 +117,16 @@ def test_seed_demo_gives_the_measures_realistic_phase_histories(db):
     assert not PhaseTransition.objects.filter(overridden=True).exists(), "every gate was met"
     for measure in Measure.objects.all():
         assert measure.transitions.count() >= measure.phase - 1
+
+
+def test_plan_reminders_plans_now_and_twice_is_harmless(db):
+    from notifications.models import Reminder
+
+    call_command("seed_demo", password="demo-pass-123", stdout=StringIO())
+    out = StringIO()
+    call_command("plan_reminders", stdout=out)
+    planned = Reminder.objects.count()
+    assert planned > 0
+    assert f"{planned} new" in out.getvalue()
+    call_command("plan_reminders", stdout=out)
+    assert Reminder.objects.count() == planned
