@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "measures",
     "phases",
     "yearwheel",
+    "reflections",
     "notifications",
     "demo",
 ]
@@ -98,9 +99,9 @@ MEASURE_PAGE_SECTIONS = [
     "phases.views.planning.measure_section",
     "measures.views.goals.measure_section",
     "measures.views.logic.measure_section",
-    # Before the evaluations: tests/measures/test_evaluations.py reads the last section.
     "yearwheel.views.events.measure_section",
     "measures.views.evaluations.measure_section",
+    "reflections.views.sections.measure_section",
     "phases.views.roundabout.measure_section",
     "phases.views.continuation.measure_section",
 ]
@@ -112,6 +113,8 @@ YEARWHEEL_SOURCES = [
     "yearwheel.sources.evaluations",
     "yearwheel.sources.planned_activities",
     "yearwheel.sources.maintenance_routines",
+    "reflections.sources.learning_meetings",
+    "reflections.sources.action_items",
 ]
 
 # --- Database --------------------------------------------------------------------------------

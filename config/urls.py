@@ -60,6 +60,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("measures.urls")),
     path("o/<slug:org_slug>/", include("phases.urls")),
     path("o/<slug:org_slug>/", include("yearwheel.urls")),
+    path("o/<slug:org_slug>/", include("reflections.urls")),
     path("o/<slug:org_slug>/", include("notifications.urls")),
     *calendar_patterns,
     *notification_patterns,

@@ -368,3 +368,112 @@ class EventFactory(DjangoModelFactory):
     kind = Event.Kind.CHECKPOINT
     title = factory.Sequence(lambda n: f"Sjekkpunkt {n}")
     start_date = _dt.date(2026, 10, 15)
+
+
+from reflections.models import (  # noqa: E402
+    ActionItem,
+    Answer,
+    LearningMeeting,
+    Lesson,
+    MeetingDecision,
+    MeetingQuestion,
+    Question,
+    QuestionVersion,
+)
+
+
+class QuestionFactory(DjangoModelFactory):
+    """A reflection question with its first wording (``text`` sets it)."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    theme = "learning"
+    phase = None
+
+    @factory.post_generation
+    def text(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        words = extracted or f"Refleksjonsspørsmål {obj.pk}?"
+        version = QuestionVersion.objects.create(
+            question=obj, number=1, text_nb=words, text_nn=words, text_en=words
+        )
+        obj.current_version = version
+        obj.save(update_fields=["current_version"])
+
+
+class LearningMeetingFactory(DjangoModelFactory):
+    """A planned meeting on a measure; ``participants`` takes a list of users."""
+
+    class Meta:
+        model = LearningMeeting
+        skip_postgeneration_save = True
+
+    measure = factory.SubFactory(MeasureFactory)
+    organization = factory.SelfAttribute("measure.organization")
+    program = factory.SelfAttribute("measure.program")
+    title = factory.Sequence(lambda n: f"Lærende møte {n}")
+    date = _dt.date(2026, 10, 15)
+    start_time = _dt.time(9, 0)
+    end_time = _dt.time(11, 0)
+    agenda = "1. Oppfølging fra sist\n2. Refleksjon\n3. Veien videre"
+
+    @factory.post_generation
+    def participants(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.participants.set(extracted)
+
+
+class MeetingQuestionFactory(DjangoModelFactory):
+    class Meta:
+        model = MeetingQuestion
+
+    meeting = factory.SubFactory(LearningMeetingFactory)
+    question = factory.SubFactory(
+        QuestionFactory, organization=factory.SelfAttribute("..meeting.organization")
+    )
+    version = factory.SelfAttribute("question.current_version")
+    position = factory.Sequence(lambda n: n)
+
+
+class AnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    meeting_question = factory.SubFactory(MeetingQuestionFactory)
+    text = factory.Sequence(lambda n: f"Svar {n}")
+    author = factory.SubFactory(UserFactory)
+
+
+class MeetingDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = MeetingDecision
+
+    meeting = factory.SubFactory(LearningMeetingFactory)
+    text = factory.Sequence(lambda n: f"Vedtak {n}")
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class ActionItemFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionItem
+
+    meeting = factory.SubFactory(LearningMeetingFactory)
+    organization = factory.SelfAttribute("meeting.organization")
+    text = factory.Sequence(lambda n: f"Oppfølgingspunkt {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = factory.LazyAttribute(lambda o: o.meeting.date + _dt.timedelta(days=14))
+
+
+class LessonFactory(DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Erfaring {n}")
+    lesson = "Korte møter med faste spørsmål ga bedre oppfølging."
+    context = "Ungdomsskolen, høsten 2026."
+    phase = 3

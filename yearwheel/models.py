@@ -132,11 +132,13 @@ class Ring(TimeStamped):
 
     class Source(models.TextChoices):
         # Own rings hold events people make; system rings show what other parts of the product
-        # already know (see yearwheel/sources.py). Later issues add their own sources.
+        # already know (see yearwheel/sources.py). Reflections adds learning meetings and action items.
         OWN = "", _("Own events")
         EVALUATIONS = "evaluations", _("Evaluation due dates")
         ACTIVITIES = "activities", _("Planned activities")
         ROUTINES = "routines", _("Maintenance routines")
+        MEETINGS = "meetings", _("Learning meetings")
+        ACTIONS = "actions", _("Action items from learning meetings")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="rings")
     name = models.CharField(_("name"), max_length=80)

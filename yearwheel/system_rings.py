@@ -34,6 +34,8 @@ SYSTEM_RINGS = (
     SystemRing(
         Ring.Source.ROUTINES, _("Routines that keep measures going"), "#5b3f8c", Kind.ACTIVITY
     ),
+    SystemRing(Ring.Source.MEETINGS, _("Learning meetings"), "#1f5f8b", Kind.MEETING),
+    SystemRing(Ring.Source.ACTIONS, _("Action items"), "#8a2c4f", Kind.DEADLINE),
 )
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Phase
 from organizations.models import Organization, TimeStamped
+from organizations.wording import Worded
 
 
 class SuccessFactor(TimeStamped):
@@ -57,7 +57,7 @@ class SuccessFactor(TimeStamped):
         return self.current_version.text() if self.current_version else f"#{self.pk}"
 
 
-class SuccessFactorVersion(models.Model):
+class SuccessFactorVersion(Worded, models.Model):
     """The wording of a factor at one time, in bokmål, nynorsk and English."""
 
     factor = models.ForeignKey(SuccessFactor, on_delete=models.PROTECT, related_name="versions")
@@ -80,12 +80,6 @@ class SuccessFactorVersion(models.Model):
 
     def __str__(self) -> str:
         return self.text()
-
-    def text(self, language: str | None = None) -> str:
-        """The wording in ``language`` (default: the active one), falling back to any."""
-        language = language or translation.get_language() or "nb"
-        preferred = getattr(self, f"text_{language[:2]}", "") or ""
-        return preferred or self.text_nb or self.text_nn or self.text_en
 
 
 class FactorState(models.TextChoices):

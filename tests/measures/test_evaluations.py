@@ -355,7 +355,8 @@ def test_the_measure_page_runs_the_same_queries_for_few_and_many_evaluations(
     add_evaluations(measure, team_lead, 12)
     with django_assert_num_queries(count):
         response = client.get(measure.get_absolute_url())
-    assert len(response.context["sections"][-1].context["evaluations"]) == 13
+    (section,) = [s for s in response.context["sections"] if "evaluations" in s.context]
+    assert len(section.context["evaluations"]) == 13
 
 
 def test_the_section_runs_two_queries(rf, team_lead, measure, django_assert_num_queries):

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReflectionsConfig(AppConfig):
+    name = "reflections"
+    verbose_name = _("Reflection and learning")
+    default_auto_field = "django.db.models.BigAutoField"

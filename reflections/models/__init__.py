@@ -1,0 +1,21 @@
+from reflections.models.lessons import Lesson
+from reflections.models.meetings import (
+    ActionItem,
+    Answer,
+    LearningMeeting,
+    MeetingDecision,
+    MeetingQuestion,
+)
+from reflections.models.questions import Question, QuestionVersion, Theme
+
+__all__ = [
+    "ActionItem",
+    "Answer",
+    "LearningMeeting",
+    "Lesson",
+    "MeetingDecision",
+    "MeetingQuestion",
+    "Question",
+    "QuestionVersion",
+    "Theme",
+]
