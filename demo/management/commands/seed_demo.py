@@ -10,6 +10,7 @@ from django.db import transaction
 from demo.measures import seed_measures
 from demo.organizations import ACCOUNTS, seed_organizations
 from demo.phases import seed_phases
+from demo.reflections import seed_reflections
 from demo.yearwheel import seed_yearwheel
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         seed_measures(organizations)
         seed_phases(organizations)
         seed_yearwheel(organizations)
+        seed_reflections(organizations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organizations)} organisations, {len(ACCOUNTS)} accounts."
