@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
@@ -19,6 +18,7 @@ from measures.models import (
     TargetGroup,
     TrafficLight,
 )
+from measures.tags import tags_for_names
 from organizations.formtools import limit_choices
 from organizations.models import Organization, Partnership, Unit, User
 from organizations.widgets import NorwegianDateInput
@@ -140,19 +140,9 @@ class MeasureForm(forms.ModelForm):
             del self.fields["phase"]
 
     def save_tags(self, measure: Measure) -> None:
-        names = self.cleaned_data.get("tags_text") or []
-        existing = {
-            tag.name.lower(): tag
-            for tag in Tag.objects.filter(organization=self.organization)
-            .annotate(lowered=Lower("name"))
-            .filter(lowered__in=[name.lower() for name in names])
-        }
-        tags = [
-            existing.get(name.lower())
-            or Tag.objects.create(organization=self.organization, name=name)
-            for name in names
-        ]
-        measure.tags.set(tags)
+        measure.tags.set(
+            tags_for_names(self.organization, self.cleaned_data.get("tags_text") or [])
+        )
 
 
 class ExternalContributorForm(forms.ModelForm):
