@@ -36,6 +36,7 @@ from reflections.forms.meetings import (
 from reflections.meetings import default_agenda, default_title, with_open_item_counts
 from reflections.models import ActionItem, LearningMeeting
 from reflections.views.base import MeetingViewMixin
+from reflections.views.run import STATUS_BUTTONS, UPDATE_ITEM
 
 VIEW = "reflections.view_reflections"
 RUN = "reflections.run_meeting"
@@ -258,13 +259,22 @@ class ActionItemListView(OrganizationViewMixin, ListView):
         items = ActionItem.objects.filter(
             organization=self.organization, meeting__is_archived=False
         ).select_related("owner", "meeting", "meeting__measure", "meeting__program")
+        # The participants answer "may this person tick the item off?" without a query each.
+        items = items.prefetch_related("meeting__participants")
         return filter_action_items(
             items, data, user_of(self.request), timezone.localdate()
         ).order_by("due_date", "pk")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        items = context["items"]
+        for item in items:
+            # Found inside this organisation: the permission checks need no query to know it.
+            item.organization = item.meeting.organization = self.organization
+        user = self.request.user
         context.update(
+            updatable={item.pk for item in items if user.has_perm(UPDATE_ITEM, item)},
+            status_buttons=STATUS_BUTTONS,
             filter_form=self.filter_form,
             today=timezone.localdate(),
             query_without_page=query_without_page(self.request),

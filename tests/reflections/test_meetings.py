@@ -529,6 +529,25 @@ def test_each_action_item_links_to_its_place_on_its_meeting(login, organization,
     assert f'href="{item.meeting.get_absolute_url()}#action-{item.pk}"' in response.content.decode()
 
 
+def test_owners_tick_their_items_off_from_the_list_and_viewers_cannot(
+    login, organization, member, viewer, items
+):
+    address = url("action_item_list", organization)
+    mine = items["mine_coming"]
+    response = login(viewer).get(address)
+    assert response.context["updatable"] == set()
+    client = login(member)
+    response = client.get(address)
+    assert mine.pk in response.context["updatable"]
+    assert items["theirs"].pk not in response.context["updatable"]  # not theirs, not in it
+    status_url = reverse("action_item_status", args=[organization.slug, mine.pk])
+    assert f'action="{status_url}"' in response.content.decode()
+    response = client.post(status_url, {"status": "done", "next": address})
+    assert response.status_code == 302 and response["Location"] == address
+    mine.refresh_from_db()
+    assert mine.status == ActionItem.Status.DONE and mine.completed_at is not None
+
+
 def test_the_action_item_list_runs_the_same_queries_for_5_and_50_items(
     login, organization, member, measure, django_assert_num_queries
 ):
