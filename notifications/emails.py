@@ -22,6 +22,8 @@ TEMPLATES = {
     Reminder.Kind.ESCALATION: "reminder-escalation",
     Reminder.Kind.DIGEST: "reminder-digest",
 }
+# Escalations are about an overdue evaluation, unless the subject says otherwise.
+ACTION_ESCALATION = "reminder-escalation-action"
 
 
 def check_recipient(reminder: Reminder) -> None:
@@ -64,6 +66,22 @@ def digest_content(reminder: Reminder) -> dict[str, Any]:
     return {"upcoming": upcoming, "overdue": overdue}
 
 
+def action_item_owner(reminder: Reminder) -> Any:
+    """The owner of the overdue action item an escalation is about (``action-<pk>-<due>``),
+    read when the email is sent, so the coordinator knows whom to ask; None if it is gone."""
+    from reflections.models import ActionItem
+
+    pk = reminder.subject_key.split("-")[1]
+    if not pk.isdigit():
+        return None
+    item = (
+        ActionItem.objects.filter(pk=int(pk), organization_id=reminder.organization_id)
+        .select_related("owner")
+        .first()
+    )
+    return item.owner if item else None
+
+
 def send_reminder(reminder: Reminder) -> None:
     """Sends the email; the dispatcher has checked the recipient (``check_recipient``)."""
     person = reminder.recipient
@@ -76,12 +94,16 @@ def send_reminder(reminder: Reminder) -> None:
         "item_url": f"{settings.SITE_URL}{reminder.path}" if reminder.path else "",
         "settings_url": f"{settings.SITE_URL}{reverse('profile')}",
     }
+    name = TEMPLATES[Reminder.Kind(reminder.kind)]
     if reminder.kind == Reminder.Kind.DIGEST:
         context.update(digest_content(reminder))
     elif reminder.kind == Reminder.Kind.ESCALATION:
-        # The evaluation's due date is the row's date: how late it is when the email goes.
+        # The due date is the row's date: how late it is when the email goes.
         context["days_overdue"] = (timezone.localdate() - reminder.starts_on).days
-    subject, text, html = render_email(TEMPLATES[Reminder.Kind(reminder.kind)], context, language)
+        if reminder.subject_key.startswith("action-"):
+            name = ACTION_ESCALATION
+            context["owner"] = action_item_owner(reminder)
+    subject, text, html = render_email(name, context, language)
     message = EmailMultiAlternatives(
         subject,
         text,

@@ -30,11 +30,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Reminder
 from organizations.models import Membership, Organization, Role, User
-from yearwheel.models import Event
+from yearwheel.models import Event, Kind
 from yearwheel.occurrences import Occurrence, occurrences_between
 
 WINDOW_DAYS = 62  # longer than the longest offset a person may choose (60 days)
@@ -90,6 +91,7 @@ class Planned:
         """The values of ``REFRESHED`` as stored (cut to the columns' lengths, as ``row``)."""
         return (
             self.title[:300],
+            self.starts_on,
             self.ends_on,
             self.start_time,
             self.place[:200],
@@ -100,8 +102,20 @@ class Planned:
         )
 
 
-# Fields a re-plan refreshes on pending rows (what the email will say, and when).
-REFRESHED = ("title", "ends_on", "start_time", "place", "about", "path", "kind_of_item", "due_at")
+# Fields a re-plan refreshes on pending rows (what the email will say, and when). The start
+# changes only for occurrences whose key has no date (a learning meeting, an action item):
+# moved, they keep their rows.
+REFRESHED = (
+    "title",
+    "starts_on",
+    "ends_on",
+    "start_time",
+    "place",
+    "about",
+    "path",
+    "kind_of_item",
+    "due_at",
+)
 # Kinds whose pending rows a re-plan refreshes and cancels: escalations are about the past and
 # stay as planned. (A digest on a weekday no longer chosen is cancelled.)
 REPLANNED = (Reminder.Kind.BEFORE, Reminder.Kind.DIGEST)
@@ -138,7 +152,8 @@ class People:
 
 
 def _participants(occurrences: list[Occurrence]) -> dict[int, list[int]]:
-    """The participants of the own events among the occurrences: one query."""
+    """The participants of the own events among the occurrences: one query. (Derived
+    occurrences with participants, learning meetings, bring them along.)"""
     event_ids = {o.event_id for o in occurrences if o.event_id}
     found: dict[int, list[int]] = defaultdict(list)
     if event_ids:
@@ -266,6 +281,63 @@ def plan_escalations(
             )
 
 
+def plan_action_escalations(
+    organization: Organization, people: People, today: date, now: datetime
+) -> Iterator[Planned]:
+    """Open action items overdue by the organisation's limit go to the coordinator of the
+    meeting's programme (or, without one, every coordinator): once per item and due date, so
+    an item given a new date that passes too is told again."""
+    from reflections.models import ActionItem
+
+    days = timedelta(days=organization.escalate_after_days)
+    overdue = (
+        ActionItem.objects.open()
+        .filter(organization=organization, due_date__lte=today - days, meeting__is_archived=False)
+        # The wheel leaves out an archived measure's meetings: so does this.
+        .exclude(meeting__measure__is_archived=True)
+        .select_related("meeting__measure", "meeting__program")
+        .only(
+            "pk",
+            "text",
+            "due_date",
+            "meeting_id",
+            "meeting__measure__name",
+            "meeting__program__name",
+            "meeting__program__coordinator_id",
+        )
+    )
+    prefix = reverse("meeting_detail", kwargs={"org_slug": organization.slug, "pk": 1})
+    prefix = prefix.removesuffix("1/")
+    for item in overdue:
+        meeting = item.meeting
+        program, measure = meeting.program, meeting.measure
+        coordinator = program.coordinator_id if program else None
+        recipients = [coordinator] if coordinator in people.members else people.coordinators
+        subject = f"action-{item.pk}-{item.due_date.isoformat()}"
+        # Still worth saying late (an overdue item stays overdue): never planned missed.
+        escalate_at = max(due_at(item.due_date + days), now - MISSED_AFTER / 2)
+        gap = {"state": Reminder.State.FAILED, "problem": Reminder.Problem.NO_RECIPIENT}
+        wanted: list[int | None] = [*recipients] or [None]
+        for recipient_id in wanted:
+            yield Planned(
+                key=f"escalation:{subject}:{recipient_id or 'nobody'}",
+                kind=Reminder.Kind.ESCALATION,
+                subject_key=subject,
+                recipient_id=recipient_id,
+                offset_days=0,
+                due_at=escalate_at,
+                **({} if recipient_id else gap),
+                title=item.text,
+                starts_on=item.due_date,
+                ends_on=item.due_date,
+                start_time=None,
+                place="",
+                about=measure.name if measure else (program.name if program else ""),
+                path=f"{prefix}{meeting.pk}/#action-{item.pk}",
+                kind_of_item=Kind.DEADLINE,
+            )
+
+
 def plan_digests(
     organization: Organization, people: People, today: date, now: datetime
 ) -> Iterator[Planned]:
@@ -319,13 +391,14 @@ def plan_organization(organization: Organization, now: datetime | None = None) -
         for planned in plan_occurrence(
             occurrence,
             people,
-            participants.get(occurrence.event_id or 0, []),
+            [*participants.get(occurrence.event_id or 0, []), *occurrence.participant_ids],
             event_offsets.get(occurrence.event_id or 0),
             now,
         ):
             wanted[planned.key] = planned
     for planned in (
         *plan_escalations(organization, people, today, now),
+        *plan_action_escalations(organization, people, today, now),
         *plan_digests(organization, people, today, now),
     ):
         wanted[planned.key] = planned

@@ -1,9 +1,10 @@
 """Occurrences: what the wheel, the agenda, the print view and the calendars draw.
 
 An occurrence is one appearance of something on a date or date range: an event on one of its
-dates, an evaluation due date, a planned activity, a maintenance routine. Occurrences are never
-stored; each source (``settings.YEARWHEEL_SOURCES``, see yearwheel/sources.py) expands its own
-rows for the requested period with one query, so editing the source moves the occurrence.
+dates, an evaluation due date, a planned activity, a maintenance routine, a learning meeting,
+an open action item's due date. Occurrences are never stored; each source
+(``settings.YEARWHEEL_SOURCES``, see yearwheel/sources.py) expands its own rows for the
+requested period with one query, so editing the source moves the occurrence.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class Occurrence:
     program_name: str = ""
     event_id: int | None = None
     recurring: bool = False
+    # Reminded besides the responsible person, for derived occurrences that have participants
+    # (a learning meeting); own events' participants are read by the planner from the event.
+    participant_ids: tuple[int, ...] = field(default=(), compare=False)
     # Anything the caller may want to show besides (the measure's phase, the event's ring…).
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

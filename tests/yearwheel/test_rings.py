@@ -58,7 +58,13 @@ def test_the_list_shows_rings_with_counts_and_system_rings(
     rings = response.context["rings"]
     assert rings[0].name == "Barnehage"
     assert rings[0].event_count == 2
-    assert {r.source for r in rings if r.is_system} == {"evaluations", "activities", "routines"}
+    assert {r.source for r in rings if r.is_system} == {
+        "evaluations",
+        "activities",
+        "routines",
+        "meetings",
+        "actions",
+    }
     assert "system ring" in page
     assert "background-color:#2e6b30" in page
     assert url("ring_create", organization) not in page
