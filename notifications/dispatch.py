@@ -141,14 +141,20 @@ def deliver(reminder_id: int, now: datetime | None = None) -> str:
 
 
 _OWN_EVENT = re.compile(r"^event-(\d+)-(\d{4}-\d{2}-\d{2})$")
+# An action item's reminders ("action-12") and escalations ("action-12-2026-10-15").
+_ACTION_ITEM = re.compile(r"^action-(\d+)(?:-\d{4}-\d{2}-\d{2})?$")
 
 
 def still_wanted(reminder: Reminder) -> bool:
-    """Whether a reminder of an own event still stands, read again just before sending.
+    """Whether a reminder of an own event or an action item still stands, read again just
+    before sending.
 
     The planner runs every 15 minutes; an event moved, archived or handed to someone else in
     between would otherwise be reminded of as it was. Derived items (evaluations, plans,
     routines) are left to the planner: their sources change seldom and far ahead."""
+    action = _ACTION_ITEM.match(reminder.subject_key)
+    if action is not None:
+        return _action_item_still_open(reminder, int(action.group(1)))
     match = _OWN_EVENT.match(reminder.subject_key)
     if reminder.kind != Reminder.Kind.BEFORE or match is None or reminder.recipient_id is None:
         return True
@@ -172,6 +178,22 @@ def still_wanted(reminder: Reminder) -> bool:
         event.responsible_id == reminder.recipient_id
         or event.participants.filter(pk=reminder.recipient_id).exists()
     )
+
+
+def _action_item_still_open(reminder: Reminder, pk: int) -> bool:
+    """An action item ticked off, dropped, moved or handed on since the planner's last run is
+    not reminded of, nor escalated: the team may well close items between midnight and seven."""
+    from reflections.models import ActionItem
+
+    item = (
+        ActionItem.objects.open()
+        .filter(pk=pk, organization_id=reminder.organization_id, meeting__is_archived=False)
+        .values("owner_id", "due_date")
+        .first()
+    )
+    if item is None or item["due_date"] != reminder.starts_on:
+        return False
+    return reminder.kind != Reminder.Kind.BEFORE or item["owner_id"] == reminder.recipient_id
 
 
 def _notify_in_app(reminder: Reminder) -> None:

@@ -497,3 +497,39 @@ def test_an_archived_measures_items_are_not_escalated(organization, measure, ove
     measure.save()
     plan(organization)
     assert escalations(overdue) == []
+
+
+def test_an_item_ticked_off_after_planning_is_neither_reminded_of_nor_escalated(
+    organization, meeting, member, coordinator, overdue
+):
+    """The team may close an item between the planner's run and seven o'clock: the dispatcher
+    reads the item again just before sending."""
+    from notifications import dispatch
+
+    coming = ActionItemFactory(meeting=meeting, owner=member, due_date=date(2026, 10, 2))
+    plan(organization)
+    assert escalations(overdue) and Reminder.objects.filter(subject_key=f"action-{coming.pk}")
+    for item in (overdue, coming):
+        item.status = ActionItem.Status.DONE
+        item.save()
+    # Past both: the escalation (planned late, due at once) and the day-before reminder.
+    with time_machine.travel(NOON + timedelta(minutes=1), tick=False):
+        dispatch.dispatch()
+    assert mail.outbox == []
+    assert {row.state for row in escalations(overdue)} == {Reminder.State.CANCELLED}
+    day_before = Reminder.objects.get(subject_key=f"action-{coming.pk}", offset_days=1)
+    assert day_before.state == Reminder.State.CANCELLED
+
+
+def test_an_item_handed_to_someone_else_is_not_reminded_to_the_first_owner(
+    organization, meeting, member, team_lead
+):
+    from notifications import dispatch
+
+    item = ActionItemFactory(meeting=meeting, owner=member, due_date=date(2026, 10, 2))
+    plan(organization)
+    item.owner = team_lead
+    item.save()
+    with time_machine.travel(seven(date(2026, 10, 1)) + timedelta(minutes=1), tick=False):
+        dispatch.dispatch()
+    assert mail.outbox == []
