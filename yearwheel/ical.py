@@ -2,8 +2,9 @@
 
 Own events are exported as they are stored: one VEVENT per event, recurring ones with their
 RRULE and EXDATEs, so the calendar program expands them with the same rule the wheel uses.
-Derived occurrences (evaluation due dates, planned activities, routines; yearwheel/sources.py)
-have no rule of their own to export: each occurrence becomes an all-day VEVENT.
+Derived occurrences (evaluation due dates, planned activities, routines, learning meetings and
+action items; yearwheel/sources.py) have no rule of their own to export: each occurrence becomes
+a VEVENT of its own, all day unless it has times (learning meetings).
 
 UIDs never change: ``event-<pk>@<host>`` for own events and ``<occurrence key>@<host>`` for
 derived ones, the host taken from ``settings.SITE_URL``. A calendar program that fetches the
@@ -328,7 +329,8 @@ def occurrence_entry(
     reminder_days: Sequence[int] = (),
     prefix: str = "",
 ) -> icalendar.Event:
-    """The all-day VEVENT of one derived occurrence (an evaluation due date, …)."""
+    """The VEVENT of one derived occurrence: all day (an evaluation due date, …), or at its
+    hours when it has them (a learning meeting)."""
     url = absolute_url(occurrence.url)
     summary = f"{prefix}{occurrence.title}"
     entry = _new_entry(
@@ -344,7 +346,19 @@ def occurrence_entry(
         kind=occurrence.kind,
         place=occurrence.place,
     )
-    _add_all_day(entry, occurrence.start, occurrence.end)
+    if occurrence.start_time is None:
+        _add_all_day(entry, occurrence.start, occurrence.end)
+    else:  # a learning meeting, say: at its hours
+        start = datetime.combine(occurrence.start, occurrence.start_time, tzinfo=OSLO)
+        end = (
+            datetime.combine(occurrence.end, occurrence.end_time, tzinfo=OSLO)
+            if occurrence.end_time is not None
+            else start + TIMED_EVENT_DEFAULT_LENGTH
+        )
+        if end <= start:
+            end = start + TIMED_EVENT_DEFAULT_LENGTH
+        entry.add("dtstart", start)
+        entry.add("dtend", end)
     _add_alarms(entry, summary, reminder_days)
     return entry
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Program
@@ -210,9 +211,10 @@ class ActionItem(TimeStamped):
     """Something a meeting agreed that someone will do by a date."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
-        DROPPED = "dropped", _("Dropped")
+        # A context of its own: "Open" elsewhere is the verb (open a file).
+        OPEN = "open", pgettext_lazy("action item", "Open")
+        DONE = "done", pgettext_lazy("action item", "Done")
+        DROPPED = "dropped", pgettext_lazy("action item", "Dropped")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="action_items"

@@ -533,3 +533,22 @@ def test_an_item_handed_to_someone_else_is_not_reminded_to_the_first_owner(
     with time_machine.travel(seven(date(2026, 10, 1)) + timedelta(minutes=1), tick=False):
         dispatch.dispatch()
     assert mail.outbox == []
+
+
+def test_calendars_get_a_meeting_at_its_hours_and_an_item_as_a_whole_day(
+    organization, wheel, meeting, member, login
+):
+    import icalendar
+
+    item = ActionItemFactory(meeting=meeting, owner=member, due_date=date(2026, 10, 29))
+    response = login(member).get(wheel_url("wheel_ics", organization))
+    assert response.status_code == 200
+    entries = {
+        str(entry["uid"]).split("@")[0]: entry
+        for entry in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    }
+    held = entries[f"meeting-{meeting.pk}"]
+    assert held.decoded("dtstart") == datetime(2026, 10, 15, 9, tzinfo=OSLO)
+    assert held.decoded("dtend") == datetime(2026, 10, 15, 11, tzinfo=OSLO)
+    due = entries[f"action-{item.pk}"]
+    assert due.decoded("dtstart") == date(2026, 10, 29)
