@@ -71,6 +71,12 @@ class DecisionForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
         error_messages = {"text": {"required": _("Write the decision before saving.")}}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The meeting page also holds the action item form, whose text field would otherwise
+        # share the id "id_text" (and the label would name the wrong box).
+        kwargs.setdefault("auto_id", "id_decision_%s")
+        super().__init__(*args, **kwargs)
+
 
 class OwnerChoiceIterator(forms.models.ModelChoiceIterator):
     """The meeting's participants in one group, the organisation's other members in another."""
@@ -139,6 +145,7 @@ class ActionItemForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, meeting: LearningMeeting, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_action_%s")  # unique beside the decision form
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         owner = self.fields["owner"]

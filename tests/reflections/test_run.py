@@ -200,6 +200,16 @@ def test_a_team_lead_runs_a_meeting_from_its_agenda(login, meeting, team_lead, m
     assert MeetingDecision.objects.count() == 2
 
 
+def test_every_element_id_on_the_meeting_page_is_unique(login, meeting, team_lead, bank):
+    """Several forms share one page: a repeated id would point a label at the wrong field."""
+    import re
+    from collections import Counter
+
+    response = login(team_lead).get(url("meeting_detail", meeting))
+    ids = Counter(re.findall(r'\sid="([^"]+)"', response.content.decode()))
+    assert [name for name, count in ids.items() if count > 1] == []
+
+
 def test_closing_a_closed_meeting_changes_nothing(login, meeting, team_lead, coordinator):
     login(team_lead).post(url("meeting_close", meeting), {"everyone_heard": "on"})
     meeting.refresh_from_db()
