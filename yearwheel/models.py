@@ -132,7 +132,8 @@ class Ring(TimeStamped):
 
     class Source(models.TextChoices):
         # Own rings hold events people make; system rings show what other parts of the product
-        # already know (see yearwheel/sources.py). Reflections adds learning meetings and action items.
+        # already know (yearwheel/sources.py; reflections/sources.py for learning meetings and
+        # action items).
         OWN = "", _("Own events")
         EVALUATIONS = "evaluations", _("Evaluation due dates")
         ACTIVITIES = "activities", _("Planned activities")

@@ -49,8 +49,7 @@ from measures.services import (
     measurements_import,
 )
 from measures.views.base import MeasureViewMixin
-from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import OrganizationViewMixin, user_of
 
 UPCOMING_COUNT = 3
 PREVIEW_ROWS_SHOWN = 100
@@ -89,11 +88,6 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
     )
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
-
-
 class EvaluationCycleView(MeasureViewMixin, FormView):
     permission_required = "measures.change_measure"
     template_name = "measures/evaluations/cycle_form.html"
@@ -121,7 +115,7 @@ class EvaluationCycleView(MeasureViewMixin, FormView):
         data = form.cleaned_data
         evaluation_cycle_set(
             measure=self.measure,
-            user=_user(self.request),
+            user=user_of(self.request),
             rhythm=data["rhythm"],
             first_due=data["first_due"],
             rrule=data["rrule"],
@@ -172,7 +166,7 @@ class EvaluationCreateView(MeasureViewMixin, FormView):
 
     def form_valid(self, form: EvaluationForm) -> HttpResponse:
         evaluation = evaluation_record(
-            measure=self.measure, user=_user(self.request), data=form.cleaned_data
+            measure=self.measure, user=user_of(self.request), data=form.cleaned_data
         )
         messages.success(self.request, _("The evaluation is saved."))
         return redirect("evaluation_detail", self.organization.slug, self.measure.pk, evaluation.pk)
@@ -314,7 +308,7 @@ class MeasurementImportView(OrganizationViewMixin, TemplateView):
             return redirect("measurement_import", self.organization.slug)
         try:
             count = measurements_import(
-                organization=self.organization, user=_user(request), rows=rows
+                organization=self.organization, user=user_of(request), rows=rows
             )
         except ImportRejected as rejected:
             return self.preview(

@@ -13,9 +13,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 
-from organizations.models import Membership, Organization
+from organizations.models import Membership, Organization, User
 
 M = TypeVar("M", bound=models.Model)
+
+
+def user_of(request: HttpRequest) -> User:
+    """The logged-in user, typed (every organisation view requires login)."""
+    assert isinstance(request.user, User)  # noqa: S101 - login is required
+    return request.user
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The request's query string without ``page``: pagination links keep the filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 class OrganizationViewMixin(View):

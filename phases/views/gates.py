@@ -31,8 +31,7 @@ from measures.models import Measure, Phase
 from measures.sections import Section
 from measures.uploads import file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
-from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import OrganizationViewMixin, user_of
 from phases.forms.gates import (
     BACK,
     FORWARD,
@@ -58,11 +57,6 @@ VIEW = "phases.view_phases"
 WORK = "phases.work_on_phase"
 MOVE = "phases.move_phase"
 MANAGE = "phases.manage_factors"
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
 
 
 def _phase_label(value: int) -> str:
@@ -220,7 +214,7 @@ class PhaseGateView(MeasureViewMixin, TemplateView):
                 transition = measure_move_phase(
                     measure=measure,
                     to_phase=data["to_phase"],
-                    user=_user(request),
+                    user=user_of(request),
                     reason=data["reason"],
                     override=data["override"],
                 )
@@ -312,7 +306,7 @@ class FactorAssessView(FactorMixin, FormView):
             raise Http404
         assessment = form.instance
         assessment.version = self.factor.current_version
-        assessment.assessed_by = _user(self.request)
+        assessment.assessed_by = user_of(self.request)
         assessment.assessed_at = timezone.now()
         try:
             # A replaced file stays in storage: the assessment's history still points at it.
@@ -397,7 +391,7 @@ class FactorCreateView(OrganizationViewMixin, FormView):
             phase=form.cleaned_data["phase"],
             required=form.cleaned_data["required"],
             texts=form.texts(),
-            user=_user(self.request),
+            user=user_of(self.request),
         )
         messages.success(
             self.request, _("The success factor “%(factor)s” is added.") % {"factor": factor}
@@ -444,7 +438,7 @@ class FactorUpdateView(OrganizationViewMixin, FormView):
             factor=self.factor,
             texts=form.texts(),
             required=form.cleaned_data["required"],
-            user=_user(self.request),
+            user=user_of(self.request),
         )
         if version is not None:
             text = _(

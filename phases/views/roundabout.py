@@ -29,7 +29,8 @@ from measures.models import Measure, Phase
 from measures.sections import Section
 from measures.uploads import file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
-from organizations.models import Unit, User
+from organizations.models import Unit
+from organizations.views.base import user_of
 from phases.forms.roundabout import (
     IterationAttachmentForm,
     PilotIterationForm,
@@ -40,11 +41,6 @@ from phases.readiness import readiness
 
 VIEW = "phases.view_phases"
 WORK = "phases.work_on_phase"
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
 
 
 # --- shared by the pages of phases III and IV -------------------------------------------------

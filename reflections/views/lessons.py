@@ -22,8 +22,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from measures.models import Phase
 from measures.rules import is_planner
 from measures.tags import tags_for_names
-from organizations.models import User
-from organizations.views.base import ArchiveView, OrganizationViewMixin
+from organizations.views.base import ArchiveView, OrganizationViewMixin, query_without_page, user_of
 from reflections.forms.lessons import LessonFilterForm, LessonForm, SharedLessonFilterForm
 from reflections.lessons import (
     lessons_shared_with,
@@ -37,17 +36,6 @@ VIEW = "reflections.view_reflections"
 CHANGE = "reflections.change_lesson"
 SHARE = "reflections.share_lessons"
 PER_PAGE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
-
-
-def query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- the organisation's own lessons ------------------------------------------------------------
@@ -96,7 +84,7 @@ class LessonFormMixin(OrganizationViewMixin):
         # at all.
         with transaction.atomic():
             if form.instance.pk is None:
-                form.instance.recorded_by = _user(self.request)
+                form.instance.recorded_by = user_of(self.request)
             lesson = form.save()
             lesson.tags.set(tags_for_names(self.organization, form.cleaned_data["tags_text"]))
         messages.success(self.request, _("The lesson “%(title)s” is saved.") % {"title": lesson})

@@ -26,7 +26,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 from measures.models import Measure, Program
 from measures.rules import is_planner
 from organizations.models import User
-from organizations.views.base import ArchiveView, OrganizationViewMixin
+from organizations.views.base import ArchiveView, OrganizationViewMixin, query_without_page, user_of
 from reflections.forms.meetings import (
     ALL,
     ActionItemFilterForm,
@@ -41,17 +41,6 @@ from reflections.views.run import STATUS_BUTTONS, UPDATE_ITEM
 VIEW = "reflections.view_reflections"
 RUN = "reflections.run_meeting"
 PAGE_SIZE = 25
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
-
-
-def query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- the list --------------------------------------------------------------------------------

@@ -19,8 +19,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from measures.models import Phase
-from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import OrganizationViewMixin, user_of
 from reflections.forms.questions import QuestionFilterForm, QuestionForm
 from reflections.models import Question, Theme
 from reflections.questions import ensure_default_questions, question_create, question_reword
@@ -36,11 +35,6 @@ def phase_label(phase: int | None) -> str:
     if phase is None:
         return _("Every phase")
     return _("Phase %(numeral)s") % {"numeral": NUMERALS.get(phase, str(phase))}
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
 
 
 def _list_url(organization_slug: str, theme: str) -> str:
@@ -145,7 +139,7 @@ class QuestionCreateView(OrganizationViewMixin, FormView):
             theme=form.cleaned_data["theme"],
             phase=form.cleaned_data["phase"],
             texts=form.texts(),
-            user=_user(self.request),
+            user=user_of(self.request),
         )
         messages.success(
             self.request, _("The question “%(question)s” is added.") % {"question": question}
@@ -195,7 +189,7 @@ class QuestionUpdateView(OrganizationViewMixin, FormView):
             theme=form.cleaned_data["theme"],
             phase=form.cleaned_data["phase"],
             texts=form.texts(),
-            user=_user(self.request),
+            user=user_of(self.request),
         )
         if version is not None:
             text = _(

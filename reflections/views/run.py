@@ -29,8 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import OrganizationViewMixin, user_of
 from reflections.forms.run import (
     ActionItemForm,
     ActionItemStatusForm,
@@ -68,11 +67,6 @@ STATUS_BUTTONS = [
     (ActionItem.Status.DROPPED, gettext_lazy("Drop")),
     (ActionItem.Status.OPEN, gettext_lazy("Reopen")),
 ]
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
 
 
 def answer_form(meeting_question: MeetingQuestion, data: Any = None) -> AnswerForm:

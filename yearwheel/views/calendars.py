@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import OrganizationViewMixin, user_of
 from yearwheel import feeds, ical, ical_read
 from yearwheel.ical_import import (
     CalendarImportForm,
@@ -50,12 +49,6 @@ PREVIEW_ROWS_SHOWN = 500
 FEED_CACHE_SECONDS = 15 * 60
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - every view here requires login
-    return user
-
-
 class WheelCalendarView(WheelViewMixin, View):
     """``wheel/<year>/calendar.ics``: the planning year as a calendar file, narrowed by the
     same filter as the wheel. Own events go out as series (their whole rule), derived ones as
@@ -84,7 +77,7 @@ class WheelCalendarView(WheelViewMixin, View):
             org_slug=self.organization.slug,
             events=events if event_ids else [],
             occurrences=[placed.occurrence for placed in content.items],
-            reminder_days=ical.usable_reminder_days(_user(request).reminder_days),
+            reminder_days=ical.usable_reminder_days(user_of(request).reminder_days),
             host=ical.site_host(),
             stamp=ical.now_stamp(),
         )
@@ -106,7 +99,7 @@ class SubscriptionView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = _user(self.request)
+        user = user_of(self.request)
         subscription = CalendarSubscription.objects.filter(user=user).first()
         memberships = feeds.visible_memberships(user)
         context.update(
@@ -119,7 +112,7 @@ class SubscriptionView(LoginRequiredMixin, TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        _subscription, created = feeds.create_or_regenerate(_user(request))
+        _subscription, created = feeds.create_or_regenerate(user_of(request))
         if created:
             messages.success(
                 request, _("Your calendar link is ready. Add it to your calendar program.")
@@ -255,7 +248,7 @@ class ImportConfirmView(ImportMixin, View):
         try:
             outcome = apply_import(
                 organization=self.organization,
-                user=_user(request),
+                user=user_of(request),
                 ring=ring,
                 kind=kind,
                 rows=rows,

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView, UpdateView
 
-from organizations.models import User
-from organizations.views.base import OrganizationViewMixin
+from organizations.views.base import OrganizationViewMixin, user_of
 from yearwheel import planning_cycle
 from yearwheel.forms import WheelCreateForm, WheelUpdateForm
 from yearwheel.models import Wheel
@@ -26,11 +25,6 @@ from yearwheel.services import WheelExists, planning_cycle_apply, wheel_create
 from yearwheel.views.base import WheelViewMixin
 
 MANAGE = "yearwheel.manage_wheel"
-
-
-def user_of(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login is required
-    return request.user
 
 
 class WheelIndexView(OrganizationViewMixin, TemplateView):
