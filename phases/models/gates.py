@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Phase
 from organizations.models import Organization, TimeStamped
-from organizations.wording import Worded
+from organizations.wording import Wording
 
 
 class SuccessFactor(TimeStamped):
@@ -57,18 +57,10 @@ class SuccessFactor(TimeStamped):
         return self.current_version.text() if self.current_version else f"#{self.pk}"
 
 
-class SuccessFactorVersion(Worded, models.Model):
+class SuccessFactorVersion(Wording):
     """The wording of a factor at one time, in bokmål, nynorsk and English."""
 
     factor = models.ForeignKey(SuccessFactor, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
-    text_nb = models.CharField(_("text (bokmål)"), max_length=400, blank=True)
-    text_nn = models.CharField(_("text (nynorsk)"), max_length=400, blank=True)
-    text_en = models.CharField(_("text (English)"), max_length=400, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("success factor wording")
@@ -77,9 +69,6 @@ class SuccessFactorVersion(Worded, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["factor", "number"], name="one_number_per_version")
         ]
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 class FactorState(models.TextChoices):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from measures.models import Phase
 from organizations.models import Organization, TimeStamped
-from organizations.wording import Worded
+from organizations.wording import Wording
 
 
 class Theme(models.TextChoices):
@@ -82,18 +81,10 @@ class Question(TimeStamped):
         return self.current_version.text() if self.current_version else f"#{self.pk}"
 
 
-class QuestionVersion(Worded, models.Model):
+class QuestionVersion(Wording):
     """The wording of a question at one time, in bokmål, nynorsk and English."""
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField(_("version"))
-    text_nb = models.CharField(_("text (bokmål)"), max_length=400, blank=True)
-    text_nn = models.CharField(_("text (nynorsk)"), max_length=400, blank=True)
-    text_en = models.CharField(_("text (English)"), max_length=400, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("wording of a reflection question")
@@ -104,6 +95,3 @@ class QuestionVersion(Worded, models.Model):
                 fields=["question", "number"], name="one_number_per_question_version"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.text()
