@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.models import Notification, Reminder
-from notifications.planning import MISSED_AFTER
+from notifications.planned import MISSED_AFTER
 from yearwheel.models import Event
 
 log = logging.getLogger(__name__)

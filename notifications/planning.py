@@ -26,81 +26,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from notifications.escalations import plan_action_escalations, plan_escalations
 from notifications.models import Reminder
-from organizations.models import Membership, Organization, Role, User
-from yearwheel.models import Event, Kind
+from notifications.planned import MISSED_AFTER, People, Planned, due_at
+from organizations.models import Organization
+from yearwheel.models import Event
 from yearwheel.occurrences import Occurrence, occurrences_between
 
 WINDOW_DAYS = 62  # longer than the longest offset a person may choose (60 days)
-SEND_AT = time(7, 0)  # reminders go out at seven in the morning, Oslo time
-# Past this, a reminder is useless: the dispatcher marks it missed (and the planner skips it).
-MISSED_AFTER = timedelta(hours=6)
 DIGEST_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A reminder row as the planner wants it."""
-
-    key: str
-    kind: str
-    subject_key: str
-    recipient_id: int | None
-    offset_days: int
-    due_at: datetime
-    title: str
-    starts_on: date
-    ends_on: date
-    start_time: time | None
-    place: str
-    about: str
-    path: str
-    kind_of_item: str
-    state: str = Reminder.State.PENDING
-    problem: str = ""
-
-    def row(self, organization: Organization) -> Reminder:
-        return Reminder(
-            organization=organization,
-            recipient_id=self.recipient_id,
-            key=self.key,
-            kind=self.kind,
-            subject_key=self.subject_key,
-            offset_days=self.offset_days,
-            due_at=self.due_at,
-            title=self.title[:300],
-            starts_on=self.starts_on,
-            ends_on=self.ends_on,
-            start_time=self.start_time,
-            place=self.place[:200],
-            about=self.about[:300],
-            path=self.path[:500],
-            kind_of_item=self.kind_of_item,
-            state=self.state,
-            problem=self.problem,
-        )
-
-    def refreshed(self) -> tuple[Any, ...]:
-        """The values of ``REFRESHED`` as stored (cut to the columns' lengths, as ``row``)."""
-        return (
-            self.title[:300],
-            self.starts_on,
-            self.ends_on,
-            self.start_time,
-            self.place[:200],
-            self.about[:300],
-            self.path[:500],
-            self.kind_of_item,
-            self.due_at,
-        )
-
 
 # Fields a re-plan refreshes on pending rows (what the email will say, and when). The start
 # changes only for occurrences whose key has no date (a learning meeting, an action item):
@@ -124,31 +64,6 @@ CHUNK = 500
 # The keys of the rows that record a gap (nobody to remind, or the person is no longer an
 # active member): failed from the start, cancelled by a re-plan once the gap is closed.
 GAPS = (":nobody", ":inactive")
-
-
-def due_at(day: date) -> datetime:
-    """``SEND_AT`` on ``day`` in the site's time zone (Oslo), as an aware datetime: the wall
-    clock time stays seven in the morning across daylight-saving changes."""
-    return timezone.make_aware(datetime.combine(day, SEND_AT))
-
-
-@dataclass
-class People:
-    """The organisation's active members, by id, with what planning needs of them."""
-
-    members: dict[int, User]
-    coordinators: list[int]
-
-    @classmethod
-    def of(cls, organization: Organization) -> People:
-        memberships = Membership.objects.active().filter(organization=organization)
-        members: dict[int, User] = {}
-        coordinators: list[int] = []
-        for membership in memberships.select_related("user").order_by("user_id"):
-            members[membership.user_id] = membership.user
-            if membership.role == Role.COORDINATOR:
-                coordinators.append(membership.user_id)
-        return cls(members, coordinators)
 
 
 def _participants(occurrences: list[Occurrence]) -> dict[int, list[int]]:
@@ -230,111 +145,6 @@ def plan_occurrence(
                 offset_days=offset,
                 due_at=when,
                 **base,
-            )
-
-
-def plan_escalations(
-    organization: Organization, people: People, today: date, now: datetime
-) -> Iterator[Planned]:
-    """Evaluations overdue by the organisation's limit go to the programme's coordinator (or,
-    without one, every coordinator): once per missed due date."""
-    from measures.models import Measure
-
-    limit = today - timedelta(days=organization.escalate_after_days)
-    overdue = (
-        Measure.objects.active()
-        .filter(organization=organization, next_evaluation_due__lte=limit)
-        .select_related("program")
-        .only("pk", "name", "next_evaluation_due", "program__name", "program__coordinator_id")
-    )
-    for measure in overdue:
-        assert measure.next_evaluation_due is not None  # noqa: S101 - filtered above
-        measure.organization = organization  # its URL needs the slug: no query per measure
-        coordinator = measure.program.coordinator_id
-        recipients = [coordinator] if coordinator in people.members else people.coordinators
-        subject = f"evaluation-{measure.pk}-{measure.next_evaluation_due.isoformat()}"
-        escalate_at = due_at(
-            measure.next_evaluation_due + timedelta(days=organization.escalate_after_days)
-        )
-        # Still worth saying late (an overdue evaluation stays overdue): never planned missed.
-        escalate_at = max(escalate_at, now - MISSED_AFTER / 2)
-        # No coordinator at all: the gap is recorded, so admins see it on the reminders page.
-        gap = {"state": Reminder.State.FAILED, "problem": Reminder.Problem.NO_RECIPIENT}
-        wanted: list[int | None] = [*recipients] or [None]
-        for recipient_id in wanted:
-            yield Planned(
-                key=f"escalation:{subject}:{recipient_id or 'nobody'}",
-                kind=Reminder.Kind.ESCALATION,
-                subject_key=subject,
-                recipient_id=recipient_id,
-                offset_days=0,
-                due_at=escalate_at,
-                **({} if recipient_id else gap),
-                title=measure.name,
-                starts_on=measure.next_evaluation_due,
-                ends_on=measure.next_evaluation_due,
-                start_time=None,
-                place="",
-                about=measure.program.name,
-                path=measure.get_absolute_url() + "#evaluations",
-                kind_of_item="checkpoint",
-            )
-
-
-def plan_action_escalations(
-    organization: Organization, people: People, today: date, now: datetime
-) -> Iterator[Planned]:
-    """Open action items overdue by the organisation's limit go to the coordinator of the
-    meeting's programme (or, without one, every coordinator): once per item and due date, so
-    an item given a new date that passes too is told again."""
-    from reflections.models import ActionItem
-
-    days = timedelta(days=organization.escalate_after_days)
-    overdue = (
-        ActionItem.objects.open()
-        .filter(organization=organization, due_date__lte=today - days, meeting__is_archived=False)
-        # The wheel leaves out an archived measure's meetings: so does this.
-        .exclude(meeting__measure__is_archived=True)
-        .select_related("meeting__measure", "meeting__program")
-        .only(
-            "pk",
-            "text",
-            "due_date",
-            "meeting_id",
-            "meeting__measure__name",
-            "meeting__program__name",
-            "meeting__program__coordinator_id",
-        )
-    )
-    prefix = reverse("meeting_detail", kwargs={"org_slug": organization.slug, "pk": 1})
-    prefix = prefix.removesuffix("1/")
-    for item in overdue:
-        meeting = item.meeting
-        program, measure = meeting.program, meeting.measure
-        coordinator = program.coordinator_id if program else None
-        recipients = [coordinator] if coordinator in people.members else people.coordinators
-        subject = f"action-{item.pk}-{item.due_date.isoformat()}"
-        # Still worth saying late (an overdue item stays overdue): never planned missed.
-        escalate_at = max(due_at(item.due_date + days), now - MISSED_AFTER / 2)
-        gap = {"state": Reminder.State.FAILED, "problem": Reminder.Problem.NO_RECIPIENT}
-        wanted: list[int | None] = [*recipients] or [None]
-        for recipient_id in wanted:
-            yield Planned(
-                key=f"escalation:{subject}:{recipient_id or 'nobody'}",
-                kind=Reminder.Kind.ESCALATION,
-                subject_key=subject,
-                recipient_id=recipient_id,
-                offset_days=0,
-                due_at=escalate_at,
-                **({} if recipient_id else gap),
-                title=item.text,
-                starts_on=item.due_date,
-                ends_on=item.due_date,
-                start_time=None,
-                place="",
-                about=measure.name if measure else (program.name if program else ""),
-                path=f"{prefix}{meeting.pk}/#action-{item.pk}",
-                kind_of_item=Kind.DEADLINE,
             )
 
 
