@@ -4,7 +4,7 @@ and one planned meeting; a lesson from each measure's latest meeting, one from i
 pilot lap; and a partnership over which Demo kommune shares two lessons with Demo herad.
 
 Written in each organisation's written standard. Run after the measures and phases. Safe to
-run again: a measure's meetings are matched by date, and lessons by title.
+run again: a measure's meetings are matched by date, and lessons by where they came from.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ DEMO_DAY = dt.date(2026, 11, 22)
 MEETING_DAYS = (-70, -21, 14)
 QUESTIONS_OF = ((0, 1, 2), (0, 3, 4), (0, 1))
 
+TAGS = {"nb": ["refleksjon", "lærende møter"], "nn": ["refleksjon", "lærande møte"]}
 TEXT: dict[str, dict[str, Any]] = {
     "nb": {
         "title": "Lærende møte: {name}",
@@ -66,14 +67,48 @@ TEXT: dict[str, dict[str, Any]] = {
             ("Avtale opplæring for nye ansatte i januar", "member"),
         ],
         "notes": "Godt oppmøte. Alle fikk ordet i runden om spørsmålene.",
-        "lesson_title": "Faste spørsmål gjør refleksjonen lettere: {name}",
-        "lesson": "Når vi brukte de samme spørsmålene i to møter, så vi tydelig hva som hadde "
-        "endret seg, og diskusjonen ble kortere og mer konkret.",
-        "lesson_context": "Lærende møter i teamet høsten 2026.",
-        "lap_title": "Utprøving i liten skala først: {name}",
-        "lap_lesson": "Å prøve ut i én enhet før vi spredte tiltaket ga oss tid til å rette "
-        "opp rutinen uten at mange måtte lære den på nytt.",
-        "tags": ["refleksjon", "lærende møter"],
+        # (title, what we learned, context): from a meeting, then from a pilot lap; each
+        # measure gets the next one in turn.
+        "meeting_lessons": [
+            (
+                "Faste spørsmål gjør refleksjonen lettere",
+                "Når vi brukte de samme spørsmålene i to møter, så vi tydelig hva som hadde "
+                "endret seg, og diskusjonen ble kortere og mer konkret.",
+                "Lærende møter i teamet høsten 2026.",
+            ),
+            (
+                "Foreldrene ser andre ting enn vi gjør",
+                "Innspillene fra foreldreutvalget pekte på hindringer vi ikke hadde sett fra "
+                "innsiden. Vi inviterer dem fast til hvert tredje møte.",
+                "Foreldreutvalget deltok i ett av høstens møter.",
+            ),
+            (
+                "Tallene alene forteller ikke hvorfor",
+                "Indikatorene viste bedring, men først da vi spurte de ansatte forsto vi hva "
+                "som hadde gjort forskjellen. Vi samler nå korte erfaringer sammen med tallene.",
+                "Halvårsvurderingen og det påfølgende lærende møtet.",
+            ),
+            (
+                "Oppfølgingspunkter uten eier blir liggende",
+                "Punkter vi ble enige om uten å sette navn og frist på, var ikke gjort til neste "
+                "møte. Nå får hvert punkt en eier før møtet slutter.",
+                "Gjennomgang av oppfølgingspunkter fra to møter.",
+            ),
+        ],
+        "lap_lessons": [
+            (
+                "Utprøving i liten skala først",
+                "Å prøve ut i én enhet før vi spredte tiltaket ga oss tid til å rette opp "
+                "rutinen uten at mange måtte lære den på nytt.",
+                "Første utprøvingsrunde i én enhet.",
+            ),
+            (
+                "Skriv ned rutinen mens den prøves ut",
+                "Rutinen vi skrev ned underveis var lettere å lære bort enn den vi prøvde å "
+                "beskrive i ettertid.",
+                "Andre utprøvingsrunde, med nye ansatte.",
+            ),
+        ],
     },
     "nn": {
         "title": "Lærande møte: {name}",
@@ -106,14 +141,28 @@ TEXT: dict[str, dict[str, Any]] = {
             ("Avtale opplæring for nye tilsette i januar", "member"),
         ],
         "notes": "Godt oppmøte. Alle fekk ordet i runden om spørsmåla.",
-        "lesson_title": "Faste spørsmål gjer refleksjonen lettare: {name}",
-        "lesson": "Då vi brukte dei same spørsmåla i to møte, såg vi tydeleg kva som hadde "
-        "endra seg, og diskusjonen vart kortare og meir konkret.",
-        "lesson_context": "Lærande møte i teamet hausten 2026.",
-        "lap_title": "Utprøving i liten skala først: {name}",
-        "lap_lesson": "Å prøve ut i éi eining før vi spreidde tiltaket gav oss tid til å rette "
-        "opp rutinen utan at mange måtte lære han på nytt.",
-        "tags": ["refleksjon", "lærande møte"],
+        "meeting_lessons": [
+            (
+                "Faste spørsmål gjer refleksjonen lettare",
+                "Då vi brukte dei same spørsmåla i to møte, såg vi tydeleg kva som hadde "
+                "endra seg, og diskusjonen vart kortare og meir konkret.",
+                "Lærande møte i teamet hausten 2026.",
+            ),
+            (
+                "Foreldra ser andre ting enn vi gjer",
+                "Innspela frå foreldreutvalet peika på hindringar vi ikkje hadde sett frå "
+                "innsida. Vi inviterer dei fast til kvart tredje møte.",
+                "Foreldreutvalet var med på eitt av møta i haust.",
+            ),
+        ],
+        "lap_lessons": [
+            (
+                "Utprøving i liten skala først",
+                "Å prøve ut i éi eining før vi spreidde tiltaket gav oss tid til å rette opp "
+                "rutinen utan at mange måtte lære han på nytt.",
+                "Første utprøvingsrunde i éi eining.",
+            ),
+        ],
     },
 }
 
@@ -128,8 +177,8 @@ def seed_reflections(organizations: dict[str, Organization]) -> None:
             .select_related("program", "team_lead")
             .order_by("pk")
         )
-        for measure in measures:
-            _seed_measure(organization, measure, text)
+        for turn, measure in enumerate(measures):
+            _seed_measure(organization, measure, text, turn)
     _share_lessons(organizations["demo-kommune"], organizations["demo-herad"])
 
 
@@ -142,7 +191,10 @@ def _people(organization: Organization, measure: Measure) -> dict[str, User]:
     return {"team_lead": lead, "member": member}
 
 
-def _seed_measure(organization: Organization, measure: Measure, text: dict[str, Any]) -> None:
+def _seed_measure(
+    organization: Organization, measure: Measure, text: dict[str, Any], turn: int
+) -> None:
+    """Three meetings and a lesson or two; ``turn`` picks this measure's lessons."""
     questions = suggested_questions(organization, measure.phase)
     people = _people(organization, measure)
     meetings = []
@@ -152,24 +204,12 @@ def _seed_measure(organization: Organization, measure: Measure, text: dict[str, 
         if meeting is None:
             meeting = _meeting(organization, measure, day, index, questions, people, text)
         meetings.append(meeting)
-    _lesson(
-        organization,
-        measure,
-        text["lesson_title"].format(name=measure.name),
-        text["lesson"],
-        text,
-        meeting=meetings[1],
-    )
+    meeting_lessons, lap_lessons = text["meeting_lessons"], text["lap_lessons"]
+    words = meeting_lessons[turn % len(meeting_lessons)]
+    _lesson(organization, measure, words, meeting=meetings[1])
     lap = PilotIteration.objects.filter(measure=measure).order_by("-number").first()
     if lap is not None:
-        _lesson(
-            organization,
-            measure,
-            text["lap_title"].format(name=measure.name),
-            text["lap_lesson"],
-            text,
-            iteration=lap,
-        )
+        _lesson(organization, measure, lap_lessons[turn % len(lap_lessons)], iteration=lap)
 
 
 def _meeting(
@@ -243,18 +283,18 @@ def _meeting(
 def _lesson(
     organization: Organization,
     measure: Measure,
-    title: str,
-    lesson_text: str,
-    text: dict[str, Any],
+    words: tuple[str, str, str],
     **source: Any,
 ) -> None:
-    if Lesson.objects.filter(organization=organization, title=title).exists():
+    """The lesson learned from ``source`` (a meeting or a pilot lap), once."""
+    if Lesson.objects.filter(organization=organization, measure=measure, **source).exists():
         return
+    title, learned, context = words
     lesson = Lesson.objects.create(
         organization=organization,
         title=title,
-        lesson=lesson_text,
-        context=text["lesson_context"],
+        lesson=learned,
+        context=context,
         phase=measure.phase,
         program=measure.program,
         measure=measure,
@@ -262,7 +302,8 @@ def _lesson(
         **source,
     )
     lesson.tags.set(
-        Tag.objects.get_or_create(organization=organization, name=name)[0] for name in text["tags"]
+        Tag.objects.get_or_create(organization=organization, name=name)[0]
+        for name in TAGS[organization.written_standard]
     )
 
 
