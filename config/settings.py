@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "phases",
     "yearwheel",
     "reflections",
+    "reports",
     "notifications",
     "demo",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from notifications.urls import personal_urlpatterns as notification_patterns
 from organizations.forms import EmailAuthenticationForm
 from organizations.views import accounts, organization, public
+from reports.urls import public_urlpatterns as shared_report_patterns
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
@@ -61,7 +62,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("phases.urls")),
     path("o/<slug:org_slug>/", include("yearwheel.urls")),
     path("o/<slug:org_slug>/", include("reflections.urls")),
+    path("o/<slug:org_slug>/", include("reports.urls")),
     path("o/<slug:org_slug>/", include("notifications.urls")),
     *calendar_patterns,
     *notification_patterns,
+    *shared_report_patterns,
 ]

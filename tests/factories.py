@@ -477,3 +477,39 @@ class LessonFactory(DjangoModelFactory):
     lesson = "Korte møter med faste spørsmål ga bedre oppfølging."
     context = "Ungdomsskolen, høsten 2026."
     phase = 3
+
+
+from reports.models import MeasureSummary, Report, ReportComment  # noqa: E402
+
+
+class MeasureSummaryFactory(DjangoModelFactory):
+    class Meta:
+        model = MeasureSummary
+
+    measure = factory.SubFactory(MeasureFactory)
+    text = "Tiltaket er i rute. Flere barn deltar enn i fjor."
+
+
+class ReportFactory(DjangoModelFactory):
+    """A report on the whole organisation for the spring term of 2026."""
+
+    class Meta:
+        model = Report
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Tertialrapport {n}")
+    kind = Report.Kind.FOUR_MONTHS
+    period_start = _dt.date(2026, 1, 1)
+    period_end = _dt.date(2026, 4, 30)
+    introduction = "Rapporten viser status for tiltakene for barn og unge."
+
+
+class ReportCommentFactory(DjangoModelFactory):
+    class Meta:
+        model = ReportComment
+
+    report = factory.SubFactory(ReportFactory)
+    measure = factory.SubFactory(
+        MeasureFactory, program__organization=factory.SelfAttribute("...report.organization")
+    )
+    text = "Godt i gang."
