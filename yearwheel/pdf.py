@@ -7,6 +7,10 @@ in the document stay absolute (``base_url``), so they still work from the PDF.
 
 WeasyPrint needs Pango from the system. When it cannot be loaded, :class:`PdfUnavailable` is
 raised and the caller shows a message instead of a crash.
+
+``tagged=True`` asks for a tagged PDF/UA-1 document (structure, reading order, language) for
+readers with screen readers, where the installed WeasyPrint can make one; reports use it. The
+wheel's A3 sheet stays as it was: its drawing has no reading order to tag.
 """
 
 from __future__ import annotations
@@ -95,12 +99,30 @@ def _fetcher_class(weasyprint: Any, base_url: str) -> Any:
     return fetch
 
 
-def html_to_pdf(html: str, *, base_url: str = "") -> bytes:
+def _tagging_options(weasyprint: Any) -> dict[str, Any]:
+    """The ``write_pdf`` options for a tagged document in this WeasyPrint: the PDF/UA-1
+    variant where this WeasyPrint has it (70 does), else plain tags, else none (untagged)."""
+    variants = getattr(getattr(weasyprint, "pdf", None), "VARIANTS", {})
+    if "pdf/ua-1" in variants:
+        return {"pdf_variant": "pdf/ua-1"}
+    if "pdf_tags" in getattr(weasyprint, "DEFAULT_OPTIONS", {}):
+        return {"pdf_tags": True}
+    return {}
+
+
+def tagged_pdf_supported() -> bool:
+    """Whether ``html_to_pdf(..., tagged=True)`` makes a tagged PDF here."""
+    return bool(_tagging_options(_weasyprint()))
+
+
+def html_to_pdf(html: str, *, base_url: str = "", tagged: bool = False) -> bytes:
     """The PDF of ``html``. ``base_url`` (e.g. ``request.build_absolute_uri("/")``) makes
-    relative links absolute; static files are read from disk, nothing else is fetched."""
+    relative links absolute; static files are read from disk, nothing else is fetched.
+    ``tagged`` asks for a tagged PDF/UA document where WeasyPrint supports it."""
     weasyprint = _weasyprint()
     document = weasyprint.HTML(
         string=html, base_url=base_url or None, url_fetcher=_fetcher_class(weasyprint, base_url)
     )
-    pdf: bytes = document.write_pdf()
+    options = _tagging_options(weasyprint) if tagged else {}
+    pdf: bytes = document.write_pdf(**options)
     return pdf
