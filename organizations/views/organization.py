@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, UpdateView
@@ -38,6 +39,12 @@ class OrganizationListView(LoginRequiredMixin, ListView):
 class OrganizationHomeView(OrganizationViewMixin, TemplateView):
     permission_required = "organizations.view_organization"
     template_name = "organizations/home.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.membership.role == Role.VIEWER:
+            # Viewers (politicians, top management) land on the status of the measures.
+            return redirect("status_dashboard", org_slug=self.organization.slug)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

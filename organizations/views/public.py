@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from kombu import Connection
 
-from organizations.models import Language, Membership, User
+from organizations.models import Language, Membership, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     chosen = chosen or next(iter(memberships), None)
     if chosen is None:
         return redirect("organization_list")
+    if chosen.role == Role.VIEWER:
+        # Politicians and top management read the status of the measures, nothing else.
+        return redirect("status_dashboard", org_slug=chosen.organization.slug)
     return redirect("organization_home", org_slug=chosen.organization.slug)
 
 

@@ -38,7 +38,10 @@ MATRIX: dict[str, Case] = {
     "invitation_accept": Case(lambda ctx: {"token": ctx["token"]}, everyone(200), everyone(200)),
     "organization_list": Case(no_args, logged_in(200), logged_in(405)),
     # inside an organisation
-    "organization_home": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
+    # Viewers are sent on to the status dashboard (reports).
+    "organization_home": Case(
+        slug, {**org(ALL_MEMBERS, 200), "viewer": 302}, org(ALL_MEMBERS, 405)
+    ),
     "organization_settings": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
     "organization_history": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
     "member_list": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
