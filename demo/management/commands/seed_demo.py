@@ -11,6 +11,7 @@ from demo.measures import seed_measures
 from demo.organizations import ACCOUNTS, seed_organizations
 from demo.phases import seed_phases
 from demo.reflections import seed_reflections
+from demo.reports import seed_reports
 from demo.yearwheel import seed_yearwheel
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         seed_phases(organizations)
         seed_yearwheel(organizations)
         seed_reflections(organizations)
+        seed_reports(organizations)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(organizations)} organisations, {len(ACCOUNTS)} accounts."
