@@ -21,6 +21,7 @@ from phases.models import (
     GoverningDocument,
     ImplementationPlan,
     MaintenanceRoutine,
+    PhaseTransition,
     PilotIteration,
     PlannedActivity,
     Preparation,
@@ -33,6 +34,11 @@ from phases.services import factors_for, measure_move_phase
 THIRD_LAP = "Felles språkløft i barnehagene"
 BACK_FROM_IV = "Trygge friminutt"
 DECIDED = "Inkluderende fritid"
+# The demo is written around this day; the last move into a measure's current phase lies some
+# weeks or months before it (so "time in phase" reads as it would), earlier moves five months
+# apart. Two measures moved on a known day: the status reports of May and September tell it.
+DEMO_DAY = dt.date(2026, 11, 22)
+LAST_MOVE = {BACK_FROM_IV: dt.date(2026, 9, 21), DECIDED: dt.date(2026, 6, 15)}
 
 TEXTS: dict[str, dict[str, Any]] = {
     "nb": {
@@ -290,6 +296,19 @@ def _walk(measure: Measure, to_phase: int, user: User) -> None:
         measure_move_phase(
             measure=measure, to_phase=Phase.IMPLEMENT, user=user, reason=text["back"]
         )
+    _date_the_moves(measure)
+
+
+def _date_the_moves(measure: Measure) -> None:
+    """Gives the moves just made their place in the past (the service stamps each with the
+    moment it is made)."""
+    default = DEMO_DAY - dt.timedelta(days=45 + 30 * (len(measure.name) % 6))
+    last = LAST_MOVE.get(measure.name, default)
+    moves = list(measure.transitions.order_by("decided_at", "pk").values_list("pk", flat=True))
+    for steps_back, pk in enumerate(reversed(moves)):
+        day = last - dt.timedelta(days=150 * steps_back)
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+        PhaseTransition.objects.filter(pk=pk).update(decided_at=moment)
 
 
 def seed_phases(organizations: dict[str, Organization]) -> None:
