@@ -80,8 +80,11 @@ def _wait_for_mail(folder: Path, worker: subprocess.Popen[bytes], log: Path) -> 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         files = sorted(folder.glob("*.log")) if folder.exists() else []
-        if files:
-            return files[0].read_text()
+        # The file backend creates the file before it writes the message, and ends each
+        # message with a line of dashes: read it only when the message is all there.
+        text = files[0].read_text() if files else ""
+        if "-" * 79 in text:
+            return text
         if worker.poll() is not None:
             break
         time.sleep(0.2)
