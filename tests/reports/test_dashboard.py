@@ -552,3 +552,27 @@ def test_the_card_lists_the_decisions_of_the_period_unless_told_not_to():
     )
     assert "30 April 2026: Evaluation: Adjust" in html
     assert "Decisions in the period" not in hidden
+
+
+def test_what_people_wrote_is_shown_as_text_never_as_markup(
+    login, viewer, coordinator, organization, program
+):
+    """The card is built in Python (reports/cards.py): every name and text must be escaped,
+    on the dashboard and in a published report alike."""
+    from reports.publishing import publish
+    from tests.factories import GoalFactory, ReportCommentFactory, ReportFactory
+
+    attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    measure = MeasureFactory(
+        program=program, name=f"Tiltak {attack}", status="red", status_explanation=attack
+    )
+    MeasureSummaryFactory(measure=measure, text=attack)
+    goal = GoalFactory(measure=measure)
+    IndicatorFactory(measure=measure, goal=goal, name=f"Indikator {attack}", unit=attack)
+    report = ReportFactory(organization=organization, introduction=attack)
+    ReportCommentFactory(report=report, measure=measure, text=attack)
+    published = publish(report, coordinator, today=TODAY)
+    for page in (dashboard_url(organization), published.get_absolute_url()):
+        html = login(viewer).get(page).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html, page
+        assert "&lt;script&gt;alert" in html, page
