@@ -71,7 +71,6 @@ class Report(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    is_archived = models.BooleanField(_("archived"), default=False)
 
     history = HistoricalRecords()
 
@@ -79,7 +78,7 @@ class Report(TimeStamped):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-period_end", "-pk"]
-        indexes = [models.Index(fields=["organization", "is_archived", "period_end"])]
+        indexes = [models.Index(fields=["organization", "period_end"])]
 
     def __str__(self) -> str:
         return self.title

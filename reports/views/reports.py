@@ -60,7 +60,7 @@ class ReportListView(OrganizationViewMixin, ListView):
         compositions: list[Report] = []
         if can_manage:
             compositions = list(
-                Report.objects.filter(organization=self.organization, is_archived=False)
+                Report.objects.filter(organization=self.organization)
                 .select_related("program")
                 .annotate(
                     version_count=Count("versions"), last_published=Max("versions__published_at")
