@@ -17,6 +17,17 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     field.queryset = queryset
 
 
+def choice_from_query(form: forms.BaseForm, name: str, value: str) -> Any:
+    """The object with pk ``value`` among a model choice field's choices (so never another
+    organisation's), or None: for forms filled in from a link (``?measure=12``)."""
+    if not value.isdigit():
+        return None
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a programming error
+    assert field.queryset is not None  # noqa: S101 - set by the form
+    return field.queryset.filter(pk=int(value)).first()
+
+
 # Reminder days: the same bounds as the calendar alarms (yearwheel/ical.py) and the planner.
 MAX_REMINDER_DAYS = 60
 MAX_REMINDERS = 5

@@ -22,6 +22,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from measures.models import Phase
 from measures.rules import is_planner
 from measures.tags import tags_for_names
+from organizations.formtools import choice_from_query
 from organizations.views.base import ArchiveView, OrganizationViewMixin, query_without_page, user_of
 from reflections.forms.lessons import LessonFilterForm, LessonForm, SharedLessonFilterForm
 from reflections.lessons import (
@@ -101,10 +102,10 @@ class LessonCreateView(LessonFormMixin, CreateView):
         initial: dict[str, Any] = super().get_initial()
         form = LessonForm(organization=self.organization, can_share=False)
         query = self.request.GET
-        iteration = self._choice(form, "iteration", query.get("iteration", ""))
-        evaluation = self._choice(form, "evaluation", query.get("evaluation", ""))
-        meeting = self._choice(form, "meeting", query.get("meeting", ""))
-        measure = self._choice(form, "measure", query.get("measure", ""))
+        iteration = choice_from_query(form, "iteration", query.get("iteration", ""))
+        evaluation = choice_from_query(form, "evaluation", query.get("evaluation", ""))
+        meeting = choice_from_query(form, "meeting", query.get("meeting", ""))
+        measure = choice_from_query(form, "measure", query.get("measure", ""))
         if iteration is not None:
             initial["iteration"] = iteration.pk
             measure = iteration.measure
@@ -120,15 +121,6 @@ class LessonCreateView(LessonFormMixin, CreateView):
             # A pilot lap is phase III (the roundabout), whatever phase the measure is in now.
             initial["phase"] = Phase.IMPLEMENT
         return initial
-
-    @staticmethod
-    def _choice(form: LessonForm, name: str, value: str) -> Any:
-        """The object with pk ``value`` among the field's choices (this organisation's), or
-        None."""
-        if not value.isdigit():
-            return None
-        queryset: QuerySet[Any] = form.fields[name].queryset  # type: ignore[attr-defined]
-        return queryset.filter(pk=int(value)).first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -25,6 +25,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from measures.models import Measure, Program
 from measures.rules import is_planner
+from organizations.formtools import choice_from_query
 from organizations.models import User
 from organizations.views.base import ArchiveView, OrganizationViewMixin, query_without_page, user_of
 from reflections.forms.meetings import (
@@ -149,7 +150,7 @@ class MeetingCreateView(MeetingFormMixin, CreateView):
         except ValueError:
             initial["date"] = timezone.localdate()
         initial["agenda"] = default_agenda(self.organization)
-        measure = self._choice(form, "measure", query.get("measure", ""))
+        measure = choice_from_query(form, "measure", query.get("measure", ""))
         if isinstance(measure, Measure):
             initial["measure"] = measure.pk
             initial["title"] = default_title(self.organization, measure)
@@ -160,19 +161,11 @@ class MeetingCreateView(MeetingFormMixin, CreateView):
                 .values_list("pk", flat=True)
             )
         elif "program" in form.fields:
-            program = self._choice(form, "program", query.get("program", ""))
+            program = choice_from_query(form, "program", query.get("program", ""))
             if isinstance(program, Program):
                 initial["program"] = program.pk
                 initial["title"] = default_title(self.organization, program)
         return initial
-
-    @staticmethod
-    def _choice(form: MeetingForm, name: str, value: str) -> Any:
-        """The object with pk ``value`` among the field's choices, or None."""
-        if not value.isdigit():
-            return None
-        queryset: QuerySet[Any] = form.fields[name].queryset  # type: ignore[attr-defined]
-        return queryset.filter(pk=int(value)).first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -28,6 +28,7 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 
 from measures.models import Measure
 from measures.sections import Section
+from organizations.formtools import choice_from_query
 from organizations.history import history_entries
 from organizations.views.base import ArchiveView, OrganizationViewMixin
 from yearwheel.forms import EventForm
@@ -160,7 +161,7 @@ class EventCreateView(EventFormMixin, CreateView):
         initial: dict[str, Any] = super().get_initial()
         query = self.request.GET
         form = EventForm(organization=self.organization)
-        ring = self._choice(form, "ring", query.get("ring", ""))
+        ring = choice_from_query(form, "ring", query.get("ring", ""))
         if ring is not None:
             initial["ring"] = ring.pk
         kinds = {value for value, _label in Kind.choices}
@@ -172,18 +173,10 @@ class EventCreateView(EventFormMixin, CreateView):
             initial["start_date"] = date.fromisoformat(query.get("date", ""))
         except ValueError:
             initial["start_date"] = timezone.localdate()
-        measure = self._choice(form, "measure", query.get("measure", ""))
+        measure = choice_from_query(form, "measure", query.get("measure", ""))
         if measure is not None:
             initial["measure"] = measure.pk
         return initial
-
-    @staticmethod
-    def _choice(form: EventForm, name: str, value: str) -> Any:
-        """The object with pk ``value`` among the field's choices, or None."""
-        if not value.isdigit():
-            return None
-        queryset: QuerySet[Any] = form.fields[name].queryset  # type: ignore[attr-defined]
-        return queryset.filter(pk=int(value)).first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
