@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.generic.base import ContextMixin
 
 from reflections.models import ActionItem, Answer, LearningMeeting, MeetingDecision, MeetingQuestion
@@ -127,8 +128,13 @@ class MinutesPdfView(MinutesMixin, ContextMixin):
             )
             return render(
                 request,
-                "reflections/minutes/pdf_unavailable.html",
-                {**context, "print_url": print_url},
+                "pdf_unavailable.html",
+                {
+                    **context,
+                    "print_url": print_url,
+                    "back_url": self.meeting.get_absolute_url(),
+                    "back_label": _("Back to the meeting"),
+                },
                 status=503,
             )
         response = HttpResponse(pdf, content_type="application/pdf")

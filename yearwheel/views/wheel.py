@@ -320,8 +320,13 @@ class WheelPdfView(WheelPrintView):
             logger.exception("WeasyPrint cannot be loaded: the PDF of the wheel is unavailable")
             return render(
                 request,
-                "yearwheel/pdf_unavailable.html",
-                {**context, "print_url": self.print_url()},
+                "pdf_unavailable.html",
+                {
+                    **context,
+                    "print_url": self.print_url(),
+                    "back_url": self.wheel.get_absolute_url(),
+                    "back_label": _("Back to the wheel"),
+                },
                 status=503,
             )
         name = slugify(f"arshjul-{self.organization.slug}-{self.wheel.label.replace('/', '-')}")
