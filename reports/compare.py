@@ -157,32 +157,21 @@ def indicator_changes(
     seen = set()
     for indicator in newer.get("indicators") or []:
         seen.add(indicator["id"])
-        old = before.get(indicator["id"])
+        old = before.get(indicator["id"]) or {}
         now_latest = indicator.get("latest") or {}
-        now_value, now_date = now_latest.get("value"), now_latest.get("date")
-        now_attainment = indicator.get("attainment_percent")
-        if old is None:
-            changes.append(
-                IndicatorChange(
-                    id=indicator["id"],
-                    name=indicator.get("name", ""),
-                    unit=indicator.get("unit", ""),
-                    before_value=None,
-                    before_date=None,
-                    before_attainment=None,
-                    now_value=now_value,
-                    now_date=now_date,
-                    now_attainment=now_attainment,
-                    is_new=True,
-                )
-            )
-            continue
         old_latest = old.get("latest") or {}
-        old_value, old_date = old_latest.get("value"), old_latest.get("date")
-        old_attainment = old.get("attainment_percent")
+        now_value, old_value = now_latest.get("value"), old_latest.get("value")
+        now_attainment, old_attainment = (
+            indicator.get("attainment_percent"),
+            old.get("attainment_percent"),
+        )
         # "12.50" and "12.5" are the same value: compare as numbers, not as text.
-        same_value = _decimal(old_value) == _decimal(now_value)
-        if same_value and old_date == now_date and old_attainment == now_attainment:
+        unchanged = (
+            _decimal(old_value) == _decimal(now_value)
+            and old_latest.get("date") == now_latest.get("date")
+            and old_attainment == now_attainment
+        )
+        if old and unchanged:
             continue
         changes.append(
             IndicatorChange(
@@ -190,11 +179,12 @@ def indicator_changes(
                 name=indicator.get("name", ""),
                 unit=indicator.get("unit", ""),
                 before_value=old_value,
-                before_date=old_date,
+                before_date=old_latest.get("date"),
                 before_attainment=old_attainment,
                 now_value=now_value,
-                now_date=now_date,
+                now_date=now_latest.get("date"),
                 now_attainment=now_attainment,
+                is_new=not old,
             )
         )
     gone = [old["name"] for key, old in before.items() if key not in seen]
