@@ -97,3 +97,30 @@ class ReminderDaysField(forms.Field):
         if not text:
             return None if self.empty_value is None else list(self.empty_value)
         return parse_reminder_days(text)
+
+
+CORRECTION_REASON = "correction_reason"
+
+
+def add_correction_reason(form: forms.BaseForm, *, correcting: bool) -> None:
+    """Adds the required "why is it corrected?" field to the form of a formal record that
+    already has a version (organizations/records.py); a first recording needs none."""
+    if not correcting:
+        return
+    form.fields[CORRECTION_REASON] = forms.CharField(
+        label=_("Why is it corrected?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_(
+            "Required. The correction becomes a new version with this reason; the earlier "
+            "versions stay visible with who recorded them and when."
+        ),
+        error_messages={
+            "required": _("Say why the record is corrected. The reason is kept with it.")
+        },
+    )
+
+
+def correction_reason(form: forms.BaseForm) -> str:
+    """The reason typed in a form made by ``add_correction_reason`` ("" for a first one)."""
+    return str(form.cleaned_data.get(CORRECTION_REASON) or "")
