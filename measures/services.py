@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -15,8 +15,18 @@ from simple_history.utils import bulk_create_with_history
 from measures import recurrence
 from measures.attainment import attainment
 from measures.exchange.imports import ImportRow, check_rows
-from measures.models import Evaluation, EvaluationCycle, Indicator, Measure, Measurement
+from measures.models import (
+    Evaluation,
+    EvaluationCorrection,
+    EvaluationCycle,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    Measure,
+    Measurement,
+)
 from organizations.models import Organization, User
+from organizations.records import check_correction, next_number, record_version
 
 EVALUATION_FIELDS = (
     "period_start",
@@ -136,6 +146,76 @@ def evaluation_record(*, measure: Measure, user: User, data: dict[str, Any]) -> 
         evaluation.save()
         _store_next_due(measure, locked, user)
     return evaluation
+
+
+JUDGEMENT_FIELDS = ("judgement", "narrative")
+
+
+def goal_judgements(goal: Goal) -> list[GoalJudgement]:
+    """Every version of the goal's judgement, newest first (one query)."""
+    return list(goal.judgements.select_related("recorded_by").order_by("-number"))
+
+
+def goal_judge(
+    *, goal: Goal, user: User, judgement: str, narrative: str, reason: str = ""
+) -> GoalJudgement:
+    """Judges the goal's attainment, or corrects the judgement with a new version (``reason``
+    required, and it must change something). The goal's row is locked so two judgements
+    cannot take one number; raises ``CorrectionRefused`` with nothing saved."""
+    content = {"judgement": judgement, "narrative": narrative}
+    with transaction.atomic():
+        locked = Goal.objects.select_for_update().get(pk=goal.pk)
+        latest = GoalJudgement.objects.filter(goal=locked).order_by("-number").first()
+        if latest is not None:
+            before = {name: getattr(latest, name) for name in JUDGEMENT_FIELDS}
+            reason = check_correction(reason=reason, before=before, after=content)
+        else:
+            reason = ""
+        return record_version(
+            GoalJudgement,
+            user=user,
+            correction_reason=reason,
+            goal=locked,
+            number=next_number(GoalJudgement, goal=locked),
+            **content,
+        )
+
+
+def evaluations_with_corrections(measure: Measure) -> list[Evaluation]:
+    """The measure's evaluations, newest first, with who recorded them and their corrections
+    (two queries); ``evaluation.current()`` is what each says as it stands."""
+    corrections = EvaluationCorrection.objects.select_related("recorded_by")
+    return list(
+        measure.evaluations.select_related("created_by").prefetch_related(
+            Prefetch("corrections", queryset=corrections)
+        )
+    )
+
+
+def evaluation_correct(
+    *, evaluation: Evaluation, user: User, data: dict[str, Any], reason: str
+) -> EvaluationCorrection:
+    """Corrects what an evaluation says with a new version and its reason. The period and the
+    indicators as they stood stay as recorded; raises ``CorrectionRefused`` with nothing
+    saved. The evaluation's row is locked so two corrections cannot take one number."""
+    content = {name: data[name] for name in Evaluation.CORRECTABLE}
+    with transaction.atomic():
+        locked = (
+            Evaluation.objects.select_for_update()
+            .prefetch_related("corrections")
+            .get(pk=evaluation.pk)
+        )
+        current = locked.current()
+        before = {name: getattr(current, name) for name in Evaluation.CORRECTABLE}
+        reason = check_correction(reason=reason, before=before, after=content)
+        return record_version(
+            EvaluationCorrection,
+            user=user,
+            correction_reason=reason,
+            evaluation=locked,
+            number=next_number(EvaluationCorrection, first=2, evaluation=locked),
+            **content,
+        )
 
 
 class ImportRejected(Exception):

@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern] = [
         evaluations.EvaluationDetailView.as_view(),
         name="evaluation_detail",
     ),
+    path(
+        "measures/<int:measure_pk>/evaluations/<int:pk>/correct/",
+        evaluations.EvaluationCorrectView.as_view(),
+        name="evaluation_correct",
+    ),
     path("exchange/", evaluations.ExchangeView.as_view(), name="exchange"),
     path(
         "import/measurements/",

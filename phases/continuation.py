@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from measures.models import Lifecycle, Measure, Phase
 from organizations.models import User
-from phases.models import ContinuationDecision, FactorAssessment
+from organizations.records import check_correction, next_number, record_version
+from phases.models import ContinuationDecision, ContinuationRecommendation, FactorAssessment
 from phases.services import GateFactor, factors_for
 
 DECISION_FIELDS = (
@@ -27,6 +28,7 @@ DECISION_FIELDS = (
     "adjustments_to_measure",
     "adjustments_to_plan",
 )
+RECOMMENDATION_FIELDS = ("recommendation", "reason")
 CONTINUING = (ContinuationDecision.Outcome.CONTINUE, ContinuationDecision.Outcome.ADJUST)
 
 
@@ -44,6 +46,42 @@ class DecisionResult:
     lifecycle: str
     # Required phase-IV factors not met yet (only when the decision is to continue).
     remaining: list[GateFactor] = field(default_factory=list)
+
+
+def current_decision(measure: Measure) -> ContinuationDecision | None:
+    """The decision as it stands: its latest version (one query)."""
+    return (
+        ContinuationDecision.objects.filter(measure=measure)
+        .select_related("recorded_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def decision_versions(measure: Measure) -> list[ContinuationDecision]:
+    """Every version of the decision, newest first (one query)."""
+    return list(
+        ContinuationDecision.objects.filter(measure=measure)
+        .select_related("recorded_by")
+        .order_by("-number")
+    )
+
+
+def current_recommendation(measure: Measure) -> ContinuationRecommendation | None:
+    return (
+        ContinuationRecommendation.objects.filter(measure=measure)
+        .select_related("recorded_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def recommendation_versions(measure: Measure) -> list[ContinuationRecommendation]:
+    return list(
+        ContinuationRecommendation.objects.filter(measure=measure)
+        .select_related("recorded_by")
+        .order_by("-number")
+    )
 
 
 def phase_four_factors(measure: Measure) -> list[GateFactor]:
@@ -77,35 +115,47 @@ def _lock(measure: Measure) -> Measure:
     return locked
 
 
-def _set_lifecycle(measure: Measure, locked: Measure, lifecycle: str, user: User) -> None:
+def _set_lifecycle(
+    measure: Measure, locked: Measure, lifecycle: str, user: User, reason: str = ""
+) -> None:
     if locked.lifecycle != lifecycle:
         locked.lifecycle = lifecycle
         locked._history_user = user  # type: ignore[attr-defined]
+        # A state changed by a corrected decision says why in the audit trail.
+        locked._change_reason = reason or None  # type: ignore[attr-defined]
         locked.save(update_fields=["lifecycle", "updated_at"])
     measure.lifecycle = lifecycle
 
 
 def continuation_record_decision(
-    *, measure: Measure, user: User, data: dict[str, Any]
+    *, measure: Measure, user: User, data: dict[str, Any], reason: str = ""
 ) -> DecisionResult:
-    """Records (or corrects) the decision and sets the measure's life cycle from it.
+    """Records the decision, or corrects it with a new version (``reason`` required, and the
+    correction must change something), and sets the measure's life cycle from the latest.
 
     Stop: closed. Continue, with or without adjustments: ordinary operation when every required
     phase-IV factor is met, otherwise in progress with the factors that remain. A measure
     already marked as ordinary operation stays so when the decision is corrected but still
-    says continue (the marking is not undone by fixing a case reference).
+    says continue (the marking is not undone by fixing a case reference). Raises
+    ``CorrectionRefused`` or ``ContinuationRefused`` with nothing saved.
     """
+    content = {name: data.get(name, "") for name in DECISION_FIELDS}
     with transaction.atomic():
         locked = _lock(measure)
-        decision = ContinuationDecision.objects.filter(measure=locked).first()
-        if decision is None:
-            decision = ContinuationDecision(measure=locked)
-        for name in DECISION_FIELDS:
-            setattr(decision, name, data.get(name, getattr(decision, name)))
-        decision.recorded_by = user
-        decision._history_user = user  # type: ignore[attr-defined]
-        decision.full_clean()
-        decision.save()
+        latest = ContinuationDecision.objects.filter(measure=locked).order_by("-number").first()
+        if latest is not None:
+            before = {name: getattr(latest, name) for name in DECISION_FIELDS}
+            reason = check_correction(reason=reason, before=before, after=content)
+        else:
+            reason = ""
+        decision = record_version(
+            ContinuationDecision,
+            user=user,
+            correction_reason=reason,
+            measure=locked,
+            number=next_number(ContinuationDecision, measure=locked),
+            **content,
+        )
         remaining: list[GateFactor] = []
         if decision.outcome == ContinuationDecision.Outcome.STOP:
             lifecycle = Lifecycle.CLOSED
@@ -115,8 +165,34 @@ def continuation_record_decision(
                 lifecycle = Lifecycle.ORDINARY
             else:
                 lifecycle = Lifecycle.ACTIVE
-        _set_lifecycle(measure, locked, lifecycle, user)
+        _set_lifecycle(measure, locked, lifecycle, user, reason)
     return DecisionResult(decision=decision, lifecycle=lifecycle, remaining=remaining)
+
+
+def continuation_recommend(
+    *, measure: Measure, user: User, recommendation: str, why: str, reason: str = ""
+) -> ContinuationRecommendation:
+    """Gives the coordinator's recommendation, or corrects it with a new version (``reason``
+    required). The measure's row is locked so two versions cannot take one number."""
+    content = {"recommendation": recommendation, "reason": why}
+    with transaction.atomic():
+        locked = Measure.objects.select_for_update().get(pk=measure.pk)
+        latest = (
+            ContinuationRecommendation.objects.filter(measure=locked).order_by("-number").first()
+        )
+        if latest is not None:
+            before = {name: getattr(latest, name) for name in RECOMMENDATION_FIELDS}
+            reason = check_correction(reason=reason, before=before, after=content)
+        else:
+            reason = ""
+        return record_version(
+            ContinuationRecommendation,
+            user=user,
+            correction_reason=reason,
+            measure=locked,
+            number=next_number(ContinuationRecommendation, measure=locked),
+            **content,
+        )
 
 
 def continuation_mark_ordinary(*, measure: Measure, user: User) -> None:
@@ -124,7 +200,7 @@ def continuation_mark_ordinary(*, measure: Measure, user: User) -> None:
     decision says continue and that every required phase-IV factor is met."""
     with transaction.atomic():
         locked = _lock(measure)
-        decision = ContinuationDecision.objects.filter(measure=locked).first()
+        decision = ContinuationDecision.objects.filter(measure=locked).order_by("-number").first()
         if decision is None or decision.outcome not in CONTINUING:
             raise ContinuationRefused(
                 [_("Only a measure with a decision to continue becomes ordinary operation.")]

@@ -3,13 +3,19 @@ with: its title and default agenda, in the organisation's written standard."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from measures.models import Measure, Program
 from organizations.models import Organization
-from reflections.models import ActionItem, LearningMeeting
+from organizations.records import ShownVersion, shown_event_versions
+from reflections.models import (
+    ActionItem,
+    LearningMeeting,
+    MeetingDecision,
+    MeetingDecisionCorrection,
+)
 
 # The agenda a new meeting starts with: the order the method asks for (look back at what was
 # promised, reflect, decide, agree who does what, then judge whether it was a learning
@@ -85,4 +91,30 @@ def open_items_before(meeting: LearningMeeting) -> QuerySet[ActionItem]:
         .filter(meeting__in=earlier_meetings(meeting).values("pk"))
         .select_related("owner", "meeting")
         .order_by("due_date", "pk")
+    )
+
+
+def meeting_decisions_queryset(meeting: LearningMeeting) -> QuerySet[MeetingDecision]:
+    """The meeting's decisions with who recorded them and their corrections (two queries)."""
+    corrections = MeetingDecisionCorrection.objects.select_related("recorded_by")
+    return (
+        MeetingDecision.objects.filter(meeting=meeting)
+        .select_related("recorded_by")
+        .prefetch_related(Prefetch("corrections", queryset=corrections))
+        .order_by("created_at", "pk")
+    )
+
+
+def meeting_decisions(meeting: LearningMeeting) -> list[MeetingDecision]:
+    """The meeting's decisions, each with ``versions`` (newest first) for the pages."""
+    decisions = list(meeting_decisions_queryset(meeting))
+    for decision in decisions:
+        decision.versions = decision_versions(decision)  # type: ignore[attr-defined]
+    return decisions
+
+
+def decision_versions(decision: MeetingDecision) -> list[ShownVersion]:
+    """The decision's versions, newest first: its corrections, then the decision as recorded."""
+    return shown_event_versions(
+        decision, recorded_at=decision.created_at, recorded_by=decision.recorded_by
     )

@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import User
+from organizations.records import check_correction, next_number, record_version
 from reflections.models import (
     ActionItem,
     Answer,
     LearningMeeting,
     MeetingDecision,
+    MeetingDecisionCorrection,
     MeetingQuestion,
     Question,
 )
@@ -94,6 +96,26 @@ def decision_add(*, meeting: LearningMeeting, text: str, user: User) -> MeetingD
     with transaction.atomic():
         _lock_open(meeting)
         return MeetingDecision.objects.create(meeting=meeting, text=text, recorded_by=user)
+
+
+def decision_correct(
+    *, decision: MeetingDecision, text: str, reason: str, user: User
+) -> MeetingDecisionCorrection:
+    """Corrects a meeting's decision with a new version and its reason; the decision as first
+    recorded and every earlier correction stay. Only while the meeting is open, as every other
+    change to it; raises ``RunRefused`` or ``CorrectionRefused`` with nothing saved."""
+    with transaction.atomic():
+        _lock_open(decision.meeting)
+        before = {"text": decision.current_text()}
+        reason = check_correction(reason=reason, before=before, after={"text": text})
+        return record_version(
+            MeetingDecisionCorrection,
+            user=user,
+            correction_reason=reason,
+            decision=decision,
+            number=next_number(MeetingDecisionCorrection, first=2, decision=decision),
+            text=text,
+        )
 
 
 def action_item_add(

@@ -52,6 +52,11 @@ urlpatterns = [
         name="meeting_answer",
     ),
     path(f"{M}/decisions/", run.DecisionCreateView.as_view(), name="meeting_decision"),
+    path(
+        f"{M}/decisions/<int:decision_pk>/correct/",
+        run.DecisionCorrectView.as_view(),
+        name="meeting_decision_correct",
+    ),
     path(f"{M}/actions/", run.ActionItemCreateView.as_view(), name="meeting_action"),
     path(f"{M}/close/", run.MeetingCloseView.as_view(), name="meeting_close"),
     path(f"{M}/reopen/", run.MeetingReopenView.as_view(), name="meeting_reopen"),

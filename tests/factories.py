@@ -99,6 +99,7 @@ from measures.models import (  # noqa: E402
     EvaluationCycle,
     FuturePicture,
     Goal,
+    GoalJudgement,
     Indicator,
     KnowledgeItem,
     LogicColumn,
@@ -192,6 +193,19 @@ class GoalFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Mål {n}")
 
 
+class GoalJudgementFactory(DjangoModelFactory):
+    """A goal's judgement as version 1; pass ``number`` and ``correction_reason`` for a
+    correction (versions are final once saved)."""
+
+    class Meta:
+        model = GoalJudgement
+
+    goal = factory.SubFactory(GoalFactory)
+    number = 1
+    judgement = GoalJudgement.Judgement.PARTLY_MET
+    narrative = "Indikatorene går i riktig retning."
+
+
 class FuturePictureFactory(DjangoModelFactory):
     class Meta:
         model = FuturePicture
@@ -249,8 +263,11 @@ class EvaluationFactory(DjangoModelFactory):
 # --- phases ----------------------------------------------------------------------------------
 from phases.models import (  # noqa: E402
     ContinuationDecision,
+    ContinuationRecommendation,
     FactorAssessment,
+    PhaseTransition,
     PilotIteration,
+    PreparationDecision,
     ServiceComponent,
     StakeholderInput,
     SuccessFactor,
@@ -331,9 +348,42 @@ class ContinuationDecisionFactory(DjangoModelFactory):
         model = ContinuationDecision
 
     measure = factory.SubFactory(MeasureFactory, phase=4)
+    number = 1
     outcome = ContinuationDecision.Outcome.CONTINUE
     decision_maker = "Kommunestyret"
     decided_on = _dt.date(2026, 10, 15)
+
+
+class ContinuationRecommendationFactory(DjangoModelFactory):
+    class Meta:
+        model = ContinuationRecommendation
+
+    measure = factory.SubFactory(MeasureFactory, phase=4)
+    number = 1
+    recommendation = ContinuationRecommendation.Recommendation.CONTINUE
+    reason = "God verdi for barna."
+
+
+class PreparationDecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = PreparationDecision
+
+    measure = factory.SubFactory(MeasureFactory)
+    number = 1
+    decision = PreparationDecision.Decision.GO_ON
+    decided_on = _dt.date(2026, 3, 1)
+
+
+class PhaseTransitionFactory(DjangoModelFactory):
+    """A move as the service would write it (a gate move through an open gate)."""
+
+    class Meta:
+        model = PhaseTransition
+
+    measure = factory.SubFactory(MeasureFactory, phase=2)
+    from_phase = 1
+    to_phase = 2
+    decided_by = factory.SubFactory(UserFactory)
 
 
 # --- the annual wheel ------------------------------------------------------------------------

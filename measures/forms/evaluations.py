@@ -14,6 +14,7 @@ from measures import recurrence
 from measures.exchange.imports import MAX_UPLOAD_BYTES
 from measures.models import Evaluation, EvaluationCycle, Rhythm
 from measures.services import EVALUATION_FIELDS
+from organizations.formtools import add_correction_reason
 from organizations.widgets import NorwegianDateInput
 
 EARLIEST_FIRST_DUE = date(2000, 1, 1)
@@ -104,6 +105,45 @@ class EvaluationForm(forms.ModelForm):
             self.add_error("period_start", _("Choose a date from 2000 on."))
         decision = data.get("decision")
         if decision == Evaluation.Decision.ADJUST and not data.get("next_steps", "").strip():
+            self.add_error("next_steps", _("Describe the adjustments you decided on."))
+        return data
+
+
+class EvaluationCorrectionForm(forms.Form):
+    """What an evaluation says, corrected, and why. The period and the indicators as they
+    stood when it was recorded are not part of it: they stay as recorded."""
+
+    tried = forms.CharField(label=_("What was tried"), widget=forms.Textarea(attrs={"rows": 4}))
+    worked = forms.CharField(
+        label=_("What worked"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    did_not_work = forms.CharField(
+        label=_("What did not work"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lessons = forms.CharField(
+        label=_("Lessons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Evaluation.Decision.choices, widget=forms.RadioSelect
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the decision is to adjust: what will change?"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_correction_reason(self, correcting=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101 - Form.clean returns the data
+        if (
+            data.get("decision") == Evaluation.Decision.ADJUST
+            and not (data.get("next_steps") or "").strip()
+        ):
             self.add_error("next_steps", _("Describe the adjustments you decided on."))
         return data
 

@@ -16,8 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from measures.attainment import tidy
-from measures.models import FuturePicture, Goal, Indicator, LogicElement, Measure, Measurement
-from organizations.formtools import limit_choices
+from measures.models import (
+    FuturePicture,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    LogicElement,
+    Measure,
+    Measurement,
+)
+from organizations.formtools import add_correction_reason, limit_choices
 from organizations.widgets import NorwegianDateInput
 
 # Phones show a keyboard with a decimal separator; the text input accepts both , and .
@@ -58,24 +66,29 @@ class GoalForm(forms.ModelForm):
 
 
 class JudgementForm(forms.ModelForm):
+    """A goal's judgement; a change of a recorded one is a correction with its reason."""
+
     class Meta:
-        model = Goal
-        fields = ["judgement", "judgement_narrative"]
+        model = GoalJudgement
+        fields = ["judgement", "narrative"]
         widgets = {
             "judgement": forms.RadioSelect,
-            "judgement_narrative": forms.Textarea(attrs={"rows": 5}),
+            "narrative": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "judgement": {"required": _("Choose the judgement: met, partly met or not met.")},
+            "narrative": {"required": _("Say why you judge it so.")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         judgement = self.fields["judgement"]
         assert isinstance(judgement, forms.ChoiceField)  # noqa: S101 - a programming error
-        judgement.required = True
-        judgement.choices = Goal.Judgement.choices  # no empty choice among the radio buttons
-        self.fields["judgement_narrative"].required = True
-        self.fields["judgement_narrative"].help_text = _(
+        judgement.choices = GoalJudgement.Judgement.choices  # no empty choice among the radios
+        self.fields["narrative"].help_text = _(
             "What the indicators show, and what else you know, that makes you judge it so."
         )
+        add_correction_reason(self, correcting=correcting)
 
 
 class IndicatorForm(forms.ModelForm):

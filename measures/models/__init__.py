@@ -1,5 +1,10 @@
-from measures.models.evaluations import Evaluation, EvaluationCycle, Rhythm
-from measures.models.goals import Goal, Indicator, Measurement
+from measures.models.evaluations import (
+    Evaluation,
+    EvaluationCorrection,
+    EvaluationCycle,
+    Rhythm,
+)
+from measures.models.goals import Goal, GoalJudgement, Indicator, Judgement, Measurement
 from measures.models.knowledge import FuturePicture, KnowledgeItem
 from measures.models.logic import LogicColumn, LogicElement, LogicLink
 from measures.models.programs import (
@@ -17,11 +22,14 @@ from measures.models.programs import (
 __all__ = [
     "Comment",
     "Evaluation",
+    "EvaluationCorrection",
     "EvaluationCycle",
     "ExternalContributor",
     "FuturePicture",
     "Goal",
+    "GoalJudgement",
     "Indicator",
+    "Judgement",
     "KnowledgeItem",
     "Lifecycle",
     "LogicColumn",

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models.programs import Measure
 from organizations.models import TimeStamped
+from organizations.records import FinalOnceSaved, RecordVersion
 
 
 class Rhythm(models.TextChoices):
@@ -47,7 +48,14 @@ class EvaluationCycle(TimeStamped):
         return f"{self.measure}: {self.get_rhythm_display()}"
 
 
-class Evaluation(TimeStamped):
+class Evaluation(FinalOnceSaved, TimeStamped):
+    """One evaluation of a measure over a period. What it says (tried, worked, lessons, the
+    decision, next steps) is version 1 and final; ``EvaluationCorrection`` rows correct it,
+    and the period and the indicators as they stood stay as recorded."""
+
+    # What a correction may change; the period and the indicator snapshot stay as recorded.
+    CORRECTABLE = ("tried", "worked", "did_not_work", "lessons", "decision", "next_steps")
+
     class Decision(models.TextChoices):
         CONTINUE = "continue", _("Continue")
         ADJUST = "adjust", _("Adjust")
@@ -79,3 +87,38 @@ class Evaluation(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.period_start}–{self.period_end}"
+
+    def current(self) -> Evaluation | EvaluationCorrection:
+        """What the evaluation says as it stands: the latest correction, or itself (reads
+        ``corrections``: prefetch it for lists)."""
+        return self.latest_correction() or self
+
+
+class EvaluationCorrection(RecordVersion):
+    """A corrected version of what an evaluation says (version 2 and on)."""
+
+    subject_field = "evaluation"
+    Decision = Evaluation.Decision
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="corrections")
+    tried = models.TextField(_("what was tried"))
+    worked = models.TextField(_("what worked"), blank=True)
+    did_not_work = models.TextField(_("what did not work"), blank=True)
+    lessons = models.TextField(_("lessons"), blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=Evaluation.Decision.choices)
+    next_steps = models.TextField(_("next steps"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction of an evaluation")
+        verbose_name_plural = _("corrections of evaluations")
+        ordering = ["evaluation_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "number"], name="one_number_per_evaluation_correction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} ({self.number})"

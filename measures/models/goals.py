@@ -15,27 +15,23 @@ from simple_history.models import HistoricalRecords
 from measures.models.logic import LogicElement
 from measures.models.programs import Measure
 from organizations.models import TimeStamped
+from organizations.records import RecordVersion
+
+
+class Judgement(models.TextChoices):
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
 
 
 class Goal(TimeStamped):
-    class Judgement(models.TextChoices):
-        MET = "met", _("Met")
-        PARTLY_MET = "partly_met", _("Partly met")
-        NOT_MET = "not_met", _("Not met")
+    Judgement = Judgement
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     logic_elements = models.ManyToManyField(
         LogicElement, verbose_name=_("logic model elements"), blank=True, related_name="goals"
-    )
-    judgement = models.CharField(
-        _("judgement"), max_length=20, choices=Judgement.choices, blank=True
-    )
-    judgement_narrative = models.TextField(_("why we judge it so"), blank=True)
-    judged_at = models.DateTimeField(_("judged"), null=True, blank=True)
-    judged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -48,6 +44,31 @@ class Goal(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GoalJudgement(RecordVersion):
+    """The written judgement of a goal's attainment, next to what its indicators show. Each
+    judgement is a version (``recorded_by`` judged it); the latest is the goal's judgement."""
+
+    subject_field = "goal"
+    Judgement = Judgement
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="judgements")
+    judgement = models.CharField(_("judgement"), max_length=20, choices=Judgement.choices)
+    narrative = models.TextField(_("why we judge it so"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("judgement of a goal")
+        verbose_name_plural = _("judgements of goals")
+        ordering = ["goal_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "number"], name="one_number_per_judgement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.get_judgement_display()}"
 
 
 class Indicator(TimeStamped):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core import signing
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,21 +34,26 @@ from measures.exchange.imports import (
     rows_from_payload,
 )
 from measures.forms.evaluations import (
+    EvaluationCorrectionForm,
     EvaluationCycleForm,
     EvaluationForm,
     MeasurementImportConfirmForm,
     MeasurementImportForm,
 )
-from measures.models import Evaluation, EvaluationCycle, Measure
+from measures.models import Evaluation, EvaluationCorrection, EvaluationCycle, Measure
 from measures.sections import Section
 from measures.services import (
     ImportRejected,
+    evaluation_correct,
     evaluation_cycle_set,
     evaluation_record,
+    evaluations_with_corrections,
     indicator_snapshot,
     measurements_import,
 )
 from measures.views.base import MeasureViewMixin
+from organizations.formtools import correction_reason
+from organizations.records import CorrectionRefused, shown_event_versions
 from organizations.views.base import OrganizationViewMixin, user_of
 
 UPCOMING_COUNT = 3
@@ -80,7 +85,7 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
         {
             "cycle": cycle,
             "upcoming": _upcoming(cycle, measure.next_evaluation_due)[1:],
-            "evaluations": list(measure.evaluations.select_related("created_by")),
+            "evaluations": evaluations_with_corrections(measure),
             "can_evaluate": user.has_perm("measures.add_evaluation", measure),
             "can_set_cycle": user.has_perm("measures.change_measure", measure),
             "today": timezone.localdate(),
@@ -172,18 +177,82 @@ class EvaluationCreateView(MeasureViewMixin, FormView):
         return redirect("evaluation_detail", self.organization.slug, self.measure.pk, evaluation.pk)
 
 
-class EvaluationDetailView(MeasureViewMixin, TemplateView):
+class EvaluationMixin(MeasureViewMixin):
+    """One evaluation of the measure, with its corrections (404 for another measure's)."""
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        corrections = EvaluationCorrection.objects.select_related("recorded_by")
+        self.evaluation = self.get_for_measure(
+            Evaluation.objects.select_related("created_by").prefetch_related(
+                Prefetch("corrections", queryset=corrections)
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        evaluation = self.evaluation
+        context.update(
+            evaluation=evaluation,
+            current=evaluation.current(),
+            versions=shown_event_versions(
+                evaluation, recorded_at=evaluation.created_at, recorded_by=evaluation.created_by
+            ),
+            indicators=snapshot_rows(evaluation.indicator_snapshot),
+        )
+        return context
+
+
+class EvaluationDetailView(EvaluationMixin, TemplateView):
     permission_required = "measures.view_measures"
     template_name = "measures/evaluations/evaluation_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        evaluation = self.get_for_measure(
-            Evaluation.objects.select_related("created_by"), pk=self.kwargs["pk"]
-        )
-        context["evaluation"] = evaluation
-        context["indicators"] = snapshot_rows(evaluation.indicator_snapshot)
+        context["can_correct"] = self.request.user.has_perm("measures.add_evaluation", self.measure)
         return context
+
+
+class EvaluationCorrectView(EvaluationMixin, FormView):
+    """Corrects what an evaluation says: a new version with its reason; the period and the
+    indicators as they stood stay as recorded."""
+
+    permission_required = "measures.add_evaluation"
+    template_name = "measures/evaluations/evaluation_correct.html"
+    form_class = EvaluationCorrectionForm
+
+    def get_initial(self) -> dict[str, Any]:
+        current = self.evaluation.current()
+        return {name: getattr(current, name) for name in Evaluation.CORRECTABLE}
+
+    def get_success_url(self) -> str:
+        return reverse(
+            "evaluation_detail",
+            args=[self.organization.slug, self.measure.pk, self.evaluation.pk],
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.get_success_url()
+        return context
+
+    def form_valid(self, form: EvaluationCorrectionForm) -> HttpResponse:
+        try:
+            evaluation_correct(
+                evaluation=self.evaluation,
+                user=user_of(self.request),
+                data=form.cleaned_data,
+                reason=correction_reason(form),
+            )
+        except CorrectionRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The evaluation is corrected; the earlier version is kept.")
+        )
+        return redirect(self.get_success_url())
 
 
 # --- export and import ------------------------------------------------------------------------

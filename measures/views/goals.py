@@ -8,7 +8,7 @@ team lead change things (``measures.change_measure``) and enter measurements
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +17,6 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -32,9 +31,21 @@ from measures.forms.goals import (
     JudgementForm,
     MeasurementForm,
 )
-from measures.models import FuturePicture, Goal, Indicator, LogicElement, Measure, Measurement
+from measures.models import (
+    FuturePicture,
+    Goal,
+    GoalJudgement,
+    Indicator,
+    LogicElement,
+    Measure,
+    Measurement,
+)
 from measures.sections import Section
+from measures.services import goal_judge
 from measures.views.base import MeasureViewMixin
+from organizations.formtools import correction_reason
+from organizations.records import CorrectionRefused, ShownVersion, shown_versions
+from organizations.views.base import user_of
 
 # --- what the pages show ------------------------------------------------------------------
 
@@ -43,15 +54,23 @@ from measures.views.base import MeasureViewMixin
 class GoalSummary:
     goal: Goal
     indicators: list[IndicatorSummary]
+    # Every version of the goal's judgement, newest first; the first is the judgement.
+    judgements: list[ShownVersion] = field(default_factory=list)
+
+    @property
+    def judgement(self) -> GoalJudgement | None:
+        return self.judgements[0].record if self.judgements else None
 
 
 def goals_with_indicators(goals: QuerySet[Goal]) -> list[GoalSummary]:
-    """Goals with their logic elements, indicators and measurements in four queries."""
+    """Goals with their judgements, logic elements, indicators and measurements in five
+    queries."""
     measurements = Measurement.objects.order_by("date", "pk")
     indicators = Indicator.objects.order_by("pk").prefetch_related(
         Prefetch("measurements", queryset=measurements)
     )
-    goals = goals.select_related("judged_by").prefetch_related(
+    goals = goals.prefetch_related(
+        Prefetch("judgements", queryset=GoalJudgement.objects.select_related("recorded_by")),
         Prefetch("logic_elements", queryset=LogicElement.objects.order_by("column", "position")),
         Prefetch("indicators", queryset=indicators),
     )
@@ -62,6 +81,7 @@ def goals_with_indicators(goals: QuerySet[Goal]) -> list[GoalSummary]:
                 summarise(indicator, list(indicator.measurements.all()))
                 for indicator in goal.indicators.all()
             ],
+            judgements=shown_versions(goal.judgements.all()),
         )
         for goal in goals
     ]
@@ -192,30 +212,55 @@ class GoalUpdateView(GoalMixin, MeasureFormView):
         return {**super().get_form_kwargs(), "instance": self.goal}
 
 
-class GoalJudgeView(GoalMixin, MeasureFormView):
-    """The written judgement of a goal, next to what its indicators show."""
+class GoalJudgeView(GoalMixin, FormView):
+    """The written judgement of a goal, next to what its indicators show. Once recorded, it is
+    corrected by a new version with a reason, never overwritten."""
 
     form_class = JudgementForm
     template_name = "measures/goals/goal_judge.html"
-    success_message = gettext_lazy("The judgement is saved.")
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        [self.summary] = goals_with_indicators(Goal.objects.filter(pk=self.goal.pk))
+
+    def get_initial(self) -> dict[str, Any]:
+        latest = self.summary.judgement
+        if latest is None:
+            return {}
+        return {"judgement": latest.judgement, "narrative": latest.narrative}
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        del kwargs["measure"]
-        return {**kwargs, "instance": self.goal}
+        return {**super().get_form_kwargs(), "correcting": self.summary.judgement is not None}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        [summary] = goals_with_indicators(Goal.objects.filter(pk=self.goal.pk))
-        context.update(goal=self.goal, summary=summary, org_slug=self.organization.slug)
+        context.update(
+            goal=self.goal,
+            summary=self.summary,
+            org_slug=self.organization.slug,
+            cancel_url=self.measure_url(),
+        )
         return context
 
-    def save(self, form: Any) -> None:
-        goal = form.save(commit=False)
-        goal.judged_by = self.request.user
-        goal.judged_at = timezone.now()
-        goal.save()
-        self.object = goal
+    def form_valid(self, form: JudgementForm) -> HttpResponse:
+        try:
+            judgement = goal_judge(
+                goal=self.goal,
+                user=user_of(self.request),
+                judgement=form.cleaned_data["judgement"],
+                narrative=form.cleaned_data["narrative"],
+                reason=correction_reason(form),
+            )
+        except CorrectionRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        if judgement.is_correction:
+            text = _("The judgement is corrected; the earlier version is kept.")
+        else:
+            text = _("The judgement is saved.")
+        messages.success(self.request, text)
+        return redirect(self.measure_url())
 
 
 class GoalMoveView(GoalMixin, View):

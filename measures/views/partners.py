@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from measures.forms.core import CommentForm
-from measures.models import Comment, Measure, Program
+from measures.models import Comment, GoalJudgement, Measure, Program
 from organizations.models import Organization, Partnership, Role, User
 from organizations.views.base import OrganizationViewMixin
 
@@ -109,7 +109,13 @@ class SharedMeasureDetailView(SharedViewMixin, TemplateView):
             program=program,
             tags=list(measure.tags.order_by("name")),
             comments=list(measure.comments.select_related("author")),
-            goals=list(measure.goals.prefetch_related("indicators")),
+            goals=list(
+                measure.goals.prefetch_related(
+                    "indicators",
+                    # Newest first: the first is the judgement as it stands.
+                    Prefetch("judgements", queryset=GoalJudgement.objects.order_by("-number")),
+                )
+            ),
             can_comment=may_contribute(self.request, program),
             comment_form=CommentForm(),
         )

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.forms.evaluations import clean_custom_rule
 from measures.models import Measure
-from organizations.formtools import limit_choices
+from organizations.formtools import add_correction_reason, limit_choices
 from organizations.widgets import NorwegianDateInput
 from phases.forms.roundabout import EARLIEST_YEAR, staff_choices
 from phases.models import (
     ContinuationAssessment,
     ContinuationDecision,
+    ContinuationRecommendation,
     GoverningDocument,
     MaintenanceRoutine,
     StakeholderInput,
@@ -70,25 +71,33 @@ class ContinuationAssessmentForm(forms.ModelForm):
 
 
 class RecommendationForm(forms.ModelForm):
-    """The coordinator's recommendation, given after the stakeholders have been heard."""
+    """The coordinator's recommendation, given after the stakeholders have been heard; a
+    change of a given one is a correction with its reason."""
 
     class Meta:
-        model = ContinuationAssessment
-        fields = ["recommendation", "recommendation_reason"]
+        model = ContinuationRecommendation
+        fields = ["recommendation", "reason"]
         widgets = {
             "recommendation": forms.RadioSelect,
-            "recommendation_reason": forms.Textarea(attrs={"rows": 5}),
+            "reason": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {
+            "reason": {"required": _("Say why you recommend it.")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "recommendation", ContinuationAssessment.Recommendation.choices)
-        reason = self.fields["recommendation_reason"]
-        reason.required = True
-        reason.help_text = _(
+        _radio_without_empty(
+            self, "recommendation", ContinuationRecommendation.Recommendation.choices
+        )
+        self.fields["recommendation"].error_messages["required"] = _(
+            "Choose the recommendation: continue, continue with adjustments, or stop."
+        )
+        self.fields["reason"].help_text = _(
             "Why: the measure's value, what the stakeholders said, and what it will cost to "
             "keep it."
         )
+        add_correction_reason(self, correcting=correcting)
 
 
 class StakeholderInputForm(forms.ModelForm):
@@ -145,12 +154,13 @@ class ContinuationDecisionForm(forms.ModelForm):
             "decided_on": {"required": _("Give the date of the decision.")},
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _radio_without_empty(self, "outcome", ContinuationDecision.Outcome.choices)
         self.fields["outcome"].error_messages["required"] = _(
             "Choose the decision: continue, continue with adjustments, or stop."
         )
+        add_correction_reason(self, correcting=correcting)
 
     def clean_decided_on(self) -> date | None:
         return _not_in_the_future(self.cleaned_data.get("decided_on"))

@@ -15,7 +15,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
-from organizations.formtools import limit_choices
+from organizations.formtools import add_correction_reason, limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from phases.models import (
@@ -23,6 +23,7 @@ from phases.models import (
     ImplementationPlan,
     PlannedActivity,
     Preparation,
+    PreparationDecision,
     RoleResponsibility,
 )
 
@@ -77,10 +78,11 @@ class PreparationForm(forms.ModelForm):
 
 
 class DecisionForm(forms.ModelForm):
-    """The decision to go on (or not): who decided and when are part of it."""
+    """The decision to go on (or not): who decided and when are part of it. A change of a
+    recorded decision is a correction with its reason."""
 
     class Meta:
-        model = Preparation
+        model = PreparationDecision
         fields = ["decision", "decided_by", "decided_on", "decision_note"]
         widgets = {
             "decision": forms.RadioSelect,
@@ -92,32 +94,30 @@ class DecisionForm(forms.ModelForm):
             "decided_by": _("The person who made the decision, for example the head of service."),
             "decision_note": _("Why, and on which conditions. Say where the decision is recorded."),
         }
+        error_messages = {
+            "decision": {"required": _("Choose the decision: go on to planning, or not.")},
+            "decided_by": {"required": _("Say who made the decision.")},
+            "decided_on": {"required": _("Say when the decision was made.")},
+        }
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization, correcting: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Everyone in the organisation: the decision often lies with top management, who read
         # the product as viewers.
         limit_choices(self, "decided_by", choices.people(organization))
+        self.fields["decided_by"].required = True
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)  # noqa: S101 - a programming error
+        decision.choices = PreparationDecision.Decision.choices  # no empty radio button
+        add_correction_reason(self, correcting=correcting)
 
     def clean_decided_on(self) -> Any:
         day = self.cleaned_data.get("decided_on")
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("The decision date cannot be in the future."))
         return day
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        decision = cleaned.get("decision")
-        if decision in (Preparation.Decision.GO_ON, Preparation.Decision.STOP):
-            if not cleaned.get("decided_by") and "decided_by" not in self.errors:
-                self.add_error("decided_by", _("Say who made the decision."))
-            if not cleaned.get("decided_on") and "decided_on" not in self.errors:
-                self.add_error("decided_on", _("Say when the decision was made."))
-        elif decision == Preparation.Decision.PENDING:
-            # Nobody has decided what is not decided yet (the history keeps earlier decisions).
-            cleaned["decided_by"] = None
-            cleaned["decided_on"] = None
-        return cleaned
 
 
 class PlanForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 from phases.models.continuation import (
     ContinuationAssessment,
     ContinuationDecision,
+    ContinuationRecommendation,
     GoverningDocument,
     MaintenanceRoutine,
     StakeholderInput,
@@ -11,12 +12,14 @@ from phases.models.gates import (
     PhaseTransition,
     SuccessFactor,
     SuccessFactorVersion,
+    TransitionCorrection,
 )
 from phases.models.planning import (
     BudgetLine,
     ImplementationPlan,
     PlannedActivity,
     Preparation,
+    PreparationDecision,
     RoleResponsibility,
 )
 from phases.models.roundabout import IterationAttachment, PilotIteration, ServiceComponent
@@ -25,6 +28,7 @@ __all__ = [
     "BudgetLine",
     "ContinuationAssessment",
     "ContinuationDecision",
+    "ContinuationRecommendation",
     "FactorAssessment",
     "FactorState",
     "GoverningDocument",
@@ -35,9 +39,11 @@ __all__ = [
     "PilotIteration",
     "PlannedActivity",
     "Preparation",
+    "PreparationDecision",
     "RoleResponsibility",
     "ServiceComponent",
     "StakeholderInput",
     "SuccessFactor",
     "SuccessFactorVersion",
+    "TransitionCorrection",
 ]

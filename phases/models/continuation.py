@@ -9,25 +9,26 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Rhythm
 from organizations.models import TimeStamped
+from organizations.records import RecordVersion
+
+
+class Recommendation(models.TextChoices):
+    CONTINUE = "continue", _("Continue")
+    ADJUST = "adjust", _("Continue with adjustments")
+    STOP = "stop", _("Stop")
 
 
 class ContinuationAssessment(TimeStamped):
-    class Recommendation(models.TextChoices):
-        CONTINUE = "continue", _("Continue")
-        ADJUST = "adjust", _("Continue with adjustments")
-        STOP = "stop", _("Stop")
+    """The team's judgement of the measure's value and how it survives change: working text
+    that is edited as the judgement grows (its history keeps every earlier text)."""
+
+    # Kept here for the code that names the choices through the assessment.
+    Recommendation = Recommendation
 
     measure = models.OneToOneField(
         Measure, on_delete=models.CASCADE, related_name="continuation_assessment"
     )
     value_judgement = models.TextField(_("judgement of the measure's value"), blank=True)
-    recommendation = models.CharField(
-        _("the coordinator's recommendation"),
-        max_length=20,
-        choices=Recommendation.choices,
-        blank=True,
-    )
-    recommendation_reason = models.TextField(_("why"), blank=True)
     turnover_handling = models.TextField(_("how staff turnover is handled"), blank=True)
     leadership_change_handling = models.TextField(
         _("how changes of political and administrative leadership are handled"), blank=True
@@ -41,6 +42,37 @@ class ContinuationAssessment(TimeStamped):
 
     def __str__(self) -> str:
         return str(self.measure)
+
+
+class ContinuationRecommendation(RecordVersion):
+    """The coordinator's recommendation, given after the stakeholders have been heard: one
+    version per recording, corrected only by a new version with its reason."""
+
+    subject_field = "measure"
+    Recommendation = Recommendation
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="continuation_recommendations"
+    )
+    recommendation = models.CharField(
+        _("the coordinator's recommendation"), max_length=20, choices=Recommendation.choices
+    )
+    reason = models.TextField(_("why"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("recommendation on continuing")
+        verbose_name_plural = _("recommendations on continuing")
+        ordering = ["measure_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "number"], name="one_number_per_recommendation_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.get_recommendation_display()}"
 
 
 class StakeholderInput(TimeStamped):
@@ -75,16 +107,19 @@ class StakeholderInput(TimeStamped):
         return f"{self.who} ({self.date})"
 
 
-class ContinuationDecision(TimeStamped):
-    """The decision on the measure's future, by whoever has the authority to make it."""
+class ContinuationDecision(RecordVersion):
+    """The decision on the measure's future, by whoever has the authority to make it. Each
+    recording is a version; the latest says where the measure stands."""
+
+    subject_field = "measure"
 
     class Outcome(models.TextChoices):
         CONTINUE = "continue", _("Continue")
         ADJUST = "adjust", _("Continue with adjustments")
         STOP = "stop", _("Stop")
 
-    measure = models.OneToOneField(
-        Measure, on_delete=models.CASCADE, related_name="continuation_decision"
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="continuation_decisions"
     )
     outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices)
     decision_maker = models.CharField(
@@ -94,15 +129,18 @@ class ContinuationDecision(TimeStamped):
     case_reference = models.CharField(_("case reference"), max_length=100, blank=True)
     adjustments_to_measure = models.TextField(_("adjustments to the measure"), blank=True)
     adjustments_to_plan = models.TextField(_("adjustments to the plan"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("continuation decision")
         verbose_name_plural = _("continuation decisions")
+        ordering = ["measure_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "number"], name="one_number_per_continuation_decision"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.get_outcome_display()}"

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Phase
 from organizations.models import Organization, TimeStamped
+from organizations.records import FinalOnceSaved, RecordVersion
 from organizations.wording import Wording
 
 
@@ -121,9 +122,14 @@ class FactorAssessment(TimeStamped):
         return f"{self.measure}: {self.version} ({self.get_state_display()})"
 
 
-class PhaseTransition(models.Model):
+class PhaseTransition(FinalOnceSaved):
     """One move of a measure between phases, kept for good: who, when, why, and the state of
-    the gate's factors at that moment."""
+    the gate's factors at that moment. The move itself is final; its justification (``reason``)
+    is version 1, corrected by ``TransitionCorrection`` rows."""
+
+    class Kind(models.TextChoices):
+        GATE = "gate", _("Through the gate")
+        REGISTRATION = "registration", _("Registered in a later phase")
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="transitions")
     from_phase = models.PositiveSmallIntegerField(_("from"), choices=Phase.choices)
@@ -138,6 +144,11 @@ class PhaseTransition(models.Model):
         help_text=_("Required when moving backwards or overriding the gate."),
     )
     overridden = models.BooleanField(_("gate overridden"), default=False)
+    # A measure already under way when the organisation starts using the product is registered
+    # in its phase once, with a justification, instead of walking through gates it never met.
+    kind = models.CharField(
+        _("kind of move"), max_length=20, choices=Kind.choices, default=Kind.GATE
+    )
     # [{"factor": id, "version": id, "text": "...", "required": bool, "state": "met"}, ...]
     factors_snapshot = models.JSONField(default=list, editable=False)
     # For the gate from III to IV: {"components": n, "described": n, "piloted": n}.
@@ -154,3 +165,40 @@ class PhaseTransition(models.Model):
     @property
     def is_backwards(self) -> bool:
         return self.to_phase < self.from_phase
+
+    @property
+    def is_registration(self) -> bool:
+        return self.kind == self.Kind.REGISTRATION
+
+    def current_reason(self) -> str:
+        """The justification as it stands: the latest correction's, or the one given at the
+        move (reads ``corrections``: prefetch it for lists)."""
+        correction = self.latest_correction()
+        return correction.justification if correction else self.reason
+
+
+class TransitionCorrection(RecordVersion):
+    """A corrected justification of a phase move (an override, a move back, a registration):
+    version 2 and on, the move's own ``reason`` being version 1."""
+
+    subject_field = "transition"
+
+    transition = models.ForeignKey(
+        PhaseTransition, on_delete=models.CASCADE, related_name="corrections"
+    )
+    justification = models.TextField(_("justification"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction of a phase move's justification")
+        verbose_name_plural = _("corrections of phase moves' justifications")
+        ordering = ["transition_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["transition", "number"], name="one_number_per_transition_correction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transition} ({self.number})"

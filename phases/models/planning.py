@@ -9,15 +9,12 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure
 from organizations.models import TimeStamped
+from organizations.records import RecordVersion
 
 
 class Preparation(TimeStamped):
-    """Phase I: who carries the measure, whether it fits, what it needs, and going on."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Not decided yet")
-        GO_ON = "go_on", _("Go on to planning")
-        STOP = "stop", _("Do not go on")
+    """Phase I: who carries the measure, whether it fits, what it needs. The decision to go on
+    is a record of its own (``PreparationDecision``)."""
 
     class Scope(models.TextChoices):
         TRIAL = "trial", _("A limited trial")
@@ -32,14 +29,6 @@ class Preparation(TimeStamped):
     competence = models.TextField(_("staff competence needed"), blank=True)
     structures = models.TextField(_("structures needed"), blank=True)
     resources = models.TextField(_("resources needed"), blank=True)
-    decision = models.CharField(
-        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
-    )
-    decision_note = models.TextField(_("about the decision"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -49,6 +38,47 @@ class Preparation(TimeStamped):
 
     def __str__(self) -> str:
         return str(self.measure)
+
+
+class PreparationDecision(RecordVersion):
+    """Phase I's decision to go on to planning, or to stop: who decided, when and why. Each
+    recording is a version; no version means not decided yet."""
+
+    subject_field = "measure"
+
+    class Decision(models.TextChoices):
+        GO_ON = "go_on", _("Go on to planning")
+        STOP = "stop", _("Do not go on")
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="preparation_decisions"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    decision_note = models.TextField(_("about the decision"), blank=True)
+    # The person who made the decision (often top management), not who typed it in.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("decided on"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision to go on")
+        verbose_name_plural = _("decisions to go on")
+        ordering = ["measure_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "number"], name="one_number_per_preparation_decision"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.get_decision_display()}"
 
 
 class ImplementationPlan(TimeStamped):

@@ -29,11 +29,18 @@ from measures.models import Evaluation, Goal, Lifecycle, Measure, Phase
 from measures.sections import Section
 from measures.views.base import MeasureViewMixin
 from measures.views.goals import GoalSummary, goals_with_indicators
+from organizations.formtools import correction_reason
+from organizations.records import CorrectionRefused, shown_versions
 from phases.continuation import (
+    DECISION_FIELDS,
+    RECOMMENDATION_FIELDS,
     ContinuationRefused,
     continuation_mark_ordinary,
+    continuation_recommend,
     continuation_record_decision,
+    decision_versions,
     phase_four_factors,
+    recommendation_versions,
 )
 from phases.forms.continuation import (
     ContinuationAssessmentForm,
@@ -45,7 +52,6 @@ from phases.forms.continuation import (
 )
 from phases.models import (
     ContinuationAssessment,
-    ContinuationDecision,
     GoverningDocument,
     MaintenanceRoutine,
     PilotIteration,
@@ -111,15 +117,18 @@ def routine_rows(measure: Measure, today: date) -> list[RoutineRow]:
 
 
 def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
-    """Phase IV on the measure page: the decision and where it leaves the measure (one
-    query); shown in phase IV and for measures in ordinary operation or closed."""
+    """Phase IV on the measure page: the decision with every version of it and where it
+    leaves the measure (one query); shown in phase IV and for measures in ordinary operation
+    or closed."""
     if measure.phase < Phase.CONTINUE and measure.lifecycle == Lifecycle.ACTIVE:
         return None
+    versions = shown_versions(decision_versions(measure))
     return Section(
         "phases/continuation/section.html",
         {
             "measure": measure,
-            "decision": ContinuationDecision.objects.filter(measure=measure).first(),
+            "decision": versions[0].record if versions else None,
+            "decision_versions": versions,
         },
     )
 
@@ -134,19 +143,19 @@ class ContinuationView(MeasureViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         measure = self.measure
         user = self.request.user
-        decision = (
-            ContinuationDecision.objects.filter(measure=measure)
-            .select_related("recorded_by")
-            .first()
-        )
+        decisions = shown_versions(decision_versions(measure))
+        recommendations = shown_versions(recommendation_versions(measure))
         factors = phase_four_factors(measure)
         context.update(
             summary=phase_three_summary(measure),
             assessment=ContinuationAssessment.objects.filter(measure=measure).first(),
+            recommendation=recommendations[0].record if recommendations else None,
+            recommendation_versions=recommendations,
+            decision_versions=decisions,
             stakeholder_inputs=list(
                 StakeholderInput.objects.filter(measure=measure).select_related("recorded_by")
             ),
-            decision=decision,
+            decision=decisions[0].record if decisions else None,
             factors=factors,
             remaining=[item for item in factors if item.blocks],
             routines=routine_rows(measure, timezone.localdate()),
@@ -193,21 +202,81 @@ class AssessmentUpdateView(ContinuationFormView):
         return context
 
 
-class RecommendationView(ContinuationFormView):
+class RecordVersionFormView(ContinuationFormView):
+    """The form of a versioned record of the measure: the first recording, or a correction
+    (a new version with its reason) filled in from the latest version."""
+
     permission_required = DECIDE
+    content_fields: tuple[str, ...] = ()
+    versions: list[Any]
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        self.versions = self.get_versions()
+
+    def get_versions(self) -> list[Any]:
+        raise NotImplementedError
+
+    def get_initial(self) -> dict[str, Any]:
+        if not self.versions:
+            return super().get_initial()
+        latest = self.versions[0]
+        return {name: getattr(latest, name) for name in self.content_fields}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "correcting": bool(self.versions)}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["versions"] = shown_versions(self.versions)
+        return context
+
+    def record(self, form: Any) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            self.record(form)
+        except (CorrectionRefused, ContinuationRefused) as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())
+
+
+class RecommendationView(RecordVersionFormView):
     form_class = RecommendationForm
     template_name = "phases/continuation/recommendation_form.html"
-    title = gettext_lazy("The coordinator's recommendation")
-    success_message = gettext_lazy("The recommendation is saved.")
+    content_fields = RECOMMENDATION_FIELDS
     anchor = "recommendation"
 
-    def get_instance(self) -> ContinuationAssessment:
-        return assessment_of(self.measure)
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        if self.versions:
+            return _("Correct the recommendation")
+        return _("The coordinator's recommendation")
+
+    def get_versions(self) -> list[Any]:
+        return recommendation_versions(self.measure)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["stakeholder_inputs"] = list(StakeholderInput.objects.filter(measure=self.measure))
         return context
+
+    def record(self, form: Any) -> None:
+        version = continuation_recommend(
+            measure=self.measure,
+            user=user_of(self.request),
+            recommendation=form.cleaned_data["recommendation"],
+            why=form.cleaned_data["reason"],
+            reason=correction_reason(form),
+        )
+        if version.is_correction:
+            text = _("The recommendation is corrected. The earlier version is kept.")
+        else:
+            text = _("The recommendation is saved.")
+        messages.success(self.request, text)
 
 
 class StakeholderInputCreateView(ContinuationFormView):
@@ -240,47 +309,54 @@ class StakeholderInputUpdateView(ContinuationFormView):
         return self.stakeholder_input
 
 
-class DecisionView(ContinuationFormView):
-    """The decision on the measure's future; the service sets the life cycle from it."""
+class DecisionView(RecordVersionFormView):
+    """The decision on the measure's future; the service sets the life cycle from it. Once
+    recorded, it is corrected by a new version with a reason, never overwritten."""
 
-    permission_required = DECIDE
     form_class = ContinuationDecisionForm
     template_name = "phases/continuation/decision_form.html"
-    title = gettext_lazy("The decision on continuing")
+    content_fields = DECISION_FIELDS
     anchor = "decision"
 
-    def get_instance(self) -> ContinuationDecision | None:
-        return ContinuationDecision.objects.filter(measure=self.measure).first()
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        return _("Correct the decision") if self.versions else _("The decision on continuing")
+
+    def get_versions(self) -> list[Any]:
+        return decision_versions(self.measure)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        recommendations = recommendation_versions(self.measure)
         context.update(
-            assessment=ContinuationAssessment.objects.filter(measure=self.measure).first(),
+            recommendation=recommendations[0] if recommendations else None,
             stakeholder_count=StakeholderInput.objects.filter(measure=self.measure).count(),
             in_phase_four=self.measure.phase == Phase.CONTINUE,
         )
         return context
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        try:
-            result = continuation_record_decision(
-                measure=self.measure, user=user_of(self.request), data=form.cleaned_data
-            )
-        except ContinuationRefused as refused:
-            for text in refused.messages:
-                form.add_error(None, text)
-            return self.form_invalid(form)
+    def record(self, form: Any) -> None:
+        result = continuation_record_decision(
+            measure=self.measure,
+            user=user_of(self.request),
+            data=form.cleaned_data,
+            reason=correction_reason(form),
+        )
+        saved = (
+            _("The decision is corrected; the earlier version is kept.")
+            if result.decision.is_correction
+            else _("The decision is saved.")
+        )
         if result.lifecycle == Lifecycle.CLOSED:
-            text = _("The decision is saved. The measure is closed; everything about it is kept.")
+            text = _("The measure is closed; everything about it is kept.")
         elif result.lifecycle == Lifecycle.ORDINARY:
-            text = _("The decision is saved. The measure is part of ordinary operation.")
+            text = _("The measure is part of ordinary operation.")
         else:
             text = _(
-                "The decision is saved. The measure becomes part of ordinary operation when the "
-                "success factors below are met."
+                "The measure becomes part of ordinary operation when the success factors "
+                "below are met."
             )
-        messages.success(self.request, text)
-        return redirect(self.get_success_url())
+        messages.success(self.request, f"{saved} {text}")
 
 
 class MarkOrdinaryView(MeasureViewMixin, View):

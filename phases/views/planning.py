@@ -33,6 +33,9 @@ from measures.models import EvaluationCycle, FuturePicture, KnowledgeItem, Measu
 from measures.sections import Section
 from measures.views.base import MeasureViewMixin
 from measures.views.knowledge import knowledge_create_url, knowledge_entries
+from organizations.formtools import correction_reason
+from organizations.records import CorrectionRefused, shown_versions
+from organizations.views.base import user_of
 from phases.forms.planning import (
     ActivityForm,
     BudgetLineForm,
@@ -46,6 +49,7 @@ from phases.models import (
     ImplementationPlan,
     PlannedActivity,
     Preparation,
+    PreparationDecision,
     RoleResponsibility,
 )
 from phases.planning import (
@@ -55,6 +59,8 @@ from phases.planning import (
     plan_parts,
     preparation_gaps,
 )
+from phases.preparation import DECISION_FIELDS as PREPARATION_DECISION_FIELDS
+from phases.preparation import preparation_decide, preparation_decisions
 
 # --- what the pages show --------------------------------------------------------------------
 
@@ -83,7 +89,8 @@ def _per_plan(model: type[models.Model], aggregate: Count | Sum) -> Subquery:
 def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
     """Phase I and II on the measure page: the decision to go on, how complete the plan is and
     the next activities, in three queries (two when there is no plan yet)."""
-    preparation = Preparation.objects.filter(measure=measure).select_related("decided_by").first()
+    preparation = Preparation.objects.filter(measure=measure).first()
+    decisions = preparation_decisions(measure)
     plan = (
         ImplementationPlan.objects.filter(measure=measure)
         .annotate(
@@ -107,6 +114,8 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
             "measure": measure,
             "org_slug": request.organization.slug,  # type: ignore[attr-defined]
             "preparation": preparation,
+            "decision": decisions[0] if decisions else None,
+            "decision_versions": shown_versions(decisions),
             "preparation_gaps": preparation_gaps(preparation),
             "plan": plan,
             "parts": parts,
@@ -178,9 +187,9 @@ class PreparationView(PlanningViewMixin, FormView):
 
     def load_objects(self) -> None:
         super().load_objects()
-        self.preparation = Preparation.objects.filter(measure=self.measure).select_related(
-            "decided_by"
-        ).first() or Preparation(measure=self.measure)
+        self.preparation = Preparation.objects.filter(measure=self.measure).first() or Preparation(
+            measure=self.measure
+        )
 
     def get_form_kwargs(self) -> dict[str, Any]:
         # A copy: a refused form must not change what the page says is saved.
@@ -192,8 +201,11 @@ class PreparationView(PlanningViewMixin, FormView):
             del context["form"]
         organization = self.organization
         knowledge = KnowledgeItem.objects.filter(organization=organization, measure=self.measure)
+        decisions = preparation_decisions(self.measure)
         context.update(
             preparation=self.preparation,
+            decision=decisions[0] if decisions else None,
+            decision_versions=shown_versions(decisions),
             gaps=preparation_gaps(self.preparation),
             knowledge=knowledge_entries(knowledge, organization, self.measure),
             knowledge_create_url=knowledge_create_url(organization, self.measure),
@@ -214,47 +226,63 @@ class PreparationView(PlanningViewMixin, FormView):
 
 
 class DecisionView(PlanningViewMixin, FormView):
-    """The decision to go on to planning, or to stop: with who decided and when."""
+    """The decision to go on to planning, or to stop: with who decided and when. Once
+    recorded, it is corrected by a new version with a reason, never overwritten."""
 
     permission_required = "phases.record_decision"
     template_name = "phases/planning/decision.html"
     form_class = DecisionForm
-    preparation: Preparation
+    preparation: Preparation | None
+    decisions: list[PreparationDecision]
 
     def load_objects(self) -> None:
         super().load_objects()
-        self.preparation = Preparation.objects.filter(measure=self.measure).first() or Preparation(
-            measure=self.measure
-        )
+        self.preparation = Preparation.objects.filter(measure=self.measure).first()
+        self.decisions = preparation_decisions(self.measure)
 
     def get_initial(self) -> dict[str, Any]:
-        if self.preparation.decision != Preparation.Decision.PENDING:
-            return {}
+        if self.decisions:
+            latest = self.decisions[0]
+            return {name: getattr(latest, name) for name in PREPARATION_DECISION_FIELDS}
         # Usually recorded by the one who decided, on the day.
         return {"decided_by": self.request.user, "decided_on": timezone.localdate()}
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        kwargs = super().get_form_kwargs()
-        # A copy: a refused form must not change what the page says is saved.
-        instance = copy.copy(self.preparation)
-        return {**kwargs, "instance": instance, "organization": self.organization}
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.organization,
+            "correcting": bool(self.decisions),
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             preparation=self.preparation,
+            decision=self.decisions[0] if self.decisions else None,
+            decision_versions=shown_versions(self.decisions),
             gaps=preparation_gaps(self.preparation),
             cancel_url=self.preparation_url(),
         )
         return context
 
     def form_valid(self, form: DecisionForm) -> HttpResponse:
-        with transaction.atomic():
-            row, _created = Preparation.objects.select_for_update().get_or_create(
-                measure=self.measure
+        try:
+            decision = preparation_decide(
+                measure=self.measure,
+                user=user_of(self.request),
+                data=form.cleaned_data,
+                reason=correction_reason(form),
             )
-            save_onto(form, row)
-        messages.success(self.request, _("The decision is saved."))
+        except CorrectionRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        if decision.is_correction:
+            messages.success(
+                self.request, _("The decision is corrected; the earlier version is kept.")
+            )
+        else:
+            messages.success(self.request, _("The decision is saved."))
         return redirect(f"{self.preparation_url()}#decision")
 
 
@@ -284,9 +312,7 @@ class PlanView(PlanningViewMixin, TemplateView):
             budget_years=budget_by_year(budget),
             budget_total=sum((line.amount for line in budget), Decimal(0)),
             parts=plan_parts(plan, len(activities), len(roles), len(budget)),
-            preparation=Preparation.objects.filter(measure=self.measure)
-            .select_related("decided_by")
-            .first(),
+            decision=next(iter(preparation_decisions(self.measure)), None),
             cycle=EvaluationCycle.objects.filter(measure=self.measure).first(),
             today=timezone.localdate(),
             printing=bool(self.request.GET.get("print")),

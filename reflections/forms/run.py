@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from organizations.formtools import add_correction_reason
 from organizations.models import Membership, Organization, Role, User
 from organizations.widgets import NorwegianDateInput
 from reflections.models import ActionItem, Answer, LearningMeeting, MeetingDecision, Question
@@ -76,6 +77,20 @@ class DecisionForm(forms.ModelForm):
         # share the id "id_text" (and the label would name the wrong box).
         kwargs.setdefault("auto_id", "id_decision_%s")
         super().__init__(*args, **kwargs)
+
+
+class DecisionCorrectionForm(forms.Form):
+    """A meeting decision as it should read, and why it is corrected."""
+
+    text = forms.CharField(
+        label=_("The decision as it should read"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the decision before saving.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_correction_reason(self, correcting=True)
 
 
 class OwnerChoiceIterator(forms.models.ModelChoiceIterator):

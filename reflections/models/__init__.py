@@ -4,6 +4,7 @@ from reflections.models.meetings import (
     Answer,
     LearningMeeting,
     MeetingDecision,
+    MeetingDecisionCorrection,
     MeetingQuestion,
 )
 from reflections.models.questions import Question, QuestionVersion, Theme
@@ -14,6 +15,7 @@ __all__ = [
     "LearningMeeting",
     "Lesson",
     "MeetingDecision",
+    "MeetingDecisionCorrection",
     "MeetingQuestion",
     "Question",
     "QuestionVersion",

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Program
 from organizations.models import Organization, TimeStamped
+from organizations.records import FinalOnceSaved, RecordVersion
 from reflections.models.questions import Question, QuestionVersion
 
 
@@ -182,8 +183,9 @@ class Answer(TimeStamped):
         return self.text[:80]
 
 
-class MeetingDecision(TimeStamped):
-    """A decision made in a meeting: who recorded it and when survive staff turnover."""
+class MeetingDecision(FinalOnceSaved, TimeStamped):
+    """A decision made in a meeting: who recorded it and when survive staff turnover. Its text
+    is version 1 and final; ``MeetingDecisionCorrection`` rows correct it."""
 
     meeting = models.ForeignKey(LearningMeeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
@@ -197,6 +199,37 @@ class MeetingDecision(TimeStamped):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def current_text(self) -> str:
+        """The decision as it stands (reads ``corrections``: prefetch it for lists)."""
+        correction = self.latest_correction()
+        return correction.text if correction else self.text
+
+
+class MeetingDecisionCorrection(RecordVersion):
+    """A corrected wording of a meeting decision (version 2 and on)."""
+
+    subject_field = "decision"
+
+    decision = models.ForeignKey(
+        MeetingDecision, on_delete=models.CASCADE, related_name="corrections"
+    )
+    text = models.TextField(_("decision"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction of a meeting decision")
+        verbose_name_plural = _("corrections of meeting decisions")
+        ordering = ["decision_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "number"], name="one_number_per_meeting_decision_correction"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

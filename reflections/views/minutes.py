@@ -26,7 +26,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.generic.base import ContextMixin
 
-from reflections.models import ActionItem, Answer, LearningMeeting, MeetingDecision, MeetingQuestion
+from reflections.meetings import meeting_decisions
+from reflections.models import ActionItem, Answer, LearningMeeting, MeetingQuestion
 from reflections.views.base import MeetingViewMixin
 from yearwheel.pdf import PdfUnavailable, html_to_pdf
 
@@ -74,11 +75,7 @@ class MinutesMixin(MeetingViewMixin):
         context.update(
             participants=participants,
             meeting_questions=self.questions(),
-            decisions=list(
-                MeetingDecision.objects.filter(meeting=meeting)
-                .select_related("recorded_by")
-                .order_by("created_at", "pk")
-            ),
+            decisions=meeting_decisions(meeting),
             action_items=list(
                 ActionItem.objects.filter(meeting=meeting)
                 .select_related("owner")

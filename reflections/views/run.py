@@ -29,16 +29,24 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from organizations.formtools import correction_reason
+from organizations.records import CorrectionRefused
 from organizations.views.base import OrganizationViewMixin, user_of
 from reflections.forms.run import (
     ActionItemForm,
     ActionItemStatusForm,
     AnswerForm,
+    DecisionCorrectionForm,
     DecisionForm,
     MeetingCloseForm,
     QuestionChoiceForm,
 )
-from reflections.meetings import open_items_before
+from reflections.meetings import (
+    decision_versions,
+    meeting_decisions,
+    meeting_decisions_queryset,
+    open_items_before,
+)
 from reflections.models import ActionItem, Answer, LearningMeeting, MeetingQuestion, Question
 from reflections.questions import suggested_questions
 from reflections.running import (
@@ -48,6 +56,7 @@ from reflections.running import (
     answer_add,
     closed_message,
     decision_add,
+    decision_correct,
     meeting_close,
     meeting_question_remove,
     meeting_questions_add,
@@ -126,7 +135,7 @@ class MeetingPageMixin(MeetingViewMixin, TemplateView):
             ),
             follow_up=follow_up,
             question_rows=rows,
-            decisions=list(meeting.decisions.select_related("recorded_by")),
+            decisions=meeting_decisions(meeting),
             action_items=actions,
             updatable={
                 item.pk for item in [*follow_up, *actions] if user.has_perm(UPDATE_ITEM, item)
@@ -295,6 +304,52 @@ class DecisionCreateView(MeetingPostView):
             return self.refused(str(refusal), "decisions")
         messages.success(request, _("The decision is recorded."))
         return self.back("decisions")
+
+
+class DecisionCorrectView(MeetingViewMixin, FormView):
+    """Corrects a recorded decision of an open meeting: a new version with its reason, the
+    earlier wording kept and shown."""
+
+    permission_required = RUN
+    template_name = "reflections/run/decision_correct.html"
+    form_class = DecisionCorrectionForm
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        self.decision = get_object_or_404(
+            meeting_decisions_queryset(self.meeting), pk=self.kwargs["decision_pk"]
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"text": self.decision.current_text()}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            decision=self.decision,
+            versions=decision_versions(self.decision),
+            is_open=not self.meeting.is_closed,
+            cancel_url=f"{self.meeting.get_absolute_url()}#decisions",
+        )
+        return context
+
+    def form_valid(self, form: DecisionCorrectionForm) -> HttpResponse:
+        try:
+            decision_correct(
+                decision=self.decision,
+                text=form.cleaned_data["text"],
+                reason=correction_reason(form),
+                user=user_of(self.request),
+            )
+        except RunRefused as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        except CorrectionRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The decision is corrected; the earlier wording is kept."))
+        return redirect(f"{self.meeting.get_absolute_url()}#decision-{self.decision.pk}")
 
 
 class ActionItemCreateView(MeetingPostView):

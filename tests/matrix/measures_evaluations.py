@@ -20,6 +20,10 @@ MATRIX = {
     "evaluation_detail": Case(
         measure_and("evaluation"), org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)
     ),
+    # An empty POST shows the correction form with its errors: 200 for the measure's team.
+    "evaluation_correct": Case(
+        measure_and("evaluation"), org(MEASURE_WORKERS, 200), org(MEASURE_WORKERS, 200)
+    ),
     "exchange": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
     **{
         f"export_{dataset}_{file_format}": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405))

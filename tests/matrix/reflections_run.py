@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from tests.factories import (
     ActionItemFactory,
+    MeetingDecisionFactory,
     MeetingQuestionFactory,
     QuestionFactory,
     UserFactory,
@@ -30,6 +31,14 @@ def meeting_question(ctx):
         "org_slug": ctx["organization"].slug,
         "pk": ctx["meeting"].pk,
         "question_pk": ctx["rr_meeting_question"].pk,
+    }
+
+
+def meeting_decision(ctx):
+    return {
+        "org_slug": ctx["organization"].slug,
+        "pk": ctx["meeting"].pk,
+        "decision_pk": ctx["rr_decision"].pk,
     }
 
 
@@ -49,6 +58,10 @@ MATRIX = {
     "meeting_questions": Case(slug_and("meeting"), *form(MEASURE_WORKERS)),
     "meeting_answer": Case(meeting_question, *form(TAKERS)),
     "meeting_decision": Case(slug_and("meeting"), *form(MEASURE_WORKERS)),
+    # A page of its own: the correction form (GET), its errors for an empty POST.
+    "meeting_decision_correct": Case(
+        meeting_decision, org(MEASURE_WORKERS, 200), org(MEASURE_WORKERS, 200)
+    ),
     "meeting_action": Case(slug_and("meeting"), *form(TAKERS)),
     "meeting_close": Case(
         slug_and("meeting"), org(MEASURE_WORKERS, 200), org(MEASURE_WORKERS, 302)
@@ -59,6 +72,7 @@ MATRIX = {
 
 
 BUILDERS = {
+    "rr_decision": lambda ctx: MeetingDecisionFactory(meeting=ctx["meeting"]),
     "rr_meeting_question": lambda ctx: MeetingQuestionFactory(
         meeting=ctx["meeting"], question=QuestionFactory(organization=ctx["organization"])
     ),

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from measures.models import Evaluation, EvaluationCycle
+from measures.models import Evaluation, EvaluationCorrection, EvaluationCycle
 from measures.services import evaluation_cycle_set, evaluation_record
 from measures.views.evaluations import measure_section
+from organizations.records import RecordIsFinal
 from tests.factories import (
     EvaluationCycleFactory,
     EvaluationFactory,
@@ -359,12 +360,13 @@ def test_the_measure_page_runs_the_same_queries_for_few_and_many_evaluations(
     assert len(section.context["evaluations"]) == 13
 
 
-def test_the_section_runs_two_queries(rf, team_lead, measure, django_assert_num_queries):
+def test_the_section_runs_three_queries(rf, team_lead, measure, django_assert_num_queries):
     add_evaluations(measure, team_lead, 5)
     request = rf.get("/")
     request.user = team_lead
     team_lead.has_perm("measures.view_measures", measure)  # membership cached, as in a request
-    with django_assert_num_queries(2):
+    # The cycle, the evaluations with who recorded them, and their corrections.
+    with django_assert_num_queries(3):
         section = measure_section(request, measure)
     assert len(section.context["evaluations"]) == 5
 
@@ -397,3 +399,66 @@ def test_evaluation_pages_run_the_same_queries_for_few_and_many_indicators(
     with django_assert_num_queries(count):
         response = client.get(second)
     assert len(response.context["indicators"]) == 16
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+def correct_url(evaluation):
+    measure = evaluation.measure
+    return reverse(
+        "evaluation_correct", args=[measure.organization.slug, measure.pk, evaluation.pk]
+    )
+
+
+def test_an_evaluation_is_corrected_by_a_new_version_and_the_recorded_one_stays(
+    login, team_lead, measure, english
+):
+    evaluation = EvaluationFactory(
+        measure=measure, decision="continue", lessons="Faste voksne virker.", created_by=team_lead
+    )
+    snapshot = evaluation.indicator_snapshot
+    client = login(team_lead)
+    form = client.get(correct_url(evaluation)).context["form"]
+    assert form.initial["decision"] == "continue" and "period_end" not in form.fields
+    data = {
+        "tried": evaluation.tried,
+        "worked": "",
+        "did_not_work": "",
+        "lessons": "Faste voksne virker.",
+        "decision": "adjust",
+        "next_steps": "Færre voksne på store friminutt.",
+    }
+    response = client.post(correct_url(evaluation), data)
+    assert "Say why the record is corrected." in " ".join(
+        response.context["form"].errors["correction_reason"]
+    )
+    assert not EvaluationCorrection.objects.exists()
+    # Adjusting needs its next steps, on a correction as on the first recording.
+    response = client.post(
+        correct_url(evaluation), {**data, "next_steps": "", "correction_reason": "Feil."}
+    )
+    assert "Describe the adjustments you decided on." in response.content.decode()
+    response = client.post(
+        correct_url(evaluation), {**data, "correction_reason": "Teamet vedtok justering."}
+    )
+    assert response.status_code == 302
+    evaluation.refresh_from_db()
+    assert evaluation.decision == "continue"  # version 1 as recorded
+    assert evaluation.indicator_snapshot == snapshot
+    current = Evaluation.objects.prefetch_related("corrections").get().current()
+    assert (current.number, current.decision, current.recorded_by) == (2, "adjust", team_lead)
+    page = client.get(detail_url(evaluation)).content.decode()
+    assert "Teamet vedtok justering." in page and "Færre voksne på store friminutt." in page
+    assert "One earlier version" in page
+    section = client.get(
+        reverse("measure_detail", args=[measure.organization.slug, measure.pk])
+    ).content.decode()
+    assert "Adjust" in section and "(corrected)" in section
+
+
+def test_an_evaluation_is_never_saved_over(measure):
+    evaluation = EvaluationFactory(measure=measure)
+    evaluation.decision = "stop"
+    with pytest.raises(RecordIsFinal):
+        evaluation.save()

@@ -10,10 +10,11 @@ import time_machine
 from django.urls import reverse
 
 from measures.forms.goals import MeasurementForm
-from measures.models import FuturePicture, Goal, Indicator, LogicColumn, Measurement
+from measures.models import FuturePicture, Goal, GoalJudgement, Indicator, LogicColumn, Measurement
 from tests.factories import (
     FuturePictureFactory,
     GoalFactory,
+    GoalJudgementFactory,
     IndicatorFactory,
     LogicElementFactory,
     MeasureFactory,
@@ -145,21 +146,45 @@ def test_a_judgement_records_who_and_when_and_needs_both_parts(
     client = login(team_lead)
     response = client.post(url("goal_judge", measure, goal.pk), {"judgement": "partly_met"})
     assert response.status_code == 200
-    assert "judgement_narrative" in response.context["form"].errors
-    goal.refresh_from_db()
-    assert goal.judgement == "" and goal.judged_by is None
+    assert "narrative" in response.context["form"].errors
+    assert not GoalJudgement.objects.exists()
 
     with time_machine.travel(dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC), tick=False):
         response = client.post(
             url("goal_judge", measure, goal.pk),
-            {"judgement": "partly_met", "judgement_narrative": "Trivselen øker, men sakte."},
+            {"judgement": "partly_met", "narrative": "Trivselen øker, men sakte."},
         )
     assert response.status_code == 302
-    goal.refresh_from_db()
-    assert goal.judgement == Goal.Judgement.PARTLY_MET
-    assert goal.judgement_narrative == "Trivselen øker, men sakte."
-    assert goal.judged_by == team_lead
-    assert goal.judged_at == dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC)
+    judgement = GoalJudgement.objects.get(goal=goal)
+    assert judgement.judgement == Goal.Judgement.PARTLY_MET
+    assert judgement.narrative == "Trivselen øker, men sakte."
+    assert judgement.recorded_by == team_lead
+    assert judgement.recorded_at == dt.datetime(2026, 6, 20, 10, tzinfo=dt.UTC)
+
+
+def test_a_judgement_is_corrected_by_a_new_version_with_a_reason(
+    login, team_lead, measure, goal, indicator
+):
+    GoalJudgementFactory(goal=goal, recorded_by=team_lead, narrative="Trivselen øker.")
+    client = login(team_lead)
+    page = client.get(url("goal_judge", measure, goal.pk))
+    assert page.context["form"].initial == {
+        "judgement": "partly_met",
+        "narrative": "Trivselen øker.",
+    }
+    met = {"judgement": "met", "narrative": "Målet er nådd."}
+    response = client.post(url("goal_judge", measure, goal.pk), met)
+    assert "correction_reason" in response.context["form"].errors
+    assert GoalJudgement.objects.count() == 1
+    response = client.post(
+        url("goal_judge", measure, goal.pk), {**met, "correction_reason": "Nye tall fra våren."}
+    )
+    assert response.status_code == 302
+    first, second = GoalJudgement.objects.order_by("number")
+    assert (first.judgement, second.judgement, second.number) == ("partly_met", "met", 2)
+    html = client.get(url("measure_detail", measure)).content.decode()
+    assert "Målet er nådd." in html and "Trivselen øker." in html
+    assert "Nye tall fra våren." in html
 
 
 def test_the_judgement_form_has_no_empty_choice(login, coordinator, measure, goal):
@@ -467,10 +492,7 @@ def test_the_team_lead_finds_the_measurement_form_on_the_indicator_page(
 def test_the_measure_page_shows_goals_judgements_attainment_and_future_pictures(
     login, viewer, coordinator, measure, goal, indicator
 ):
-    goal.judgement = Goal.Judgement.PARTLY_MET
-    goal.judgement_narrative = "Vi er på god vei."
-    goal.judged_by = coordinator
-    goal.save()
+    GoalJudgementFactory(goal=goal, narrative="Vi er på god vei.", recorded_by=coordinator)
     MeasurementFactory(indicator=indicator, date=dt.date(2026, 1, 10), value=Decimal("70"))
     MeasurementFactory(indicator=indicator, date=dt.date(2026, 2, 10), value=Decimal("60.5"))
     picture = FuturePictureFactory(measure=measure, horizon_year=2030)

@@ -16,6 +16,7 @@ from measures.views.goals import measure_section
 from tests.factories import (
     FuturePictureFactory,
     GoalFactory,
+    GoalJudgementFactory,
     IndicatorFactory,
     LogicElementFactory,
     MeasureFactory,
@@ -47,7 +48,12 @@ class Rows:
         for _ in range(count):
             n = self.added = self.added + 1
             element = LogicElementFactory(measure=self.measure)
-            goal = GoalFactory(measure=self.measure, judged_by=self.measure.team_lead)
+            goal = GoalFactory(measure=self.measure)
+            # Judged, and the judgement corrected: every version is shown.
+            GoalJudgementFactory(goal=goal, recorded_by=self.measure.team_lead)
+            GoalJudgementFactory(
+                goal=goal, number=2, judgement="met", correction_reason="Nye tall fra skolen."
+            )
             goal.logic_elements.add(element)
             self.goal.logic_elements.add(element)
             indicator = IndicatorFactory(goal=goal)
@@ -125,7 +131,7 @@ def test_the_measure_page_section_runs_a_fixed_number_of_queries(organization, t
     many, html = _section_queries(measure, team_lead)
     assert html.count('<article id="goal-') == 51
     assert many == few
-    # Goals (with who judged them), logic elements, indicators, measurements, future pictures
-    # and their goals.
+    # Goals, their judgements (with who judged), logic elements, indicators, measurements,
+    # future pictures and their goals.
     print("\nsection queries:", few)
-    assert few == 6
+    assert few == 7

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Lifecycle
+from organizations.records import CorrectionRefused, RecordIsFinal
 from phases.continuation import (
     ContinuationRefused,
     continuation_mark_ordinary,
@@ -28,6 +29,7 @@ from phases.forms.continuation import MaintenanceRoutineForm
 from phases.models import (
     ContinuationAssessment,
     ContinuationDecision,
+    ContinuationRecommendation,
     FactorAssessment,
     GoverningDocument,
     MaintenanceRoutine,
@@ -39,6 +41,7 @@ from tests.factories import (
     ContinuationDecisionFactory,
     EvaluationFactory,
     GoalFactory,
+    GoalJudgementFactory,
     IndicatorFactory,
     MeasureFactory,
     MeasurementFactory,
@@ -130,7 +133,8 @@ def test_the_page_shows_what_phase_three_recorded_next_to_the_judgement(
         measure=measure, described_on=dt.date(2026, 1, 1), description="x", piloted_in=first
     )
     ServiceComponentFactory(measure=measure)
-    goal = GoalFactory(measure=measure, title="Fewer pupils absent", judgement="partly_met")
+    goal = GoalFactory(measure=measure, title="Fewer pupils absent")
+    GoalJudgementFactory(goal=goal)
     indicator = IndicatorFactory(
         goal=goal,
         name="Share present",
@@ -232,18 +236,39 @@ def test_the_recommendation_form_warns_when_no_stakeholder_was_heard(
     assert "The parents&#x27; council" in page
     response = client.post(
         url("continuation_recommendation", measure),
-        {"recommendation": "adjust", "recommendation_reason": "Good value; fewer meetings."},
+        {"recommendation": "adjust", "reason": "Good value; fewer meetings."},
     )
     assert response.status_code == 302
-    assert ContinuationAssessment.objects.get(measure=measure).recommendation == "adjust"
+    recommendation = ContinuationRecommendation.objects.get(measure=measure)
+    assert (recommendation.recommendation, recommendation.number) == ("adjust", 1)
+    assert recommendation.recorded_by == coordinator
 
 
 def test_a_recommendation_needs_a_reason(login, coordinator, measure, english):
     response = login(coordinator).post(
         url("continuation_recommendation", measure), {"recommendation": "stop"}
     )
-    assert "This field is required." in errors(response, "recommendation_reason")
-    assert not ContinuationAssessment.objects.exists()
+    assert "Say why you recommend it." in errors(response, "reason")
+    assert not ContinuationRecommendation.objects.exists()
+
+
+def test_a_recommendation_is_corrected_by_a_new_version_with_its_reason(
+    login, coordinator, measure, english
+):
+    client = login(coordinator)
+    path = url("continuation_recommendation", measure)
+    client.post(path, {"recommendation": "continue", "reason": "Good value."})
+    changed = {"recommendation": "adjust", "reason": "Good value, but fewer meetings."}
+    response = client.post(path, changed)
+    assert "Say why the record is corrected." in errors(response, "correction_reason")
+    assert ContinuationRecommendation.objects.count() == 1
+    response = client.post(path, {**changed, "correction_reason": "The parents asked for it."})
+    assert response.status_code == 302
+    first, second = ContinuationRecommendation.objects.order_by("number")
+    assert (first.recommendation, second.recommendation) == ("continue", "adjust")
+    assert second.correction_reason == "The parents asked for it."
+    page = client.get(url("continuation", measure)).content.decode()
+    assert "The parents asked for it." in page and "Good value." in page
 
 
 # --- the decision and the life cycle ---------------------------------------------------------
@@ -333,16 +358,100 @@ def test_a_corrected_decision_moves_the_life_cycle_with_it(coordinator, measure)
         measure=measure, user=coordinator, data={**data, "outcome": "stop"}
     )
     assert measure.lifecycle == Lifecycle.CLOSED
-    continuation_record_decision(measure=measure, user=coordinator, data=data)
+    continuation_record_decision(
+        measure=measure, user=coordinator, data=data, reason="The council decided to continue."
+    )
     assert measure.lifecycle == Lifecycle.ORDINARY
     # Correcting the case reference does not undo the marking, even if a factor slipped since.
     assess_phase_four(measure, leave_unmet=1)
     continuation_record_decision(
-        measure=measure, user=coordinator, data={**data, "case_reference": "2026/9999"}
+        measure=measure,
+        user=coordinator,
+        data={**data, "case_reference": "2026/9999"},
+        reason="Wrong case number.",
     )
     measure.refresh_from_db()
     assert measure.lifecycle == Lifecycle.ORDINARY
-    assert ContinuationDecision.objects.get(measure=measure).history.count() == 3
+    versions = list(ContinuationDecision.objects.filter(measure=measure).order_by("number"))
+    assert [(v.number, v.outcome, v.case_reference) for v in versions] == [
+        (1, "stop", "2026/1234"),
+        (2, "continue", "2026/1234"),
+        (3, "continue", "2026/9999"),
+    ]
+    assert [v.correction_reason for v in versions] == [
+        "",
+        "The council decided to continue.",
+        "Wrong case number.",
+    ]
+
+
+def test_a_decision_corrected_twice_shows_three_versions_in_order(
+    login, coordinator, measure, english
+):
+    """Finding 1: correcting "continue with adjustments" to "stop" and the case number asks
+    for a reason and keeps every earlier version, on the page and in the history."""
+    assess_phase_four(measure)
+    client = login(coordinator)
+    path = url("continuation_decision", measure)
+    adjust = {**DECISION, "outcome": "adjust", "adjustments_to_measure": "Fewer meetings."}
+    client.post(path, adjust)
+    stop = {**adjust, "outcome": "stop", "case_reference": "2026/9999"}
+    # Without a reason: refused, nothing changes, what was typed is kept.
+    response = client.post(path, stop)
+    assert response.status_code == 200
+    assert "Say why the record is corrected." in errors(response, "correction_reason")
+    assert response.context["form"]["case_reference"].value() == "2026/9999"
+    measure.refresh_from_db()
+    assert ContinuationDecision.objects.count() == 1
+    assert measure.lifecycle == Lifecycle.ORDINARY
+    # With one: version 2, and the measure is closed.
+    client.post(path, {**stop, "correction_reason": "The council voted to stop on 15 October."})
+    measure.refresh_from_db()
+    assert measure.lifecycle == Lifecycle.CLOSED
+    # A third: back to continuing with adjustments; the state follows the latest.
+    client.post(path, {**adjust, "correction_reason": "The stop was recorded on the wrong case."})
+    measure.refresh_from_db()
+    assert measure.lifecycle == Lifecycle.ORDINARY
+    versions = ContinuationDecision.objects.filter(measure=measure).order_by("number")
+    assert [(v.number, v.outcome) for v in versions] == [(1, "adjust"), (2, "stop"), (3, "adjust")]
+    assert all(v.recorded_by == coordinator for v in versions)
+    page = client.get(url("continuation", measure)).content.decode()
+    assert "2 earlier versions" in page
+    assert "The council voted to stop on 15 October." in page
+    assert "The stop was recorded on the wrong case." in page
+    assert "2026/9999" in page  # version 2's case number is still readable
+    assert page.index("Version 3, corrected") < page.index("Version 2, corrected")
+    # The history (and so the audit trail) has each version with its reason.
+    reasons = [r.history_change_reason for r in ContinuationDecision.history.order_by("history_id")]
+    assert reasons == [
+        None,
+        "The council voted to stop on 15 October.",
+        "The stop was recorded on the wrong case.",
+    ]
+
+
+def test_a_correction_that_changes_nothing_is_refused(coordinator, measure):
+    data = {**DECISION, "decided_on": dt.date(2026, 10, 15)}
+    continuation_record_decision(measure=measure, user=coordinator, data=data)
+    with pytest.raises(CorrectionRefused) as refused:
+        continuation_record_decision(
+            measure=measure, user=coordinator, data={**data}, reason="Just to be sure."
+        )
+    assert refused.value.messages == [
+        "Nothing is changed: the correction says the same as the record."
+    ]
+    assert ContinuationDecision.objects.count() == 1
+
+
+def test_a_version_once_saved_cannot_be_changed_or_deleted(measure):
+    decision = ContinuationDecisionFactory(measure=measure)
+    decision.outcome = "stop"
+    with pytest.raises(RecordIsFinal):
+        decision.save()
+    with pytest.raises(RecordIsFinal):
+        decision.delete()
+    decision.refresh_from_db()
+    assert decision.outcome == "continue"
 
 
 @pytest.mark.parametrize(
@@ -580,7 +689,8 @@ def _add_rows(measure, count, start):
             measure=measure, number=n, period_start=begin, period_end=begin + dt.timedelta(days=5)
         )
         ServiceComponentFactory(measure=measure, piloted_in=lap)
-        goal = GoalFactory(measure=measure, judged_by=measure.team_lead, judgement="met")
+        goal = GoalFactory(measure=measure)
+        GoalJudgementFactory(goal=goal, recorded_by=measure.team_lead, judgement="met")
         indicator = IndicatorFactory(goal=goal)
         MeasurementFactory(indicator=indicator, value=Decimal(n), date=begin)
         EvaluationFactory(measure=measure, period_start=begin, period_end=begin)
@@ -615,10 +725,11 @@ def test_the_continuation_pages_run_the_same_queries_for_5_and_50_rows(login, co
     assess_phase_four(measure, leave_unmet=1)
     many = [_count_get(client, path) for path in paths]
     assert few == many
-    # 21 today: the request's own 4, the decision, the factors (3), the summary (8), the
-    # assessment, stakeholders, routines, documents, the page's header and the notification
-    # bell's unread count.
-    assert few[0] <= 21, few
+    # 22 today: the request's own 4, the decision's versions, the recommendation's versions,
+    # the factors (3), the summary (9: goals with their judgements), the assessment,
+    # stakeholders, routines, documents, the page's header and the notification bell's
+    # unread count.
+    assert few[0] <= 23, few
 
 
 def _section(measure, user):
@@ -638,6 +749,12 @@ def test_the_measure_page_section_shows_the_decision_and_the_state(measure, view
         section = _section(measure, viewer)
     assert section.context["decision"] == decision
     assert len(queries) == 1
+    corrected = ContinuationDecisionFactory(
+        measure=measure, number=2, outcome="stop", correction_reason="Wrong outcome."
+    )
+    section = _section(measure, viewer)
+    assert section.context["decision"] == corrected
+    assert [v.number for v in section.context["decision_versions"]] == [2, 1]
     # A measure closed or in ordinary operation keeps its section whatever its phase.
     measure.phase = 3
     measure.lifecycle = Lifecycle.CLOSED

@@ -26,6 +26,7 @@ from phases.models import (
     ImplementationPlan,
     PlannedActivity,
     Preparation,
+    PreparationDecision,
     RoleResponsibility,
 )
 from phases.planning import ActivityRow, next_activities, next_occurrence
@@ -35,6 +36,7 @@ from tests.factories import (
     KnowledgeItemFactory,
     MeasureFactory,
     MembershipFactory,
+    PreparationDecisionFactory,
     ProgramFactory,
     UserFactory,
 )
@@ -144,8 +146,8 @@ def test_the_team_lead_saves_the_preparation_and_the_row_is_made_once(login, tea
     assert preparation.measure == measure
     assert preparation.scope == "lasting"
     assert preparation.key_people == "Rektor og helsesykepleier"
-    # The team lead cannot decide; saving the preparation leaves the decision alone.
-    assert preparation.decision == Preparation.Decision.PENDING
+    # The team lead cannot decide; saving the preparation records no decision.
+    assert not PreparationDecision.objects.exists()
     page = client.get(url("preparation", measure)).content.decode()
     assert "Elevundersøkelsen viser lav trivsel" in page
 
@@ -177,9 +179,9 @@ def test_a_decision_without_who_and_when_is_refused(english, login, coordinator,
         "decided_on": ["Say when the decision was made."],
     }
     assert "Nothing was saved" in response.content.decode()
-    assert not Preparation.objects.exists()
+    assert not Preparation.objects.exists() and not PreparationDecision.objects.exists()
     # The page still says what is saved, not what was refused.
-    assert response.context["preparation"].decision == Preparation.Decision.PENDING
+    assert response.context["decision"] is None
 
 
 def test_a_stop_needs_who_and_when_too(english, login, coordinator, measure):
@@ -188,7 +190,7 @@ def test_a_stop_needs_who_and_when_too(english, login, coordinator, measure):
         {"decision": "stop", "decided_by": coordinator.pk, "decided_on": ""},
     )
     assert errors(response) == {"decided_on": ["Say when the decision was made."]}
-    assert not Preparation.objects.exists()
+    assert not PreparationDecision.objects.exists()
 
 
 def test_a_decision_cannot_be_dated_in_the_future(english, login, coordinator, measure):
@@ -216,31 +218,60 @@ def test_the_decision_is_recorded_with_who_and_when(login, coordinator, viewer, 
         },
     )
     assert response.status_code == 302
-    preparation = Preparation.objects.get(measure=measure)
-    assert preparation.decision == Preparation.Decision.GO_ON
-    assert preparation.decided_by == viewer
-    assert preparation.decided_on == dt.date(2026, 11, 18)
+    decision = PreparationDecision.objects.get(measure=measure)
+    assert decision.decision == PreparationDecision.Decision.GO_ON
+    assert (decision.decided_by, decision.recorded_by) == (viewer, coordinator)
+    assert decision.decided_on == dt.date(2026, 11, 18)
+    assert decision.number == 1 and not decision.correction_reason
     page = client.get(url("preparation", measure)).content.decode()
     assert "18.11.2026" in page and "Vedtatt i ledermøtet." in page
 
 
-def test_back_to_pending_forgets_who_and_when(login, coordinator, measure):
-    Preparation.objects.create(
-        measure=measure, decision="go_on", decided_by=coordinator, decided_on=TODAY
+def test_a_recorded_decision_is_corrected_with_a_reason_never_overwritten(
+    english, login, coordinator, measure
+):
+    PreparationDecisionFactory(
+        measure=measure, decided_by=coordinator, decided_on=TODAY, decision_note="Ja."
     )
-    response = login(coordinator).post(
+    client = login(coordinator)
+    form = client.get(url("preparation_decision", measure)).context["form"]
+    # Filled in from the decision as it stands, with a reason to give.
+    assert form.initial["decision"] == "go_on" and "correction_reason" in form.fields
+    stop = {"decision": "stop", "decided_by": coordinator.pk, "decided_on": "20.11.2026"}
+    response = client.post(url("preparation_decision", measure), stop)
+    assert errors(response) == {
+        "correction_reason": ["Say why the record is corrected. The reason is kept with it."]
+    }
+    assert PreparationDecision.objects.count() == 1
+    response = client.post(
         url("preparation_decision", measure),
-        {"decision": "pending", "decided_by": coordinator.pk, "decided_on": "20.11.2026"},
+        {**stop, "correction_reason": "Ledermøtet snudde etter ny budsjettprognose."},
     )
     assert response.status_code == 302
-    preparation = Preparation.objects.get()
-    assert (preparation.decision, preparation.decided_by, preparation.decided_on) == (
-        "pending",
-        None,
-        None,
+    first, second = PreparationDecision.objects.order_by("number")
+    assert (first.decision, first.decision_note) == ("go_on", "Ja.")  # kept as it was
+    assert (second.number, second.decision) == (2, "stop")
+    assert second.correction_reason == "Ledermøtet snudde etter ny budsjettprognose."
+    page = client.get(url("preparation", measure)).content.decode()
+    assert "Do not go on" in page and "Go on to planning" in page
+    assert "Ledermøtet snudde etter ny budsjettprognose." in page
+
+
+def test_a_correction_that_changes_nothing_is_refused(english, login, coordinator, measure):
+    PreparationDecisionFactory(measure=measure, decided_by=coordinator, decided_on=TODAY)
+    response = login(coordinator).post(
+        url("preparation_decision", measure),
+        {
+            "decision": "go_on",
+            "decided_by": coordinator.pk,
+            "decided_on": "20.11.2026",
+            "correction_reason": "Bare for sikkerhets skyld.",
+        },
     )
-    # The history keeps the earlier decision.
-    assert preparation.history.filter(decision="go_on").exists()
+    assert response.context["form"].non_field_errors() == [
+        "Nothing is changed: the correction says the same as the record."
+    ]
+    assert PreparationDecision.objects.count() == 1
 
 
 def test_the_decision_keeps_the_teams_preparation(login, coordinator, measure):
@@ -250,11 +281,8 @@ def test_the_decision_keeps_the_teams_preparation(login, coordinator, measure):
         {"decision": "go_on", "decided_by": coordinator.pk, "decided_on": "20.11.2026"},
     )
     preparation = Preparation.objects.get()
-    assert (preparation.key_people, preparation.scope, preparation.decision) == (
-        "Rektor",
-        "trial",
-        "go_on",
-    )
+    assert (preparation.key_people, preparation.scope) == ("Rektor", "trial")
+    assert PreparationDecision.objects.get().decision == "go_on"
 
 
 def test_who_decided_is_chosen_among_this_organisations_people_only(
@@ -330,9 +358,7 @@ def test_the_section_without_any_material(measure, coordinator):
 
 
 def test_the_section_summarises_decision_plan_and_next_activities(measure, member, coordinator):
-    Preparation.objects.create(
-        measure=measure, decision="go_on", decided_by=coordinator, decided_on=TODAY
-    )
+    PreparationDecisionFactory(measure=measure, decided_by=coordinator, decided_on=TODAY)
     plan = PlanFactory(measure=measure, to_develop="Rutine", training_plan="Kurs")
     ActivityFactory(plan=plan, what="Ferdig", start_date=dt.date(2026, 1, 5))
     ActivityFactory(plan=plan, what="Oppstart", start_date=dt.date(2026, 12, 1), responsible=member)

@@ -21,6 +21,7 @@ from tests.factories import (
     KnowledgeItemFactory,
     MeasureFactory,
     MembershipFactory,
+    PreparationDecisionFactory,
     ProgramFactory,
     UserFactory,
 )
@@ -35,8 +36,9 @@ from tests.phases.test_planning import (
 @pytest.fixture
 def measure(organization, team_lead, coordinator):
     measure = MeasureFactory(program=ProgramFactory(organization=organization), team_lead=team_lead)
-    Preparation.objects.create(
-        measure=measure, decision="go_on", decided_by=coordinator, decided_on=dt.date(2026, 1, 5)
+    Preparation.objects.create(measure=measure, key_people="Rektor")
+    PreparationDecisionFactory(
+        measure=measure, decided_by=coordinator, decided_on=dt.date(2026, 1, 5)
     )
     EvaluationCycleFactory(measure=measure)
     return measure
@@ -111,12 +113,14 @@ def test_every_page_runs_the_same_number_of_queries_for_5_and_50_rows(login, adm
     assert many == few
     print("\nqueries per page:", few)
     # Session, user, membership, measure, the menu's organisations, the notification bell's
-    # unread count; the plan, its activities, roles and budget lines, the preparation and the
-    # evaluation cycle. (The print view has no menu and no bell.)
+    # unread count; the plan, its activities, roles and budget lines, the decision to go on
+    # (with who decided and who recorded it) and the evaluation cycle. (The print view has no
+    # menu and no bell.)
     assert few["implementation_plan"] == 12
     assert few["implementation_plan_print"] == 10
-    # The same six; the preparation, the knowledge base and the future pictures.
-    assert few["preparation"] == 9
+    # The same six; the preparation, the versions of the decision to go on, the knowledge
+    # base and the future pictures.
+    assert few["preparation"] == 10
 
 
 def _section_queries(measure, user) -> tuple[int, str]:
@@ -133,14 +137,14 @@ def _section_queries(measure, user) -> tuple[int, str]:
 
 def test_the_measure_page_section_runs_a_fixed_number_of_queries(team_lead, measure):
     empty, _html = _section_queries(measure, team_lead)
-    # The preparation and the plan (there is none yet).
-    assert empty == 2
+    # The preparation, the versions of the decision to go on and the plan (none yet).
+    assert empty == 3
     rows = Rows(measure)
     rows.add(5)
     few, _html = _section_queries(measure, team_lead)
     rows.add(45)
     many, _html = _section_queries(measure, team_lead)
     assert many == few
-    # The preparation with who decided, the plan with its counts and total, the activities
-    # with who is responsible.
-    assert few == 3
+    # The preparation, the decision's versions with who decided and who recorded them, the
+    # plan with its counts and total, the activities with who is responsible.
+    assert few == 4

@@ -19,6 +19,7 @@ from reflections.models import (
     Answer,
     LearningMeeting,
     MeetingDecision,
+    MeetingDecisionCorrection,
     MeetingQuestion,
 )
 from reflections.questions import question_reword
@@ -369,6 +370,55 @@ def test_an_empty_decision_is_refused(login, meeting, team_lead):
     assert response.status_code == 200
     assert en("Write the decision before saving.") in shown(response)
     assert not MeetingDecision.objects.exists()
+
+
+def test_a_decision_is_corrected_with_a_reason_and_the_first_wording_stays(
+    login, meeting, team_lead, member
+):
+    decision = MeetingDecisionFactory(meeting=meeting, text="Vi prøver ut i 4. trinn.")
+    client = login(team_lead)
+    correct = url("meeting_decision_correct", meeting, decision_pk=decision.pk)
+    assert client.get(correct).context["form"].initial == {"text": "Vi prøver ut i 4. trinn."}
+    response = client.post(correct, {"text": "Vi prøver ut i 5. trinn."})
+    assert en("Say why the record is corrected. The reason is kept with it.") in shown(response)
+    assert not MeetingDecisionCorrection.objects.exists()
+    response = client.post(
+        correct,
+        {"text": "Vi prøver ut i 5. trinn.", "correction_reason": "Feil trinn i referatet."},
+    )
+    assert response.status_code == 302
+    correction = MeetingDecisionCorrection.objects.get()
+    assert (correction.number, correction.recorded_by) == (2, team_lead)
+    decision.refresh_from_db()
+    assert decision.text == "Vi prøver ut i 4. trinn."  # the decision as first recorded stays
+    page = shown(client.get(meeting.get_absolute_url()))
+    assert "Vi prøver ut i 5. trinn." in page and "Feil trinn i referatet." in page
+    minutes = shown(client.get(url("meeting_minutes", meeting)))
+    assert "Vi prøver ut i 5. trinn." in minutes and "Vi prøver ut i 4. trinn." in minutes
+    assert "Feil trinn i referatet." in minutes
+    # Participants who do not run the meeting may not correct its decisions.
+    assert login(member).post(correct, {"text": "x", "correction_reason": "y"}).status_code == 403
+
+
+def test_a_decision_of_a_closed_meeting_is_corrected_only_after_reopening(
+    login, meeting, team_lead
+):
+    decision = MeetingDecisionFactory(meeting=meeting)
+    meeting.state = LearningMeeting.State.CLOSED
+    meeting.save()
+    response = login(team_lead).post(
+        url("meeting_decision_correct", meeting, decision_pk=decision.pk),
+        {"text": "Noe annet", "correction_reason": "Feil."},
+    )
+    assert response.status_code == 200
+    assert en("The meeting is closed. Reopen it to change it.") in shown(response)
+    assert not MeetingDecisionCorrection.objects.exists()
+
+
+def test_a_decision_of_another_meeting_cannot_be_corrected_here(login, meeting, team_lead):
+    other = MeetingDecisionFactory(meeting=LearningMeetingFactory(measure=meeting.measure))
+    response = login(team_lead).get(url("meeting_decision_correct", meeting, decision_pk=other.pk))
+    assert response.status_code == 404
 
 
 # --- action items ---------------------------------------------------------------------------
