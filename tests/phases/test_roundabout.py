@@ -317,7 +317,19 @@ def test_a_component_is_described_and_marked_piloted_in_a_lap(login, team_lead, 
     )
     component.refresh_from_db()
     assert component.piloted_in == saved
-    assert "The one component is described and piloted" in response.content.decode()
+    # Finding 3: one routine described and piloted is not a fully developed service.
+    page = response.content.decode()
+    assert "fully developed, as the exit rule" not in page
+    assert "The service is not fully developed yet" in page
+    for kind in ("Work process", "Role", "Responsibility"):
+        assert f"{kind}: none registered yet." in page
+    # One of each kind, all described and piloted: now it is.
+    for kind in ("work_process", "role", "responsibility"):
+        ServiceComponentFactory(
+            measure=measure, kind=kind, described_on=dt.date(2026, 3, 1), piloted_in=saved
+        )
+    page = client.get(url("roundabout", measure)).content.decode()
+    assert "All 4 components, at least one of each kind, are described and piloted" in page
 
 
 @pytest.mark.parametrize("which", ["another measure's lap", "a lap that does not exist"])
