@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from measures.models import Measure, Phase
 from organizations.models import Organization, User
+from organizations.records import CorrectionRefused, check_correction, next_number, record_version
 from phases.defaults import DEFAULT_FACTORS
 from phases.models import (
     FactorAssessment,
@@ -19,6 +20,7 @@ from phases.models import (
     PhaseTransition,
     SuccessFactor,
     SuccessFactorVersion,
+    TransitionCorrection,
 )
 from phases.readiness import Readiness, readiness
 
@@ -311,26 +313,98 @@ def measure_move_phase(
     return transition
 
 
+def measure_register_phase(
+    *, measure: Measure, to_phase: int, user: User, reason: str
+) -> PhaseTransition:
+    """Registers a measure that was already under way when the organisation started using
+    the product in the phase it has reached, once, with a justification.
+
+    Every measure starts in phase I; this is the only way past the gates without walking
+    through them, and it is recorded like a gate move (who, when, why, the phase I factors as
+    they stood) and shown as a registration wherever the move appears. Only a measure in phase
+    I that has never moved may be registered. The measure's row is locked.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = (
+            Measure.objects.select_for_update().select_related("organization").get(pk=measure.pk)
+        )
+        if not user.has_perm("phases.move_phase", locked):
+            raise PhaseMoveRefused(
+                [_("Only coordinators and administrators move a measure between phases.")]
+            )
+        if locked.phase != Phase.PREPARE or PhaseTransition.objects.filter(measure=locked).exists():
+            raise PhaseMoveRefused(
+                [
+                    _(
+                        "Only a new measure that has not moved yet can be registered in a later "
+                        "phase. This one moves through the gates."
+                    )
+                ]
+            )
+        if to_phase not in Phase.values or to_phase == Phase.PREPARE:
+            raise PhaseMoveRefused([_("Choose phase II, III or IV.")])
+        if not reason:
+            raise PhaseMoveRefused(
+                [_("Say why the measure is registered in a later phase: what has been done.")]
+            )
+        transition = PhaseTransition.objects.create(
+            measure=locked,
+            from_phase=Phase.PREPARE,
+            to_phase=to_phase,
+            decided_by=user,
+            reason=reason,
+            kind=PhaseTransition.Kind.REGISTRATION,
+            factors_snapshot=Gate(
+                measure=locked,
+                from_phase=Phase.PREPARE,
+                to_phase=to_phase,
+                factors=phase_factors(locked, Phase.PREPARE),
+            ).snapshot(),
+        )
+        locked.phase = to_phase
+        locked._history_user = user  # type: ignore[attr-defined]
+        locked._change_reason = reason  # type: ignore[attr-defined]
+        locked.save(update_fields=["phase", "updated_at"])
+    measure.phase = to_phase
+    return transition
+
+
+def transition_correct(
+    *, transition: PhaseTransition, user: User, text: str, reason: str
+) -> TransitionCorrection:
+    """Corrects the justification of a phase move (an override, a move back, a registration,
+    a note) with a new version and its reason; the move itself and the justification given at
+    the time stay. The measure's row is locked; raises ``CorrectionRefused`` with nothing
+    saved."""
+    with transaction.atomic():
+        locked = Measure.objects.select_for_update().get(pk=transition.measure_id)
+        if not user.has_perm("phases.move_phase", locked):
+            raise CorrectionRefused(
+                [_("Only coordinators and administrators correct a phase move's justification.")]
+            )
+        current = PhaseTransition.objects.prefetch_related("corrections").get(pk=transition.pk)
+        reason = check_correction(
+            reason=reason,
+            before={"justification": current.current_reason()},
+            after={"justification": text},
+        )
+        return record_version(
+            TransitionCorrection,
+            user=user,
+            correction_reason=reason,
+            transition=current,
+            number=next_number(TransitionCorrection, first=2, transition=current),
+            justification=text,
+        )
+
+
 def gate_refusals(gate: Gate) -> list[str]:
     """Why the gate is closed, one plain sentence per reason."""
     messages = [
         _("Not met yet: %(factor)s") % {"factor": item.factor.current_version}
         for item in gate.blocking
     ]
-    if gate.readiness is not None and not gate.readiness.exit_rule_met:
-        if gate.readiness.total == 0:
-            messages.append(
-                _(
-                    "The service is not fully developed: no work processes, roles, "
-                    "responsibilities or routines are registered yet."
-                )
-            )
-        else:
-            messages.append(
-                _(
-                    "The service is not fully developed: %(ready)s of %(total)s components are "
-                    "both described and piloted."
-                )
-                % {"ready": gate.readiness.ready, "total": gate.readiness.total}
-            )
+    if gate.readiness is not None:
+        messages.extend(gate.readiness.shortfalls())
     return messages

@@ -8,6 +8,16 @@ from phases.views import gates
 urlpatterns: list[URLPattern] = [
     path("measures/<int:measure_pk>/phase/", gates.PhaseGateView.as_view(), name="phase_gate"),
     path(
+        "measures/<int:measure_pk>/phase/register/",
+        gates.PhaseRegisterView.as_view(),
+        name="phase_register",
+    ),
+    path(
+        "measures/<int:measure_pk>/phase/moves/<int:pk>/correct/",
+        gates.TransitionCorrectView.as_view(),
+        name="transition_correct",
+    ),
+    path(
         "measures/<int:measure_pk>/factors/<int:factor_pk>/assess/",
         gates.FactorAssessView.as_view(),
         name="factor_assess",

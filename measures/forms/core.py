@@ -89,9 +89,11 @@ class MeasureForm(forms.ModelForm):
         help_text=_("Separate with commas, for example: inclusion, kindergarten."),
     )
 
-    # Team leads edit the measures they lead, but programme, leadership and the starting
-    # phase stay with the coordinators.
-    PLANNER_ONLY = ("program", "team_lead", "phase")
+    # Team leads edit the measures they lead, but programme and leadership stay with the
+    # coordinators. The phase is no field at all: every measure starts in phase I and moves
+    # only through the gates (or is registered once in a later phase), each move recorded with
+    # who, when and why.
+    PLANNER_ONLY = ("program", "team_lead")
 
     class Meta:
         model = Measure
@@ -106,7 +108,6 @@ class MeasureForm(forms.ModelForm):
             "contributors",
             "start_date",
             "end_date",
-            "phase",
             "status",
             "status_explanation",
         ]
@@ -134,10 +135,6 @@ class MeasureForm(forms.ModelForm):
         if not planner:
             for name in self.PLANNER_ONLY:
                 del self.fields[name]
-        elif self.instance.pk:
-            # After creation the phase only moves through the gates (phases app), where
-            # every move is recorded with who, when and why.
-            del self.fields["phase"]
 
     def save_tags(self, measure: Measure) -> None:
         measure.tags.set(

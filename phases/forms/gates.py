@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Phase
 from measures.uploads import clean_upload, prepare_upload_field
+from organizations.formtools import add_correction_reason
 from organizations.models import Organization
 from phases.models import FactorAssessment, FactorState, SuccessFactor
 
@@ -111,6 +112,45 @@ class PhaseMoveForm(forms.Form):
         elif cleaned.get("override") and not reason:
             self.add_error("reason", _("An override needs a written justification."))
         return cleaned
+
+
+class PhaseRegistrationForm(forms.Form):
+    """A measure already under way, registered in the phase it has reached, with why."""
+
+    to_phase = forms.TypedChoiceField(
+        label=_("The phase the measure has reached"),
+        choices=[(value, label) for value, label in Phase.choices if value > Phase.PREPARE],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose phase II, III or IV.")},
+    )
+    reason = forms.CharField(
+        label=_("What has been done, and why the measure is registered in this phase"),
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "For example: planned and piloted in 2025 before the municipality used "
+            "Tiltakshjulet; the plan is decision 2025/311. It is kept with the move for good."
+        ),
+        error_messages={
+            "required": _("Say why the measure is registered in a later phase: what has been done.")
+        },
+    )
+
+
+class TransitionCorrectionForm(forms.Form):
+    """A phase move's justification as it should read, and why it is corrected."""
+
+    justification = forms.CharField(
+        label=_("The justification as it should read"),
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write the justification as it should read.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_correction_reason(self, correcting=True)
 
 
 # --- assessing a factor ----------------------------------------------------------------------

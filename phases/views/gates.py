@@ -19,10 +19,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -31,15 +32,24 @@ from measures.models import Measure, Phase
 from measures.sections import Section
 from measures.uploads import file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
+from organizations.formtools import correction_reason
+from organizations.records import CorrectionRefused
 from organizations.views.base import OrganizationViewMixin, user_of
 from phases.forms.gates import (
     BACK,
     FORWARD,
     FactorAssessmentForm,
     PhaseMoveForm,
+    PhaseRegistrationForm,
     SuccessFactorForm,
+    TransitionCorrectionForm,
 )
-from phases.models import FactorAssessment, FactorState, PhaseTransition, SuccessFactor
+from phases.models import (
+    FactorAssessment,
+    PhaseTransition,
+    SuccessFactor,
+    TransitionCorrection,
+)
 from phases.readiness import Readiness, readiness
 from phases.services import (
     GateFactor,
@@ -50,8 +60,11 @@ from phases.services import (
     gate_for,
     gate_refusals,
     measure_move_phase,
+    measure_register_phase,
     phase_factors,
+    transition_correct,
 )
+from phases.timeline import timeline, transition_versions
 
 VIEW = "phases.view_phases"
 WORK = "phases.work_on_phase"
@@ -61,60 +74,6 @@ MANAGE = "phases.manage_factors"
 
 def _phase_label(value: int) -> str:
     return str(Phase(value).label)
-
-
-# --- the timeline ----------------------------------------------------------------------------
-
-
-@dataclass
-class SnapshotFactor:
-    text: str
-    required: bool
-    state: str
-    state_label: str
-
-
-@dataclass
-class TimelineEntry:
-    transition: PhaseTransition
-    factors: list[SnapshotFactor]
-    met: int
-    readiness: dict[str, int]
-
-
-def _snapshot_text(item: dict[str, Any], language: str) -> str:
-    texts = item.get("texts") or {}
-    for code in (language, "nb", "nn", "en"):
-        if texts.get(code):
-            return str(texts[code])
-    return str(item.get("text", ""))
-
-
-def timeline(measure: Measure) -> list[TimelineEntry]:
-    """The measure's phase moves, newest first, each with the factors as they stood then
-    (in the reader's language where the snapshot has it). One query."""
-    language = (translation.get_language() or "nb")[:2]
-    labels = dict(FactorState.choices)
-    entries = []
-    for transition in PhaseTransition.objects.filter(measure=measure).select_related("decided_by"):
-        factors = [
-            SnapshotFactor(
-                text=_snapshot_text(item, language),
-                required=bool(item.get("required")),
-                state=str(item.get("state", "")),
-                state_label=str(labels.get(item.get("state", ""), item.get("state", ""))),
-            )
-            for item in transition.factors_snapshot or []
-        ]
-        entries.append(
-            TimelineEntry(
-                transition=transition,
-                factors=factors,
-                met=sum(1 for f in factors if f.state == FactorState.MET),
-                readiness=transition.readiness_snapshot or {},
-            )
-        )
-    return entries
 
 
 # --- the section on the measure page ---------------------------------------------------------
@@ -136,7 +95,7 @@ class PhaseSummary:
 
 def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
     """The phase, the current phase's factors with their states, the way to the gate and the
-    timeline of moves: five queries (four outside phase III), however many rows."""
+    timeline of moves and formal records: a fixed number of queries, however many rows."""
     organization = request.organization  # type: ignore[attr-defined]
     if measure.organization_id != organization.pk:
         return None  # a page showing another organisation's measure
@@ -155,6 +114,11 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
             "timeline": timeline(measure),
             "can_assess": user.has_perm(WORK, measure),
             "can_move": user.has_perm(MOVE, measure),
+            "can_register": (
+                measure.phase == Phase.PREPARE
+                and user.has_perm(MOVE, measure)
+                and may_register(measure)
+            ),
         },
     )
 
@@ -233,6 +197,105 @@ class PhaseGateView(MeasureViewMixin, TemplateView):
                 return redirect(f"{measure.get_absolute_url()}#phase")
         context_key = "back_form" if direction == BACK else "forward_form"
         return self.render_to_response(self.get_context_data(**{context_key: form}))
+
+
+class PhaseRegisterView(MeasureViewMixin, FormView):
+    """A measure already under way when the organisation started using the product is
+    registered in the phase it has reached: once, by a coordinator, with a justification that
+    is kept with the move like any gate's."""
+
+    permission_required = MOVE
+    template_name = "phases/gates/register.html"
+    form_class = PhaseRegistrationForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            can_register=may_register(self.measure),
+            cancel_url=reverse("phase_gate", args=[self.organization.slug, self.measure.pk]),
+        )
+        return context
+
+    def form_valid(self, form: PhaseRegistrationForm) -> HttpResponse:
+        try:
+            transition = measure_register_phase(
+                measure=self.measure,
+                to_phase=form.cleaned_data["to_phase"],
+                user=user_of(self.request),
+                reason=form.cleaned_data["reason"],
+            )
+        except PhaseMoveRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(measure)s is registered in %(phase)s; the justification is kept with the move.")
+            % {"measure": self.measure.name, "phase": _phase_label(transition.to_phase)},
+        )
+        return redirect(f"{self.measure.get_absolute_url()}#phase")
+
+
+def may_register(measure: Measure) -> bool:
+    """A measure in phase I that has never moved (one query)."""
+    return (
+        measure.phase == Phase.PREPARE
+        and not PhaseTransition.objects.filter(measure=measure).exists()
+    )
+
+
+class TransitionCorrectView(MeasureViewMixin, FormView):
+    """Corrects a phase move's justification: a new version with its reason; the move and the
+    justification given at the time stay, and both show on the timeline."""
+
+    permission_required = MOVE
+    template_name = "phases/gates/transition_correct.html"
+    form_class = TransitionCorrectionForm
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        self.transition = self.get_for_measure(
+            PhaseTransition.objects.select_related("decided_by").prefetch_related(
+                Prefetch(
+                    "corrections",
+                    queryset=TransitionCorrection.objects.select_related("recorded_by"),
+                )
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"justification": self.transition.current_reason()}
+
+    def get_success_url(self) -> str:
+        return f"{self.measure.get_absolute_url()}#transition-{self.transition.pk}"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        transition = self.transition
+        context.update(
+            transition=transition,
+            versions=transition_versions(transition),
+            cancel_url=self.get_success_url(),
+        )
+        return context
+
+    def form_valid(self, form: TransitionCorrectionForm) -> HttpResponse:
+        try:
+            transition_correct(
+                transition=self.transition,
+                user=user_of(self.request),
+                text=form.cleaned_data["justification"],
+                reason=correction_reason(form),
+            )
+        except CorrectionRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("The justification is corrected; the earlier wording is kept.")
+        )
+        return redirect(self.get_success_url())
 
 
 # --- assessing a factor ----------------------------------------------------------------------

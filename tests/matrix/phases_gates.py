@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
-from tests.factories import FactorAssessmentFactory, SuccessFactorFactory
+from tests.factories import (
+    FactorAssessmentFactory,
+    PhaseTransitionFactory,
+    SuccessFactorFactory,
+)
 from tests.matrix.base import (
     ADMINS,
     ALL_MEMBERS,
@@ -21,6 +25,13 @@ from tests.matrix.base import (
 MATRIX = {
     # Every member sees the gate; an empty POST from a planner re-renders it with the errors.
     "phase_gate": Case(measure_and(), org(ALL_MEMBERS, 200), org(PLANNERS, 200)),
+    # The matrix measure is new (phase I, never moved): planners may register it in a later
+    # phase; an empty POST shows "choose a phase" and "say why".
+    "phase_register": Case(measure_and(), org(PLANNERS, 200), org(PLANNERS, 200)),
+    # An empty POST shows "write the justification" and "say why it is corrected".
+    "transition_correct": Case(
+        measure_and("gate_transition"), org(PLANNERS, 200), org(PLANNERS, 200)
+    ),
     # An empty POST shows "choose a state": 200 for the measure's team.
     "factor_assess": Case(
         measure_and("gate_factor", "factor_pk"),
@@ -54,4 +65,7 @@ BUILDERS = {
         organization=ctx["organization"], text="Nøkkelpersoner er navngitt"
     ),
     "gate_evidence": _factor_with_evidence,
+    "gate_transition": lambda ctx: PhaseTransitionFactory(
+        measure=ctx["measure"], reason="Alle faktorene er oppfylt."
+    ),
 }

@@ -33,7 +33,6 @@ def _measure_data(program, **overrides):
         "description": "Faste voksne ute i alle friminutt.",
         "target_groups": ["6-12", "13-15"],
         "target_group_note": "",
-        "phase": 1,
         "status": "green",
         "status_explanation": "",
         "start_date": "01.08.2026",
@@ -425,6 +424,24 @@ def test_a_programme_is_archived_and_restored_never_deleted(
     client.post(reverse("program_restore", args=[organization.slug, program.pk]))
     program.refresh_from_db()
     assert not program.is_archived
+
+
+@pytest.mark.parametrize("phase", [2, 3, 4])
+def test_every_measure_starts_in_phase_one_whatever_the_post_says(
+    login, coordinator, organization, program, phase
+):
+    """Finding 2: the create form offered a phase; now it has none, and a crafted POST with
+    one creates the measure in phase I with no move recorded."""
+    client = login(coordinator)
+    form = client.get(reverse("measure_create", args=[organization.slug])).context["form"]
+    assert "phase" not in form.fields
+    response = client.post(
+        reverse("measure_create", args=[organization.slug]), _measure_data(program, phase=phase)
+    )
+    assert response.status_code == 302
+    measure = Measure.objects.get()
+    assert measure.phase == 1
+    assert not measure.transitions.exists()
 
 
 def test_after_creation_the_phase_only_moves_through_the_gates(

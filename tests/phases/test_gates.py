@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from measures.models import Measure, Phase
-from phases.models import FactorAssessment, PhaseTransition, SuccessFactor
+from phases.models import FactorAssessment, PhaseTransition, ServiceComponent, SuccessFactor
 from phases.services import (
     PhaseMoveRefused,
     factor_reword,
@@ -72,6 +72,14 @@ def ready_component(measure, **kwargs):
     return ServiceComponentFactory(
         measure=measure, described_on=dt.date(2026, 3, 1), piloted_in=lap, **kwargs
     )
+
+
+KINDS = ("work_process", "role", "responsibility", "routine")
+
+
+def ready_service(measure, *, skip=()):
+    """One component of every kind (but those in ``skip``), each described and piloted."""
+    return [ready_component(measure, kind=kind) for kind in KINDS if kind not in skip]
 
 
 def phase_of(measure) -> int:
@@ -177,7 +185,7 @@ def test_each_gate_opens_when_its_required_factors_are_met(login, coordinator, m
     measure.phase = phase
     measure.save()
     if phase == Phase.IMPLEMENT:
-        ready_component(measure)
+        ready_service(measure)
     client = login(coordinator)
     required = [f for f in factors_for(measure.organization, phase) if f.required]
     assert len(required) >= 4
@@ -416,29 +424,95 @@ def test_leaving_phase_iii_shows_the_readiness_and_refuses_until_every_component
     html = client.get(gate_url(measure)).content.decode()
     assert 'id="readiness"' in html
     assert "2 of 3 components are both described and piloted." in html
-    assert "The service is not fully developed: 2 of 3 components" in html
     assert "1 of 2" in html  # routines: one of two ready
+    # Each gap named: the kinds with no component, and the component not piloted.
+    assert "Work process: none registered yet. The service needs at least one." in html
+    assert "Responsibility: none registered yet. The service needs at least one." in html
+    assert "Routine “Sjekkliste” has not been piloted yet." in html
+    assert "Ukentlig refleksjonsmøte" not in _refusals(html)
+    assert "fully developed" not in html
 
     # Every factor met, but the exit rule holds, for a plain POST as for a crafted one.
     for data in ({"to_phase": 4}, {"to_phase": 4, "reason": "Vi er ferdige.", "override": ""}):
         response = client.post(gate_url(measure), data)
         assert response.status_code == 200
-        assert "The service is not fully developed" in response.content.decode()
+        assert "Routine “Sjekkliste” has not been piloted yet." in response.content.decode()
     assert phase_of(measure) == Phase.IMPLEMENT
     assert not PhaseTransition.objects.exists()
 
-    # The last component is piloted: the gate opens and the readiness is kept.
+    # The missing kinds registered and the last component piloted: the gate opens and the
+    # readiness is kept with the move.
+    ready_service(measure, skip=("role", "routine"))
     unpiloted.piloted_in = PilotIterationFactory(measure=measure)
     unpiloted.save()
     assert client.post(gate_url(measure), {"to_phase": 4}).status_code == 302
     transition = PhaseTransition.objects.get()
     assert transition.readiness_snapshot == {
-        "components": 3,
-        "described": 3,
-        "piloted": 3,
-        "ready": 3,
+        "components": 5,
+        "described": 5,
+        "piloted": 5,
+        "ready": 5,
+        "missing_kinds": [],
+        "exit_rule_met": True,
     }
     assert not transition.overridden
+
+
+def _refusals(html: str) -> str:
+    start = html.index('id="gate-status"')
+    return html[start : html.index("<h3", start)]
+
+
+@pytest.mark.parametrize("missing", KINDS)
+def test_a_service_missing_any_one_kind_cannot_leave_the_roundabout(
+    login, coordinator, in_the_roundabout, english, missing
+):
+    """ "All work processes, roles, responsibilities and routines": a register with every
+    component described and piloted but no component of one kind is not a full service."""
+    english(coordinator)
+    ready_service(in_the_roundabout, skip=(missing,))
+    gate = gate_for(refreshed(in_the_roundabout), 4)
+    assert not gate.readiness.exit_rule_met and not gate.passes
+    assert [kind.kind for kind in gate.readiness.missing_kinds] == [missing]
+    label = dict(ServiceComponent.Kind.choices)[missing]
+    response = login(coordinator).post(gate_url(in_the_roundabout), {"to_phase": 4})
+    assert f"{label}: none registered yet." in response.content.decode()
+    assert phase_of(in_the_roundabout) == Phase.IMPLEMENT
+
+
+@pytest.mark.parametrize(
+    ("described", "piloted", "message"),
+    [
+        (True, False, "Role “Veileder” has not been piloted yet."),
+        (False, True, "Role “Veileder” is not described yet."),
+    ],
+)
+def test_the_exit_rule_needs_both_described_and_piloted(
+    login, coordinator, in_the_roundabout, english, described, piloted, message
+):
+    english(coordinator)
+    ready_service(in_the_roundabout)
+    ServiceComponentFactory(
+        measure=in_the_roundabout,
+        kind="role",
+        name="Veileder",
+        described_on=dt.date(2026, 3, 1) if described else None,
+        piloted_in=PilotIterationFactory(measure=in_the_roundabout) if piloted else None,
+    )
+    response = login(coordinator).post(gate_url(in_the_roundabout), {"to_phase": 4})
+    page = response.content.decode()
+    assert message in page
+    assert page.count("Veileder") >= 1 and "fully developed" not in page
+    assert phase_of(in_the_roundabout) == Phase.IMPLEMENT
+
+
+def test_one_component_of_each_kind_described_and_piloted_opens_the_gate(
+    login, coordinator, in_the_roundabout
+):
+    ready_service(in_the_roundabout)
+    assert gate_for(refreshed(in_the_roundabout), 4).passes
+    response = login(coordinator).post(gate_url(in_the_roundabout), {"to_phase": 4})
+    assert response.status_code == 302 and phase_of(in_the_roundabout) == Phase.CONTINUE
 
 
 def test_a_service_without_components_cannot_leave_the_roundabout(
@@ -446,7 +520,9 @@ def test_a_service_without_components_cannot_leave_the_roundabout(
 ):
     english(coordinator)
     response = login(coordinator).post(gate_url(in_the_roundabout), {"to_phase": 4})
-    assert "no work processes, roles, responsibilities or routines" in response.content.decode()
+    page = response.content.decode()
+    for label in ("Work process", "Role", "Responsibility", "Routine"):
+        assert f"{label}: none registered yet." in page
     assert phase_of(in_the_roundabout) == Phase.IMPLEMENT
 
 
@@ -467,6 +543,8 @@ def test_the_exit_rule_may_be_overridden_with_a_justification_that_is_kept(
         "described": 0,
         "piloted": 0,
         "ready": 0,
+        "missing_kinds": ["work_process", "role", "responsibility"],
+        "exit_rule_met": False,
     }
     assert phase_of(measure) == Phase.CONTINUE
 
@@ -641,9 +719,11 @@ def test_the_measure_section_runs_a_fixed_number_of_queries(coordinator, measure
         [f for f in factors_for(measure.organization, 3) if f.default_key]
     )
     assert many == few
-    # Default keys, factors, assessments (with wording and assessor), readiness, transitions.
+    # Default keys, factors, assessments (with wording and assessor), readiness; the timeline:
+    # transitions and the corrections of their justifications, decisions to go on,
+    # recommendations, continuation decisions, corrected evaluations and goal judgements.
     print("\nsection queries:", few)
-    assert few == 5
+    assert few == 11
 
 
 def test_the_timeline_is_newest_first(coordinator, measure):
