@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from measures.attainment import TREND_LABELS
 from measures.models import Indicator, Phase, TrafficLight
-from phases.models import ContinuationDecision
+from phases.models import ContinuationDecision, ServiceComponent
 from reports import charts
 from yearwheel.models import Kind
 
@@ -47,8 +47,14 @@ class Words:
     ready_of: str
     described_piloted: str
     no_components: str
+    missing_kinds: str
+    fully_developed: str
+    component_kinds: dict[str, str]
+    entered_by_override: str
+    entered_by_registration: str
     continuation: str
     decided: str
+    corrected: str
     pending: str
     summary: str
     no_summary: str
@@ -91,8 +97,14 @@ def words(language: str | None) -> Words:
         ),
         described_piloted=_("%(described)s described, %(piloted)s piloted"),
         no_components=_("No work processes, roles, responsibilities or routines registered yet."),
+        missing_kinds=_("None registered yet: %(kinds)s."),
+        fully_developed=_("The service is fully developed: ready to leave the roundabout."),
+        component_kinds={k.value: str(k.label) for k in ServiceComponent.Kind},
+        entered_by_override=_("entered through an overridden gate"),
+        entered_by_registration=_("registered in this phase, not through the gates"),
         continuation=_("Continuation"),
         decided=_("%(outcome)s — decided by %(who)s, %(date)s"),
+        corrected=_("Corrected %(date)s by %(who)s (was: %(outcome)s): %(reason)s"),
         pending=_("Decision pending"),
         summary=_("Summary"),
         no_summary=_("No summary written yet."),
@@ -241,6 +253,26 @@ def _indicator(indicator: dict[str, Any], w: Words, lang: str | None) -> str:
     )
 
 
+def _corrections(decision: dict[str, Any], w: Words, lang: str | None) -> str:
+    """Each correction of the continuation decision, oldest first, with what it corrected:
+    the earlier versions stay visible in every report."""
+    lines = []
+    for correction in decision.get("corrections") or []:
+        was = str(correction.get("was") or "")
+        lines.append(
+            escape(
+                w.corrected
+                % {
+                    "date": format_date(correction["date"], lang),
+                    "who": correction["by"],
+                    "outcome": w.outcomes.get(was, was) if was else "–",
+                    "reason": correction["reason"],
+                }
+            )
+        )
+    return "".join(f'<br><span class="small">{line}</span>' for line in lines)
+
+
 def render_card(
     measure: dict[str, Any],
     *,
@@ -282,8 +314,13 @@ def render_card(
         f'<span class="badge text-bg-primary phase-badge">'
         f"{escape(w.phases.get(measure['phase'], ''))}</span> {escape(duration)} "
         f'<span class="text-body-secondary">'
-        f"({escape(w.since % {'date': format_date(since, lang)})})</span></dd>"
+        f"({escape(w.since % {'date': format_date(since, lang)})})</span>"
     )
+    entry = measure.get("phase_entry")
+    if entry in ("override", "registration"):
+        note = w.entered_by_override if entry == "override" else w.entered_by_registration
+        out.append(f' <span class="badge text-bg-danger">{escape(note)}</span>')
+    out.append("</dd>")
     # Status: words and shape besides the colour.
     status = measure["status"]
     out.append(
@@ -305,6 +342,12 @@ def render_card(
                 % {"described": readiness["described"], "piloted": readiness["piloted"]}
             )
             said += f' <span class="text-body-secondary">({counts})</span>'
+            missing = readiness.get("missing_kinds") or []
+            if missing:
+                kinds = ", ".join(w.component_kinds.get(kind, kind).lower() for kind in missing)
+                said += f"<br>{escape(w.missing_kinds % {'kinds': kinds})}"
+            elif readiness.get("exit_rule_met"):
+                said += f"<br>{escape(w.fully_developed)}"
         else:
             said = escape(w.no_components)
         out.append(
@@ -313,16 +356,19 @@ def render_card(
     if measure["phase"] == 4:
         decision = measure.get("continuation")
         if decision:
-            said = w.decided % {
-                "outcome": w.outcomes.get(decision["outcome"], decision["outcome"]),
-                "who": decision["decision_maker"],
-                "date": format_date(decision["decided_on"], lang),
-            }
+            said = escape(
+                w.decided
+                % {
+                    "outcome": w.outcomes.get(decision["outcome"], decision["outcome"]),
+                    "who": decision["decision_maker"],
+                    "date": format_date(decision["decided_on"], lang),
+                }
+            )
+            said += _corrections(decision, w, lang)
         else:
-            said = w.pending
+            said = escape(w.pending)
         out.append(
-            f'<dt class="col-sm-3">{escape(w.continuation)}</dt>'
-            f'<dd class="col-sm-9">{escape(said)}</dd>'
+            f'<dt class="col-sm-3">{escape(w.continuation)}</dt><dd class="col-sm-9">{said}</dd>'
         )
     out.append("</dl>")
 

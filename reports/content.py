@@ -110,7 +110,10 @@ def measures_content(
                 "outcome": decided["outcome"],
                 "decision_maker": decided["decision_maker"],
                 "decided_on": decided["decided_on"].isoformat(),
+                "version": decided["number"],
+                "corrections": decided["corrections"],
             }
+        entered = since.get(pk)
         result.append(
             {
                 "id": pk,
@@ -118,7 +121,8 @@ def measures_content(
                 "program": program_name,
                 "unit": unit_name,
                 "phase": phase,
-                "phase_since": (since.get(pk) or queries.local_date(created)).isoformat(),
+                "phase_since": (entered[0] if entered else queries.local_date(created)).isoformat(),
+                "phase_entry": entered[1] if entered else "",
                 "status": status,
                 "status_explanation": explanation,
                 "summary": summary or "",

@@ -11,13 +11,23 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from measures.attainment import attainment, percent, tidy, trend
-from measures.models import Evaluation, Indicator, Measure, Measurement, Program
+from measures.models import (
+    Evaluation,
+    EvaluationCorrection,
+    Indicator,
+    Measure,
+    Measurement,
+    Program,
+)
 from organizations.models import Organization, Unit
-from phases.models import ContinuationDecision, PhaseTransition, ServiceComponent
+from phases.models import ContinuationDecision, PhaseTransition, TransitionCorrection
+from phases.readiness import Readiness as ReadinessFigures
+from phases.readiness import component_states, summarise
 from reports.content_schema import (
     CHECKPOINT_DAYS,
     CHECKPOINTS_PER_MEASURE,
@@ -59,16 +69,24 @@ def measures_in_scope(
     return measures
 
 
-def phase_since(measures: QuerySet[Measure]) -> dict[int, date]:
-    """The last move into each measure's current phase: one aggregate query."""
+def phase_since(measures: QuerySet[Measure]) -> dict[int, tuple[date, str]]:
+    """The last move into each measure's current phase, and how it came there: "gate",
+    "override" (through a closed gate) or "registration" (registered in a later phase). One
+    query, in time order, the last row per measure winning."""
     rows = (
         PhaseTransition.objects.filter(measure__in=measures.values("pk"))
         .filter(to_phase=F("measure__phase"))
-        .values("measure_id")
-        .annotate(last=Max("decided_at"))
-        .order_by()
+        .values_list("measure_id", "decided_at", "overridden", "kind")
+        .order_by("measure_id", "decided_at", "pk")
     )
-    return {row["measure_id"]: local_date(row["last"]) for row in rows}
+    found: dict[int, tuple[date, str]] = {}
+    for measure_id, moment, overridden, kind in rows:
+        if kind == PhaseTransition.Kind.REGISTRATION:
+            how = "registration"
+        else:
+            how = "override" if overridden else "gate"
+        found[measure_id] = (local_date(moment), how)
+    return found
 
 
 def _latest(as_of: date, offset: int) -> QuerySet[Measurement]:
@@ -175,44 +193,66 @@ def _indicator(
 
 
 def readiness(measures: QuerySet[Measure]) -> dict[int, Readiness]:
-    """Components of phase III measures, counted as phases/readiness.py counts them."""
-    described = Q(described_on__isnull=False)
-    piloted = Q(piloted_in__isnull=False)
-    rows = (
-        ServiceComponent.objects.filter(measure__in=measures.filter(phase=3).values("pk"))
-        .values("measure_id")
-        .annotate(
-            components=Count("pk"),
-            described=Count("pk", filter=described),
-            piloted=Count("pk", filter=piloted),
-            ready=Count("pk", filter=described & piloted),
-        )
-        .order_by()
-    )
+    """The readiness of the phase III measures, worked out by phases/readiness.py (the one
+    place the exit rule lives): one query for all their components."""
+    states = component_states(measures.filter(phase=3).values("pk"))
     return {
-        row["measure_id"]: {
-            "components": row["components"],
-            "described": row["described"],
-            "piloted": row["piloted"],
-            "ready": row["ready"],
-        }
-        for row in rows
+        measure_id: _readiness_content(summarise(components))
+        for measure_id, components in states.items()
     }
 
 
 def no_components() -> Readiness:
-    return {"components": 0, "described": 0, "piloted": 0, "ready": 0}
+    return _readiness_content(summarise([]))
+
+
+def _readiness_content(figures: ReadinessFigures) -> Readiness:
+    snapshot = figures.as_snapshot()
+    return {
+        "components": snapshot["components"],
+        "described": snapshot["described"],
+        "piloted": snapshot["piloted"],
+        "ready": snapshot["ready"],
+        "missing_kinds": snapshot["missing_kinds"],
+        "exit_rule_met": snapshot["exit_rule_met"],
+    }
 
 
 def continuations(measures: QuerySet[Measure]) -> dict[int, dict[str, Any]]:
-    rows = ContinuationDecision.objects.filter(measure__in=measures.values("pk")).values(
-        "measure_id",
-        "outcome",
-        "decision_maker",
-        "decided_on",
-        "adjustments_to_measure",
+    """Each measure's continuation decision as it stands (its latest version) with its
+    corrections: one query for every version of every measure's decision."""
+    rows = (
+        ContinuationDecision.objects.filter(measure__in=measures.values("pk"))
+        .values(
+            "measure_id",
+            "number",
+            "outcome",
+            "decision_maker",
+            "decided_on",
+            "adjustments_to_measure",
+            "correction_reason",
+            "recorded_at",
+            "recorded_by__full_name",
+            "recorded_by__email",
+        )
+        .order_by("measure_id", "number")
     )
-    return {row["measure_id"]: dict(row) for row in rows}
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        earlier = found.get(row["measure_id"])
+        corrections = earlier["corrections"] if earlier else []
+        if earlier is not None:
+            corrections.append(
+                {
+                    "date": local_date(row["recorded_at"]).isoformat(),
+                    "outcome": row["outcome"],
+                    "was": earlier["outcome"],
+                    "reason": row["correction_reason"],
+                    "by": _person(row["recorded_by__full_name"], row["recorded_by__email"]),
+                }
+            )
+        found[row["measure_id"]] = {**row, "corrections": corrections}
+    return found
 
 
 def checkpoints(
@@ -248,10 +288,12 @@ def decisions(
     period: tuple[date, date],
     continuations: dict[int, dict[str, Any]],
 ) -> dict[int, list[Decision]]:
-    """Phase moves, continuation decisions and evaluation decisions made within ``period``.
+    """Phase moves, continuation decisions and evaluation decisions made within ``period``,
+    each as it stands now (the latest version of its justification or content), and every
+    correction recorded within it.
 
-    The continuation decisions are the rows already read for the measures (one per measure);
-    transitions and evaluations take one query each.
+    The continuation decisions are the rows already read for the measures; the moves, the
+    evaluations and their corrections take four queries.
     """
     start, end = period
     found: dict[int, list[Decision]] = defaultdict(list)
@@ -259,14 +301,28 @@ def decisions(
     zone = timezone.get_current_timezone()
     since = datetime.combine(start, datetime.min.time(), tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    in_scope = measures.values("pk")
+
+    latest_justification = TransitionCorrection.objects.filter(transition=OuterRef("pk")).order_by(
+        "-number"
+    )
     transitions = (
-        PhaseTransition.objects.filter(measure__in=measures.values("pk"))
+        PhaseTransition.objects.filter(measure__in=in_scope)
         .filter(decided_at__gte=since, decided_at__lt=until)
+        .annotate(
+            justification=Coalesce(
+                Subquery(latest_justification.values("justification")[:1]), F("reason")
+            ),
+            corrected=Exists(latest_justification),
+        )
         .values(
             "measure_id",
             "from_phase",
             "to_phase",
-            "reason",
+            "justification",
+            "corrected",
+            "overridden",
+            "kind",
             "decided_at",
             "decided_by__full_name",
             "decided_by__email",
@@ -281,8 +337,11 @@ def decisions(
                 "from_phase": move["from_phase"],
                 "to_phase": move["to_phase"],
                 "outcome": None,
-                "text": move["reason"],
+                "text": move["justification"],
                 "by": _person(move["decided_by__full_name"], move["decided_by__email"]),
+                "overridden": move["overridden"],
+                "registration": move["kind"] == PhaseTransition.Kind.REGISTRATION,
+                "corrected": move["corrected"],
             }
         )
     for measure_id, row in continuations.items():
@@ -296,16 +355,28 @@ def decisions(
                     "outcome": row["outcome"],
                     "text": row["adjustments_to_measure"],
                     "by": row["decision_maker"],
+                    "corrected": bool(row["corrections"]),
                 }
             )
+        for correction in row["corrections"]:
+            if _in_period(date.fromisoformat(correction["date"]), period):
+                found[measure_id].append(_correction("continuation", correction))
+
     # An evaluation's decision belongs to the period it evaluates: dated by its end.
+    latest = EvaluationCorrection.objects.filter(evaluation=OuterRef("pk")).order_by("-number")
     evaluations = (
-        Evaluation.objects.filter(measure__in=measures.values("pk"))
+        Evaluation.objects.filter(measure__in=in_scope)
         .filter(period_end__gte=start, period_end__lte=end)
+        .annotate(
+            current_decision=Coalesce(Subquery(latest.values("decision")[:1]), F("decision")),
+            current_next_steps=Coalesce(Subquery(latest.values("next_steps")[:1]), F("next_steps")),
+            corrected=Exists(latest),
+        )
         .values(
             "measure_id",
-            "decision",
-            "next_steps",
+            "current_decision",
+            "current_next_steps",
+            "corrected",
             "period_end",
             "created_by__full_name",
             "created_by__email",
@@ -319,11 +390,75 @@ def decisions(
                 "kind": "evaluation",
                 "from_phase": None,
                 "to_phase": None,
-                "outcome": evaluation["decision"],
-                "text": evaluation["next_steps"],
+                "outcome": evaluation["current_decision"],
+                "text": evaluation["current_next_steps"],
                 "by": _person(evaluation["created_by__full_name"], evaluation["created_by__email"]),
+                "corrected": evaluation["corrected"],
             }
+        )
+
+    # Corrections are decisions of their own, dated when they were recorded.
+    for row in (
+        TransitionCorrection.objects.filter(transition__measure__in=in_scope)
+        .filter(recorded_at__gte=since, recorded_at__lt=until)
+        .values(
+            "transition__measure_id",
+            "transition__from_phase",
+            "transition__to_phase",
+            "correction_reason",
+            "recorded_at",
+            "recorded_by__full_name",
+            "recorded_by__email",
+        )
+        .order_by("recorded_at", "pk")
+    ):
+        found[row["transition__measure_id"]].append(
+            {
+                **_correction("phase", _correction_row(row)),
+                "from_phase": row["transition__from_phase"],
+                "to_phase": row["transition__to_phase"],
+            }
+        )
+    for row in (
+        EvaluationCorrection.objects.filter(evaluation__measure__in=in_scope)
+        .filter(recorded_at__gte=since, recorded_at__lt=until)
+        .values(
+            "evaluation__measure_id",
+            "decision",
+            "correction_reason",
+            "recorded_at",
+            "recorded_by__full_name",
+            "recorded_by__email",
+        )
+        .order_by("recorded_at", "pk")
+    ):
+        found[row["evaluation__measure_id"]].append(
+            _correction("evaluation", {**_correction_row(row), "outcome": row["decision"]})
         )
     for decisions in found.values():
         decisions.sort(key=lambda d: d["date"])  # stable: kinds keep their order on a day
     return found
+
+
+def _correction_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "date": local_date(row["recorded_at"]).isoformat(),
+        "outcome": None,
+        "reason": row["correction_reason"],
+        "by": _person(row["recorded_by__full_name"], row["recorded_by__email"]),
+    }
+
+
+def _correction(record: str, correction: dict[str, Any]) -> Decision:
+    """A correction of a decision, as a decision of the period: what was corrected
+    (``record``: "phase", "continuation" or "evaluation"), to what, by whom and why."""
+    return {
+        "date": correction["date"],
+        "kind": "correction",
+        "record": record,
+        "from_phase": None,
+        "to_phase": None,
+        "outcome": correction["outcome"],
+        "text": correction["reason"],
+        "by": correction["by"],
+    }

@@ -5,7 +5,7 @@ Dates are ISO strings, decimals strings without trailing zeros, everything else 
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 SCHEMA = 1
 CHECKPOINT_DAYS = 120  # how far ahead "next checkpoints" look
@@ -33,17 +33,31 @@ class IndicatorContent(TypedDict):
     trend: str
 
 
-class Readiness(TypedDict):
+class Readiness(TypedDict, total=False):
     components: int
     described: int
     piloted: int
     ready: int
+    # Since the exit rule reads "all" over the four kinds; reports published before lack them.
+    missing_kinds: list[str]  # ServiceComponent.Kind codes with no component
+    exit_rule_met: bool
 
 
-class Continuation(TypedDict):
+class Correction(TypedDict, total=False):
+    date: str
+    outcome: str | None
+    was: str  # the outcome it replaced (continuation decisions)
+    reason: str
+    by: str
+
+
+class Continuation(TypedDict, total=False):
     outcome: str
     decision_maker: str
     decided_on: str
+    # Since decisions are versioned; reports published before have neither key.
+    version: int
+    corrections: list[Correction]
 
 
 class Checkpoint(TypedDict):
@@ -52,14 +66,19 @@ class Checkpoint(TypedDict):
     kind: str
 
 
-class Decision(TypedDict):
+class Decision(TypedDict, total=False):
     date: str
-    kind: str  # "phase" | "continuation" | "evaluation"
+    kind: str  # "phase" | "continuation" | "evaluation" | "correction"
     from_phase: int | None
     to_phase: int | None
     outcome: str | None
-    text: str
+    text: str  # for a correction: why it was corrected
     by: str
+    # Since decisions are versioned; reports published before have none of these keys.
+    record: str  # for a correction: "phase", "continuation" or "evaluation"
+    overridden: bool  # a phase move through a closed gate
+    registration: bool  # a measure registered in a later phase
+    corrected: bool  # the decision has been corrected since it was first recorded
 
 
 class MeasureContent(TypedDict):
@@ -69,6 +88,9 @@ class MeasureContent(TypedDict):
     unit: str | None
     phase: int
     phase_since: str
+    # How the measure came into its phase: "gate", "override", "registration", or "" (it
+    # started there). Reports published before have no such key.
+    phase_entry: NotRequired[str]
     status: str
     status_explanation: str
     summary: str

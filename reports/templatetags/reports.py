@@ -141,21 +141,40 @@ def decision_words(decision: dict[str, Any]) -> str:
     """What a decision of the period was, in words: "Moved from II Plan to III Implement",
     "Continuation: Continue with adjustments", "Evaluation: Adjust"."""
     kind = decision.get("kind")
+    phases = {
+        "from": phase_label(decision.get("from_phase")),
+        "to": phase_label(decision.get("to_phase")),
+    }
     if kind == "phase":
-        return _("Moved from %(from)s to %(to)s") % {
-            "from": phase_label(decision.get("from_phase")),
-            "to": phase_label(decision.get("to_phase")),
-        }
+        if decision.get("registration"):
+            return _("Registered in %(to)s, not through the gates") % phases
+        if decision.get("overridden"):
+            return _("Moved from %(from)s to %(to)s through an overridden gate") % phases
+        return _("Moved from %(from)s to %(to)s") % phases
     if kind == "continuation":
         return _("Decision on continuation: %(outcome)s") % {
             "outcome": continuation_outcome(decision.get("outcome"))
         }
-    code = str(decision.get("outcome") or "")
+    if kind == "correction":
+        record = decision.get("record")
+        if record == "phase":
+            return _("Justification of the move from %(from)s to %(to)s corrected") % phases
+        if record == "continuation":
+            return _("Decision on continuation corrected to: %(outcome)s") % {
+                "outcome": continuation_outcome(decision.get("outcome"))
+            }
+        return _("Evaluation corrected; its decision now: %(outcome)s") % {
+            "outcome": evaluation_outcome(decision.get("outcome"))
+        }
+    return _("Evaluation: %(outcome)s") % {"outcome": evaluation_outcome(decision.get("outcome"))}
+
+
+def evaluation_outcome(value: Any) -> str:
+    code = str(value or "")
     try:
-        outcome = str(Evaluation.Decision(code).label)
+        return str(Evaluation.Decision(code).label)
     except ValueError:
-        outcome = code
-    return _("Evaluation: %(outcome)s") % {"outcome": outcome}
+        return code
 
 
 @register.filter

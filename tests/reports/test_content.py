@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from measures.models import Indicator
-from phases.models import PhaseTransition
+from measures.models import EvaluationCorrection, Indicator
+from phases.models import PhaseTransition, TransitionCorrection
 from reports.content import measures_content, report_content
 from tests.factories import (
     ContinuationDecisionFactory,
@@ -259,12 +259,16 @@ def test_readiness_counts_the_components_of_phase_iii(organization, program):
         "described": 2,
         "piloted": 2,
         "ready": 1,
+        "missing_kinds": ["work_process", "role", "responsibility"],
+        "exit_rule_met": False,
     }
     assert only(content, empty)["readiness"] == {
         "components": 0,
         "described": 0,
         "piloted": 0,
         "ready": 0,
+        "missing_kinds": ["work_process", "role", "responsibility", "routine"],
+        "exit_rule_met": False,
     }
     assert only(content, earlier)["readiness"] is None
 
@@ -281,7 +285,38 @@ def test_continuation_is_pending_or_made(organization, program):
         "outcome": "adjust",
         "decision_maker": "Kommunestyret",
         "decided_on": "2026-05-10",
+        "version": 1,
+        "corrections": [],
     }
+
+
+def test_the_continuation_is_the_latest_version_with_every_correction(
+    organization, program, coordinator
+):
+    coordinator.full_name = "Kari Koordinator"
+    coordinator.save()
+    measure = measure_in(program, phase=4)
+    ContinuationDecisionFactory(measure=measure, outcome="adjust", decided_on=TODAY)
+    ContinuationDecisionFactory(
+        measure=measure,
+        number=2,
+        outcome="stop",
+        decided_on=TODAY,
+        correction_reason="Feil vedtak registrert.",
+        recorded_by=coordinator,
+        recorded_at=at(dt.date(2026, 5, 12)),
+    )
+    continuation = only(measures_content(organization), measure)["continuation"]
+    assert (continuation["outcome"], continuation["version"]) == ("stop", 2)
+    assert continuation["corrections"] == [
+        {
+            "date": "2026-05-12",
+            "outcome": "stop",
+            "was": "adjust",
+            "reason": "Feil vedtak registrert.",
+            "by": "Kari Koordinator",
+        }
+    ]
 
 
 def test_next_checkpoints_are_the_first_three_within_120_days(organization, program):
@@ -346,6 +381,7 @@ def test_decisions_are_listed_only_inside_the_period(organization, program, coor
             "outcome": "adjust",
             "text": "Flere voksne ute",
             "by": "Kari Koordinator",
+            "corrected": False,
         },
         {
             "date": "2026-03-01",
@@ -355,6 +391,9 @@ def test_decisions_are_listed_only_inside_the_period(organization, program, coor
             "outcome": None,
             "text": "Klar",
             "by": "Kari Koordinator",
+            "overridden": False,
+            "registration": False,
+            "corrected": False,
         },
         {
             "date": "2026-04-30",
@@ -364,10 +403,99 @@ def test_decisions_are_listed_only_inside_the_period(organization, program, coor
             "outcome": "continue",
             "text": "",
             "by": "Kommunestyret",
+            "corrected": False,
         },
     ]
     assert only(content, late)["decisions"] == []
     assert only(measures_content(organization), measure)["decisions"] == []
+
+
+def test_decisions_stand_as_corrected_and_each_correction_is_a_decision_of_its_period(
+    organization, program, coordinator
+):
+    coordinator.full_name = "Kari Koordinator"
+    coordinator.save()
+    measure = measure_in(program, phase=4)
+    moved = move(measure, coordinator, 3, 4, at(dt.date(2026, 2, 1)), reason="Vedtatt.")
+    moved.overridden = True
+    PhaseTransition.objects.filter(pk=moved.pk).update(overridden=True)
+    TransitionCorrection.objects.create(
+        transition=moved,
+        number=2,
+        justification="Kommunestyret vedtok videreføring 28.01.",
+        correction_reason="Begrunnelsen manglet vedtaket.",
+        recorded_by=coordinator,
+        recorded_at=at(dt.date(2026, 4, 2)),
+    )
+    evaluation = EvaluationFactory(
+        measure=measure,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 31),
+        decision="continue",
+    )
+    EvaluationCorrection.objects.create(
+        evaluation=evaluation,
+        number=2,
+        tried=evaluation.tried,
+        decision="adjust",
+        next_steps="Færre møter.",
+        correction_reason="Feil beslutning registrert.",
+        recorded_by=coordinator,
+        recorded_at=at(dt.date(2026, 4, 20)),
+    )
+    # A correction outside the period is not one of its decisions.
+    EvaluationCorrection.objects.create(
+        evaluation=evaluation,
+        number=3,
+        tried=evaluation.tried,
+        decision="adjust",
+        next_steps="Færre møter, kortere møter.",
+        correction_reason="Presisert.",
+        recorded_by=coordinator,
+        recorded_at=at(dt.date(2026, 5, 2)),
+    )
+    decisions = only(measures_content(organization, period=PERIOD), measure)["decisions"]
+    phase, evaluated, corrected_move, corrected_evaluation = decisions
+    assert (phase["kind"], phase["overridden"], phase["corrected"]) == ("phase", True, True)
+    assert phase["text"] == "Kommunestyret vedtok videreføring 28.01."
+    # The evaluation as it stands now (version 3), though corrected after the period.
+    assert (evaluated["outcome"], evaluated["text"]) == ("adjust", "Færre møter, kortere møter.")
+    assert corrected_move == {
+        "date": "2026-04-02",
+        "kind": "correction",
+        "record": "phase",
+        "from_phase": 3,
+        "to_phase": 4,
+        "outcome": None,
+        "text": "Begrunnelsen manglet vedtaket.",
+        "by": "Kari Koordinator",
+    }
+    assert (corrected_evaluation["record"], corrected_evaluation["date"]) == (
+        "evaluation",
+        "2026-04-20",
+    )
+    assert corrected_evaluation["text"] == "Feil beslutning registrert."
+
+
+def test_a_registered_or_overridden_phase_shows_how_the_measure_came_there(
+    organization, program, coordinator
+):
+    registered = measure_in(program, phase=3)
+    PhaseTransition.objects.filter(
+        pk=move(registered, coordinator, 1, 3, at(dt.date(2026, 1, 5)), reason="x").pk
+    ).update(kind="registration")
+    overridden = measure_in(program, phase=4)
+    PhaseTransition.objects.filter(
+        pk=move(overridden, coordinator, 3, 4, at(dt.date(2026, 2, 5)), reason="y").pk
+    ).update(overridden=True)
+    walked = measure_in(program, phase=2)
+    move(walked, coordinator, 1, 2, at(dt.date(2026, 3, 5)))
+    started = measure_in(program, phase=1)
+    content = measures_content(organization)
+    assert only(content, registered)["phase_entry"] == "registration"
+    assert only(content, overridden)["phase_entry"] == "override"
+    assert only(content, walked)["phase_entry"] == "gate"
+    assert only(content, started)["phase_entry"] == ""
 
 
 # --- the report ------------------------------------------------------------------------------
