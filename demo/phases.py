@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from measures.models import EvaluationCycle, Lifecycle, Measure, Phase
 from organizations.models import Organization, User
+from phases.continuation import continuation_recommend, continuation_record_decision
 from phases.models import (
     BudgetLine,
     ContinuationAssessment,
     ContinuationDecision,
+    ContinuationRecommendation,
     FactorAssessment,
     GoverningDocument,
     ImplementationPlan,
@@ -25,15 +27,18 @@ from phases.models import (
     PilotIteration,
     PlannedActivity,
     Preparation,
+    PreparationDecision,
     RoleResponsibility,
     ServiceComponent,
     StakeholderInput,
 )
-from phases.services import factors_for, measure_move_phase
+from phases.preparation import preparation_decide
+from phases.services import factors_for, measure_move_phase, measure_register_phase
 
 THIRD_LAP = "Felles språkløft i barnehagene"
 BACK_FROM_IV = "Trygge friminutt"
 DECIDED = "Inkluderende fritid"
+REGISTERED = "Tverrfaglig stafettlogg"
 # The demo is written around this day; the last move into a measure's current phase lies some
 # weeks or months before it (so "time in phase" reads as it would), earlier moves five months
 # apart. Two measures moved on a known day: the status reports of May and September tell it.
@@ -70,6 +75,10 @@ TEXTS: dict[str, dict[str, Any]] = {
             ("routine", "Ukentlig kort refleksjonsmøte"),
         ],
         "back": "Justeringene etter vedtaket krever en ny runde med utprøving.",
+        "registered": "Planlagt og vedtatt i 2025, før kommunen tok i bruk Tiltakshjulet. "
+        "Implementeringsplanen ble vedtatt i oppvekstutvalget, sak 2025/311.",
+        "correction": "Feil saksnummer ved første registrering; rettet etter kontroll mot "
+        "saksarkivet.",
         "stakeholders": [
             (
                 "user_representative",
@@ -125,6 +134,8 @@ TEXTS: dict[str, dict[str, Any]] = {
             ("routine", "Kort refleksjonsmøte kvar veke"),
         ],
         "back": "",
+        "registered": "",
+        "correction": "",
         "stakeholders": [],
         "value": "",
         "turnover": "",
@@ -160,11 +171,20 @@ def _prepare(measure: Measure, text: dict[str, Any], user: User, decided: bool) 
             "competence": text["needs"],
             "structures": text["needs"],
             "resources": text["needs"],
-            "decision": Preparation.Decision.GO_ON if decided else Preparation.Decision.PENDING,
-            "decided_by": user if decided else None,
-            "decided_on": dt.date(2024, 10, 1) if decided else None,
         },
     )
+    if decided and not PreparationDecision.objects.filter(measure=measure).exists():
+        decision = preparation_decide(
+            measure=measure,
+            user=user,
+            data={
+                "decision": PreparationDecision.Decision.GO_ON,
+                "decided_by": user,
+                "decided_on": dt.date(2024, 10, 1),
+                "decision_note": "",
+            },
+        )
+        _date_the_record(PreparationDecision, decision.pk, dt.date(2024, 10, 1))
 
 
 def _plan(measure: Measure, text: dict[str, Any], user: User) -> None:
@@ -226,8 +246,6 @@ def _continuation(measure: Measure, text: dict[str, Any], user: User) -> None:
         measure=measure,
         defaults={
             "value_judgement": text["value"],
-            "recommendation": "continue",
-            "recommendation_reason": text["value"],
             "turnover_handling": text["turnover"],
             "leadership_change_handling": text["leadership"],
         },
@@ -241,16 +259,27 @@ def _continuation(measure: Measure, text: dict[str, Any], user: User) -> None:
             said=said,
             recorded_by=user,
         )
-    ContinuationDecision.objects.get_or_create(
-        measure=measure,
-        defaults={
-            "outcome": ContinuationDecision.Outcome.CONTINUE,
-            "decision_maker": text["body"],
-            "decided_on": dt.date(2026, 9, 24),
-            "case_reference": "2026/1432",
-            "recorded_by": user,
-        },
+    recommendation = continuation_recommend(
+        measure=measure, user=user, recommendation="continue", why=text["value"]
     )
+    _date_the_record(ContinuationRecommendation, recommendation.pk, dt.date(2026, 9, 1))
+    decision = {
+        "outcome": ContinuationDecision.Outcome.CONTINUE,
+        "decision_maker": text["body"],
+        "decided_on": dt.date(2026, 9, 24),
+        # Recorded first with a wrong case number and corrected a week later: the demo shows
+        # a decision with two versions and the reason for the correction.
+        "case_reference": "2026/1234",
+    }
+    first = continuation_record_decision(measure=measure, user=user, data=decision)
+    _date_the_record(ContinuationDecision, first.decision.pk, dt.date(2026, 9, 24))
+    corrected = continuation_record_decision(
+        measure=measure,
+        user=user,
+        data={**decision, "case_reference": "2026/1432"},
+        reason=text["correction"],
+    )
+    _date_the_record(ContinuationDecision, corrected.decision.pk, dt.date(2026, 10, 1))
     for kind, description in text["maintenance"]:
         MaintenanceRoutine.objects.create(
             measure=measure,
@@ -269,6 +298,13 @@ def _continuation(measure: Measure, text: dict[str, Any], user: User) -> None:
         )
 
 
+def _date_the_record(model: Any, pk: int, day: dt.date) -> None:
+    """Gives a record made now its day in the demo's past (a version is final, so through
+    an update of the row rather than a save)."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+    model.objects.filter(pk=pk).update(recorded_at=moment)
+
+
 def _walk(measure: Measure, to_phase: int, user: User) -> None:
     """Moves the measure from phase I through every gate, meeting each gate on the way."""
     text = TEXTS[measure.organization.written_standard]
@@ -281,6 +317,13 @@ def _walk(measure: Measure, to_phase: int, user: User) -> None:
     _prepare(measure, text, user, decided=target > Phase.PREPARE)
     if target >= Phase.PLAN:
         _plan(measure, text, user)
+    if measure.name == REGISTERED and text["registered"]:
+        # Under way before the municipality used the product: registered, not walked.
+        measure_register_phase(
+            measure=measure, to_phase=target, user=user, reason=text["registered"]
+        )
+        _date_the_moves(measure)
+        return
     if target >= Phase.IMPLEMENT:
         third_lap = measure.name == THIRD_LAP
         _roundabout(measure, text, user, laps=3 if third_lap else 2, piloted=2 if third_lap else 4)

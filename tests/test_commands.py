@@ -113,9 +113,16 @@ def test_seed_demo_gives_the_measures_realistic_phase_histories(db):
     decided = kommune.get(name="Inkluderende fritid")
     assert decided.phase == 4 and decided.lifecycle == Lifecycle.ORDINARY
     assert decided.stakeholder_inputs.count() == 3
-    assert decided.continuation_decision.decision_maker
+    versions = list(decided.continuation_decisions.order_by("number"))
+    assert [v.case_reference for v in versions] == ["2026/1234", "2026/1432"]
+    assert versions[1].correction_reason, "the demo's correction says why"
     assert not PhaseTransition.objects.filter(overridden=True).exists(), "every gate was met"
-    for measure in Measure.objects.all():
+
+    registered = kommune.get(name="Tverrfaglig stafettlogg")
+    [registration] = registered.transitions.all()
+    assert (registration.from_phase, registration.to_phase) == (1, registered.phase)
+    assert registration.is_registration and registration.reason
+    for measure in Measure.objects.exclude(pk=registered.pk):
         assert measure.transitions.count() >= measure.phase - 1
 
 
