@@ -1,13 +1,18 @@
 """Goal attainment: how far an indicator has come from its baseline towards its target.
 
-Plain functions on plain values, so lists, reports and evaluation snapshots compute it the same
-way without touching the database; ``summarise`` applies them to an indicator whose measurements
-are already loaded.
+The one home of the derived figures of goals: the share of the way (``attainment``), the whole
+percentage every page, export, evaluation snapshot, report and PDF shows
+(``attainment_percent``), the mean percentage of a measure (``mean_percent``) and the trend
+(``trend``, drawn as ``trend_arrow``). Plain functions on plain values, so every output computes
+them the same way without touching the database; ``summarise`` applies them to an indicator
+whose measurements are already loaded. Nothing else rounds a share: a second rounding rule, or
+rounding an already rounded share again, is how one indicator came to show 13 % on one page
+and 12 % on another.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -52,9 +57,42 @@ def trend(values: Sequence[Decimal], *, higher_is_better: bool) -> Trend:
     return Trend.IMPROVING if (change > ZERO) == higher_is_better else Trend.WORSENING
 
 
+def _whole(number: Decimal) -> int:
+    # Half up, as people round by hand (12.5 → 13), never half-even ("banker's", 12.5 → 12,
+    # what Decimal.quantize and Python's round() do by default) and never truncated.
+    return int(number.quantize(ONE, rounding=ROUND_HALF_UP))
+
+
 def percent(share: Decimal) -> int:
-    """A share (0 to 1) as a whole percentage, rounded half up as people round."""
-    return int((share * 100).quantize(ONE, rounding=ROUND_HALF_UP))
+    """A share (0 to 1) as a whole percentage, rounded once, half up."""
+    return _whole(share * 100)
+
+
+def attainment_percent(*, baseline: Decimal, target: Decimal, value: Decimal) -> int:
+    """The goal attainment every output shows: the share of the way as a whole percentage."""
+    return percent(attainment(baseline=baseline, target=target, value=value))
+
+
+def mean_percent(percents: Iterable[int | None]) -> int | None:
+    """A measure's mean attainment: the mean of its indicators' percentages as shown (the
+    unmeasured left out), rounded half up; None when no indicator is measured.
+
+    The mean of the whole percentages, not of the exact shares, so a reader can check it from
+    the figures on the page, and a frozen report (which keeps only those) gives the same."""
+    shown = [p for p in percents if p is not None]
+    if not shown:
+        return None
+    return _whole(Decimal(sum(shown)) / len(shown))
+
+
+def trend_arrow(moved: str | None, *, higher_is_better: bool) -> str:
+    """Which way the value moved: ↑ up, ↓ down, → unchanged, nothing when unknown. Improving
+    means down when lower is better, so the arrow follows the value, the words the meaning."""
+    if moved == Trend.FLAT:
+        return "→"
+    if moved not in (Trend.IMPROVING, Trend.WORSENING):
+        return ""
+    return "↑" if (moved == Trend.IMPROVING) == higher_is_better else "↓"
 
 
 def tidy(value: Decimal) -> Decimal:
@@ -221,7 +259,7 @@ def summarise(indicator: Indicator, measurements: list[Measurement]) -> Indicato
         MeasurementRow(
             measurement=m,
             value=tidy(m.value),
-            percent=percent(attainment(baseline=baseline, target=target, value=m.value)),
+            percent=attainment_percent(baseline=baseline, target=target, value=m.value),
         )
         for m in measurements
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from measures import recurrence
-from measures.attainment import attainment
+from measures.attainment import attainment_percent, percent
 from measures.exchange.imports import ImportRow, check_rows
 from measures.models import (
     Evaluation,
@@ -85,7 +85,10 @@ def indicator_snapshot(measure: Measure, *, on: date) -> list[dict[str, Any]]:
     """The measure's indicators with their latest value on or before ``on``, as plain JSON.
 
     Kept with an evaluation as it was: later corrections of measurements do not change what
-    the team saw when they evaluated. Numbers are strings, so no decimal is rounded.
+    the team saw when they evaluated. Numbers are strings, so no decimal is rounded; the goal
+    attainment is kept as the whole percentage the team saw (``attainment_percent``), computed
+    once by the function every other page uses. (Older snapshots kept the share rounded to
+    four decimals as "attainment" instead: ``snapshot_percent`` reads both.)
     """
     latest = Measurement.objects.filter(indicator=OuterRef("pk"), date__lte=on).order_by("-date")
     indicators = (
@@ -100,8 +103,8 @@ def indicator_snapshot(measure: Measure, *, on: date) -> list[dict[str, Any]]:
     snapshot = []
     for indicator in indicators:
         value: Decimal | None = indicator.latest_value
-        share = (
-            attainment(
+        shown = (
+            attainment_percent(
                 baseline=indicator.baseline_value, target=indicator.target_value, value=value
             )
             if value is not None
@@ -119,9 +122,7 @@ def indicator_snapshot(measure: Measure, *, on: date) -> list[dict[str, Any]]:
                 "target": _plain(indicator.target_value),
                 "value": _plain(value),
                 "date": latest_date.isoformat() if latest_date else None,
-                "attainment": _plain(share.quantize(Decimal("0.0001")))
-                if share is not None
-                else None,
+                "attainment_percent": shown,
             }
         )
     return snapshot
@@ -129,6 +130,36 @@ def indicator_snapshot(measure: Measure, *, on: date) -> list[dict[str, Any]]:
 
 def _plain(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
+
+
+def _snapshot_decimal(item: dict[str, Any], key: str) -> Decimal | None:
+    raw = item.get(key)
+    if raw in (None, ""):
+        return None
+    try:
+        return Decimal(str(raw))
+    except InvalidOperation:
+        return None
+
+
+def snapshot_percent(item: dict[str, Any]) -> int | None:
+    """The goal attainment of one indicator of an evaluation's snapshot, in whole percent.
+
+    A snapshot keeps the percentage it was made with. An older one kept only the share,
+    rounded to four decimals: rounding that again would round twice (0.12495 kept as 0.1250
+    reads 13 % where every other page says 12 %), so its own frozen baseline, target and value
+    are worked out again with the one function, and the share is the last resort.
+    """
+    if "attainment_percent" in item:
+        shown = item["attainment_percent"]
+        return None if shown is None else int(shown)
+    baseline, target, value = (
+        _snapshot_decimal(item, key) for key in ("baseline", "target", "value")
+    )
+    if baseline is not None and target is not None and value is not None:
+        return attainment_percent(baseline=baseline, target=target, value=value)
+    share = _snapshot_decimal(item, "attainment")
+    return None if share is None else percent(share)
 
 
 def evaluation_record(*, measure: Measure, user: User, data: dict[str, Any]) -> Evaluation:

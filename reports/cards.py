@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from measures.attainment import TREND_LABELS
+from measures.attainment import TREND_LABELS, trend_arrow
 from measures.models import Indicator, Phase, TrafficLight
 from phases.models import ContinuationDecision, ServiceComponent
 from reports import charts
@@ -209,16 +209,6 @@ def attainment(indicator: dict[str, Any], w: Words) -> str:
     )
 
 
-def _arrow(indicator: dict[str, Any]) -> str:
-    moved = indicator.get("trend")
-    if moved == "flat":
-        return "→"
-    if moved not in ("improving", "worsening"):
-        return ""
-    higher = indicator.get("direction") == "higher"
-    return "↑" if (moved == "improving") == higher else "↓"
-
-
 def _indicator(indicator: dict[str, Any], w: Words, lang: str | None) -> str:
     unit = indicator["unit"]
     parts = []
@@ -243,7 +233,9 @@ def _indicator(indicator: dict[str, Any], w: Words, lang: str | None) -> str:
     baseline = w.baseline % {"value": format_number(indicator["baseline"], lang), "unit": unit}
     direction = w.directions.get(indicator["direction"], "").lower()
     parts.append(f"{escape(target)} ({escape(baseline)}; {escape(direction)}) · ")
-    arrow = _arrow(indicator)
+    arrow = trend_arrow(
+        indicator.get("trend"), higher_is_better=indicator.get("direction") == "higher"
+    )
     if arrow:
         parts.append(f'<span aria-hidden="true">{arrow}</span> ')
     parts.append(f"{escape(w.trend)} {escape(w.trends.get(indicator['trend'], '').lower())}")

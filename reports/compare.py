@@ -3,6 +3,16 @@ decisions made since, and measures that came into or left the scope.
 
 Pure functions on two report contents (reports/content.py), so a comparison reads only what
 the two versions froze, never the live measures, and is tested without a database.
+
+What counts, because politicians read this as the record of what moved:
+- A value is a number: "12.5" and "12.50" are the same value, "12.51" is another one (and is
+  shown with its decimals). Percentages are compared as the reports showed them.
+- An indicator measured again with the same value has not changed, but it is listed (as
+  "measured again") so the reader knows the figure is current; it is not counted as changed.
+- A changed target or baseline is a change, with or without a change of attainment.
+- A decision is "since" the older report when it is dated after the older report's period:
+  one dated on the period's last day or earlier belongs to that period, even when the newer
+  report's period overlaps it.
 """
 
 from __future__ import annotations
@@ -24,10 +34,14 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def _same_number(first: Any, second: Any) -> bool:
+    return _decimal(first) == _decimal(second)
+
+
 @dataclass(frozen=True)
 class IndicatorChange:
-    """An indicator whose latest value or attainment differs between the two reports
-    (``before`` is None for an indicator the older report did not have)."""
+    """One indicator as the two reports showed it: new (``is_new``, only in the newer one),
+    gone (``is_removed``, only in the older one), or in both with something to tell."""
 
     id: int
     name: str
@@ -39,12 +53,80 @@ class IndicatorChange:
     now_date: str | None
     now_attainment: int | None
     is_new: bool = False
+    is_removed: bool = False
+    before_baseline: str | None = None
+    now_baseline: str | None = None
+    before_target: str | None = None
+    now_target: str | None = None
+
+    @property
+    def in_both(self) -> bool:
+        return not (self.is_new or self.is_removed)
 
     @property
     def attainment_change(self) -> int | None:
         if self.before_attainment is None or self.now_attainment is None:
             return None
         return self.now_attainment - self.before_attainment
+
+    @property
+    def first_measurement(self) -> bool:
+        return self.in_both and self.before_value is None and self.now_value is not None
+
+    @property
+    def value_changed(self) -> bool:
+        """Both reports have a value, and the numbers differ (whatever the dates)."""
+        return (
+            self.before_value is not None
+            and self.now_value is not None
+            and not _same_number(self.before_value, self.now_value)
+        )
+
+    @property
+    def corrected(self) -> bool:
+        """Another value for the same date: the measurement was corrected after the older
+        report was published."""
+        return self.value_changed and self.before_date == self.now_date
+
+    @property
+    def measured_again(self) -> bool:
+        """The same value on a later date: unchanged, but measured again."""
+        return (
+            self.in_both
+            and self.before_value is not None
+            and self.now_value is not None
+            and not self.value_changed
+            and self.before_date != self.now_date
+        )
+
+    @property
+    def no_longer_measured(self) -> bool:
+        return self.in_both and self.before_value is not None and self.now_value is None
+
+    @property
+    def target_changed(self) -> bool:
+        return self.in_both and not _same_number(self.before_target, self.now_target)
+
+    @property
+    def baseline_changed(self) -> bool:
+        return self.in_both and not _same_number(self.before_baseline, self.now_baseline)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the indicator's figures changed (a new or a removed indicator is counted
+        on its own; one only measured again with the same value has not changed)."""
+        return self.in_both and (
+            self.first_measurement
+            or self.value_changed
+            or self.no_longer_measured
+            or self.target_changed
+            or self.baseline_changed
+            or self.before_attainment != self.now_attainment
+        )
+
+    @property
+    def worth_listing(self) -> bool:
+        return not self.in_both or self.changed or self.measured_again
 
 
 @dataclass
@@ -60,7 +142,7 @@ class MeasureChange:
     status_to: str
     status_explanation: str
     indicators: list[IndicatorChange] = field(default_factory=list)
-    removed_indicators: list[str] = field(default_factory=list)
+    removed_indicators: list[IndicatorChange] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -83,6 +165,8 @@ class MeasureChange:
 
     @property
     def has_changes(self) -> bool:
+        """Anything to show: a move, a status, an indicator (measured again included) or a
+        decision."""
         return bool(
             self.phase_moved
             or self.status_changed
@@ -128,9 +212,26 @@ class Comparison:
     def status_changes(self) -> int:
         return sum(change.status_changed for change in self.changes)
 
+    def _indicators(self) -> list[IndicatorChange]:
+        return [indicator for change in self.changes for indicator in change.indicators]
+
     @property
     def indicator_changes(self) -> int:
-        return sum(len(change.indicators) for change in self.changes)
+        """Indicators in both reports whose figures changed."""
+        return sum(indicator.changed for indicator in self._indicators())
+
+    @property
+    def new_indicators(self) -> int:
+        return sum(indicator.is_new for indicator in self._indicators())
+
+    @property
+    def removed_indicators(self) -> int:
+        return sum(len(change.removed_indicators) for change in self.changes)
+
+    @property
+    def measured_again(self) -> int:
+        """Indicators measured again with the same value."""
+        return sum(indicator.measured_again for indicator in self._indicators())
 
     @property
     def decision_count(self) -> int:
@@ -147,47 +248,57 @@ def decisions_since(measure: dict[str, Any], after: str) -> list[dict[str, Any]]
     return sorted(found, key=lambda d: str(d.get("date") or ""))
 
 
+def _figures(indicator: dict[str, Any], side: str) -> dict[str, Any]:
+    latest = indicator.get("latest") or {}
+    return {
+        f"{side}_value": latest.get("value"),
+        f"{side}_date": latest.get("date"),
+        f"{side}_attainment": indicator.get("attainment_percent"),
+        f"{side}_baseline": indicator.get("baseline"),
+        f"{side}_target": indicator.get("target"),
+    }
+
+
+def _nothing(side: str) -> dict[str, Any]:
+    return dict.fromkeys(
+        (f"{side}_{key}" for key in ("value", "date", "attainment", "baseline", "target")), None
+    )
+
+
 def indicator_changes(
     older: dict[str, Any], newer: dict[str, Any]
-) -> tuple[list[IndicatorChange], list[str]]:
-    """The newer measure's indicators whose latest value or attainment changed (or that are
-    new), matched by id; and the names of the older measure's indicators now gone."""
+) -> tuple[list[IndicatorChange], list[IndicatorChange]]:
+    """The newer measure's indicators that are new, changed or measured again, matched by id
+    and in the newer report's order; and the older measure's indicators now gone, with the
+    figures the older report showed."""
     before = {indicator["id"]: indicator for indicator in older.get("indicators") or []}
     changes = []
     seen = set()
     for indicator in newer.get("indicators") or []:
         seen.add(indicator["id"])
-        old = before.get(indicator["id"]) or {}
-        now_latest = indicator.get("latest") or {}
-        old_latest = old.get("latest") or {}
-        now_value, old_value = now_latest.get("value"), old_latest.get("value")
-        now_attainment, old_attainment = (
-            indicator.get("attainment_percent"),
-            old.get("attainment_percent"),
+        old = before.get(indicator["id"])
+        change = IndicatorChange(
+            id=indicator["id"],
+            name=indicator.get("name", ""),
+            unit=indicator.get("unit", ""),
+            is_new=old is None,
+            **(_figures(old, "before") if old else _nothing("before")),
+            **_figures(indicator, "now"),
         )
-        # "12.50" and "12.5" are the same value: compare as numbers, not as text.
-        unchanged = (
-            _decimal(old_value) == _decimal(now_value)
-            and old_latest.get("date") == now_latest.get("date")
-            and old_attainment == now_attainment
+        if change.worth_listing:
+            changes.append(change)
+    gone = [
+        IndicatorChange(
+            id=key,
+            name=old.get("name", ""),
+            unit=old.get("unit", ""),
+            is_removed=True,
+            **_figures(old, "before"),
+            **_nothing("now"),
         )
-        if old and unchanged:
-            continue
-        changes.append(
-            IndicatorChange(
-                id=indicator["id"],
-                name=indicator.get("name", ""),
-                unit=indicator.get("unit", ""),
-                before_value=old_value,
-                before_date=old_latest.get("date"),
-                before_attainment=old_attainment,
-                now_value=now_value,
-                now_date=now_latest.get("date"),
-                now_attainment=now_attainment,
-                is_new=not old,
-            )
-        )
-    gone = [old["name"] for key, old in before.items() if key not in seen]
+        for key, old in before.items()
+        if key not in seen
+    ]
     return changes, gone
 
 

@@ -15,7 +15,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from measures.attainment import attainment, percent, tidy, trend
+from measures.attainment import attainment_percent, tidy, trend
 from measures.models import (
     Evaluation,
     EvaluationCorrection,
@@ -169,14 +169,14 @@ def _indicator(
     previous_date: Any,
 ) -> IndicatorContent:
     latest = _value_on(latest_value, latest_date)
-    share: int | None = None
+    shown: int | None = None
     values: list[Decimal] = []
     if previous_value is not None:
         values.append(_as_decimal(previous_value))
     if latest_value is not None:
         value = _as_decimal(latest_value)
         values.append(value)
-        share = percent(attainment(baseline=baseline, target=target, value=value))
+        shown = attainment_percent(baseline=baseline, target=target, value=value)
     return {
         "id": pk,
         "name": name,
@@ -187,7 +187,7 @@ def _indicator(
         "target_date": target_date.isoformat(),
         "latest": latest,
         "previous": _value_on(previous_value, previous_date),
-        "attainment_percent": share,
+        "attainment_percent": shown,
         "trend": str(trend(values, higher_is_better=direction == Indicator.Direction.HIGHER)),
     }
 

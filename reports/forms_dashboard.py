@@ -9,13 +9,13 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from measures.attainment import mean_percent
 from measures.forms import choices
 from measures.models import Phase, Program, TrafficLight
 from organizations.formtools import limit_choices
 from organizations.models import Organization, Unit
 from reports.content import MeasureContent
 from reports.models import MeasureSummary
-from reports.templatetags.reports import mean_attainment
 
 STATUS_ORDER = {"red": 0, "yellow": 1, "green": 2}
 DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page")
@@ -23,7 +23,7 @@ DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page")
 
 def _by_attainment(measure: MeasureContent) -> tuple[Any, ...]:
     # Lowest attainment first (what lags behind); measures without measurements last.
-    share = mean_attainment(dict(measure))
+    share = mean_percent(i["attainment_percent"] for i in measure["indicators"])
     return (share is None, share or 0, measure["name"].lower(), measure["id"])
 
 

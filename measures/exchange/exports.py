@@ -24,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from measures.attainment import attainment
+from measures.attainment import attainment_percent
 from measures.models import Evaluation, Indicator, Measure, Measurement
 from organizations.models import Organization
 
@@ -192,15 +192,14 @@ def indicator_rows(organization: Organization) -> Iterator[Indicator]:
     )
 
 
-def _attainment_percent(indicator: Any) -> Decimal | None:
+def _attainment_percent(indicator: Any) -> int | None:
     if indicator.latest_value is None:
         return None
-    share = attainment(
+    return attainment_percent(
         baseline=indicator.baseline_value,
         target=indicator.target_value,
         value=indicator.latest_value,
     )
-    return (share * 100).quantize(Decimal(1))
 
 
 INDICATORS = Dataset(

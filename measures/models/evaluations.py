@@ -71,8 +71,9 @@ class Evaluation(FinalOnceSaved, TimeStamped):
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     next_steps = models.TextField(_("next steps"), blank=True)
     # The indicators as they stood when the evaluation was made, kept as they were even if
-    # measurements are corrected later: [{"indicator": id, "name", "unit", "value", "date",
-    # "attainment"}].
+    # measurements are corrected later: [{"indicator": id, "goal", "name", "unit", "direction",
+    # "baseline", "target", "value", "date", "attainment_percent"}] (older rows: "attainment",
+    # a share, instead of "attainment_percent"; measures.services.snapshot_percent reads both).
     indicator_snapshot = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -50,6 +50,7 @@ from measures.services import (
     evaluations_with_corrections,
     indicator_snapshot,
     measurements_import,
+    snapshot_percent,
 )
 from measures.views.base import MeasureViewMixin
 from organizations.formtools import correction_reason
@@ -143,10 +144,7 @@ def snapshot_rows(snapshot: list[dict[str, Any]]) -> list[dict[str, Any]]:
         row = dict(item)
         for key in ("baseline", "target", "value"):
             row[key] = Decimal(item[key]) if item.get(key) is not None else None
-        share = item.get("attainment")
-        row["attainment_percent"] = (
-            (Decimal(share) * 100).quantize(Decimal(1)) if share is not None else None
-        )
+        row["attainment_percent"] = snapshot_percent(item)
         row["date"] = date.fromisoformat(item["date"]) if item.get("date") else None
         rows.append(row)
     return rows

@@ -1,5 +1,6 @@
 """Filters and tags for the status of measures (reports/content.py's plain data): words for
-codes, dates from ISO strings, time in phase, trends and the charts.
+codes, dates from ISO strings, time in phase, trends and the charts. The figures themselves
+(attainment, trend) come computed from measures/attainment.py, through the content.
 
 Everything is worded in the active language, so the same card reads in the reader's language
 on the dashboard and in the written standard inside a report (``{% language %}``).
@@ -108,19 +109,6 @@ def trend_label(value: Any) -> str:
 
 
 @register.filter
-def trend_arrow(indicator: dict[str, Any]) -> str:
-    """Which way the value moved: ↑ up, ↓ down, → unchanged, nothing when unknown. Improving
-    means down when lower is better, so the arrow follows the value, the words the meaning."""
-    moved = indicator.get("trend")
-    if moved == Trend.FLAT:
-        return "→"
-    if moved not in (Trend.IMPROVING, Trend.WORSENING):
-        return ""
-    higher = indicator.get("direction") == Indicator.Direction.HIGHER
-    return "↑" if (moved == Trend.IMPROVING) == higher else "↓"
-
-
-@register.filter
 def direction_label(value: Any) -> str:
     try:
         return str(Indicator.Direction(value).label)
@@ -183,17 +171,6 @@ def checkpoint_kind(value: Any) -> str:
         return str(Kind(value).label)
     except ValueError:
         return ""
-
-
-@register.filter
-def mean_attainment(measure: dict[str, Any]) -> int | None:
-    """The mean attainment of a measure's measured indicators (None when none is)."""
-    shares = [
-        i["attainment_percent"]
-        for i in measure.get("indicators", [])
-        if i.get("attainment_percent") is not None
-    ]
-    return round(sum(shares) / len(shares)) if shares else None
 
 
 # --- charts -----------------------------------------------------------------------------------

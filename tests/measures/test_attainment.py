@@ -8,7 +8,18 @@ from decimal import Decimal as D
 import pytest
 from django.utils import translation
 
-from measures.attainment import Trend, attainment, chart, percent, summarise, tidy, trend
+from measures.attainment import (
+    Trend,
+    attainment,
+    attainment_percent,
+    chart,
+    mean_percent,
+    percent,
+    summarise,
+    tidy,
+    trend,
+    trend_arrow,
+)
 from measures.models import Indicator, Measurement
 
 
@@ -73,6 +84,63 @@ def test_it_tells_the_trend_from_the_last_two_values(values, higher_is_better, e
 )
 def test_percentages_are_whole_and_rounded_half_up(share, expected):
     assert percent(D(share)) == expected
+
+
+@pytest.mark.parametrize(
+    ("baseline", "target", "value", "expected"),
+    [
+        # Exactly half a percent: half up says 13; half-even ("banker's") and truncation 12.
+        ("0", "200", "25", 13),
+        ("0", "8", "1", 13),
+        ("10", "50", "15", 13),
+        ("100", "60", "95", 13),  # lower is better
+        ("30", "10", "29.5", 3),  # lower is better, 2.5 %
+        # Either side of the half: rounding up from below it (a ceiling) fails the first,
+        # truncating fails the second.
+        ("0", "200", "24.99", 12),  # 12.495 %
+        ("0", "200", "27.01", 14),  # 13.505 %
+    ],
+)
+def test_the_attainment_every_output_shows_is_rounded_half_up_once(
+    baseline, target, value, expected
+):
+    assert attainment_percent(baseline=D(baseline), target=D(target), value=D(value)) == expected
+
+
+@pytest.mark.parametrize(
+    ("percents", "expected"),
+    [
+        ([12, 13], 13),  # 12.5: half up (banker's round() said 12)
+        ([10, 13], 12),  # 11.5: half up (banker's said 12 too; truncation 11)
+        ([12, 12, 13], 12),  # 12.33
+        ([12, 13, 13], 13),  # 12.67
+        ([40, None, 41], 41),  # the unmeasured indicator does not count
+        ([None], None),
+        ([], None),
+    ],
+)
+def test_a_measures_mean_attainment_is_the_mean_of_its_percentages_rounded_half_up(
+    percents, expected
+):
+    assert mean_percent(percents) == expected
+
+
+@pytest.mark.parametrize(
+    ("moved", "higher_is_better", "arrow"),
+    [
+        ("improving", True, "↑"),
+        ("improving", False, "↓"),
+        ("worsening", True, "↓"),
+        ("worsening", False, "↑"),
+        ("flat", True, "→"),
+        ("unknown", True, ""),
+        (None, True, ""),
+    ],
+)
+def test_the_trend_arrow_follows_the_value_and_the_words_the_meaning(
+    moved, higher_is_better, arrow
+):
+    assert trend_arrow(moved, higher_is_better=higher_is_better) == arrow
 
 
 @pytest.mark.parametrize(

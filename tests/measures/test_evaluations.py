@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Evaluation, EvaluationCorrection, EvaluationCycle
-from measures.services import evaluation_cycle_set, evaluation_record
+from measures.services import evaluation_cycle_set, evaluation_record, snapshot_percent
 from measures.views.evaluations import measure_section
 from organizations.records import RecordIsFinal
 from tests.factories import (
@@ -225,7 +226,7 @@ def test_the_team_lead_records_an_evaluation_with_the_indicators_as_they_stood(
             "target": "80",
             "value": "60.5",
             "date": "2026-12-01",
-            "attainment": "0.5125",
+            "attainment_percent": 51,  # 51.25 %, as the team saw it
         }
     ]
     measure.refresh_from_db()
@@ -241,7 +242,7 @@ def test_the_snapshot_stays_as_it_was_when_measurements_are_corrected(
     response = login(team_lead).get(detail_url(evaluation))
     (row,) = response.context["indicators"]
     assert row["value"] == Decimal("60.5")
-    assert row["attainment_percent"] == Decimal(51)
+    assert row["attainment_percent"] == 51
     body = response.content.decode()
     assert "60,5 %" in body
     assert "Færre konflikter" in body
@@ -252,7 +253,53 @@ def test_an_indicator_without_values_is_kept_without_a_value(team_lead, measure)
     data = {**EVALUATION, "period_start": dt.date(2026, 8, 15), "period_end": dt.date(2026, 12, 18)}
     evaluation = evaluation_record(measure=measure, user=team_lead, data=data)
     (item,) = evaluation.indicator_snapshot
-    assert (item["value"], item["date"], item["attainment"]) == (None, None, None)
+    assert (item["value"], item["date"], item["attainment_percent"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("kept", "shown"),
+    [
+        # What older snapshots kept: the share, rounded half-even to four decimals. Read
+        # from the snapshot's own frozen numbers, as every other page works them out.
+        ({"baseline": "0", "target": "200", "value": "25", "attainment": "0.1250"}, 13),
+        # 12.495 % was kept as 0.1250: rounding that again would say 13.
+        ({"baseline": "0", "target": "200", "value": "24.99", "attainment": "0.1250"}, 12),
+        # Only the share left (never written so, but read): rounded once, half up.
+        ({"attainment": "0.1250"}, 13),
+        ({"baseline": "0", "target": "200", "value": None, "attainment": None}, None),
+        # What snapshots keep now: the percentage the team saw, as it was.
+        ({"baseline": "0", "target": "200", "value": "25", "attainment_percent": 13}, 13),
+        ({"baseline": "0", "target": "200", "value": None, "attainment_percent": None}, None),
+    ],
+)
+def test_old_and_new_snapshots_show_the_attainment_every_other_page_shows(kept, shown):
+    assert snapshot_percent(kept) == shown
+
+
+def test_an_older_snapshot_is_shown_like_every_other_page_shows_it(
+    login, team_lead, measure, indicator, english
+):
+    evaluation = EvaluationFactory(
+        measure=measure,
+        indicator_snapshot=[
+            {
+                "indicator": indicator.pk,
+                "goal": "Trygge friminutt",
+                "name": "Elever som trives",
+                "unit": "%",
+                "direction": "higher",
+                "baseline": "0",
+                "target": "200",
+                "value": "25",
+                "date": "2026-12-01",
+                "attainment": "0.1250",  # shown as 12 % before: half-even, twice
+            }
+        ],
+    )
+    response = login(team_lead).get(detail_url(evaluation))
+    (row,) = response.context["indicators"]
+    assert row["attainment_percent"] == 13
+    assert re.search(r'<td class="text-end">13 %</td>', response.content.decode())
 
 
 def test_without_a_rhythm_an_evaluation_sets_no_due_date(team_lead, measure):

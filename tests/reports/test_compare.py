@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
+import zoneinfo
+from decimal import Decimal
+from html import unescape
 
 import pytest
 import time_machine
 from django.urls import reverse
 
+from phases.models import PhaseTransition
 from reports.compare import compare, decisions_since, indicator_changes
 from reports.publishing import previous_published, publish
-from tests.factories import MeasureFactory, ProgramFactory, ReportFactory
+from tests.factories import (
+    EvaluationFactory,
+    GoalFactory,
+    IndicatorFactory,
+    MeasureFactory,
+    MeasurementFactory,
+    ProgramFactory,
+    ReportFactory,
+)
 
 
 def indicator(id, value="50", day="2026-04-01", attainment=25, **kwargs):
@@ -138,7 +151,7 @@ def test_indicators_are_matched_by_id_and_compared_as_numbers():
     )
     assert changes[1].before_value is None
     assert changes[1].attainment_change is None
-    assert gone == ["Indikator 12"]
+    assert [(g.name, g.is_removed) for g in gone] == [("Indikator 12", True)]
 
 
 def test_a_first_measurement_counts_as_a_change():
@@ -283,3 +296,305 @@ def test_another_organisations_report_is_not_found(
         reverse("published_report_compare", args=[organization.slug, theirs.pk])
     )
     assert response.status_code == 404
+
+
+# --- what counts as a change: each case a politician may meet ----------------------------------
+
+
+def one_indicator_change(old, new):
+    changes, gone = indicator_changes(measure(1, indicators=[old]), measure(1, indicators=[new]))
+    assert gone == []
+    return changes
+
+
+def test_a_decision_dated_inside_the_older_reports_period_is_not_since():
+    """The newer report covers the whole year so far, and so holds the decisions of the older
+    report's period too: only those dated after that period are "since"."""
+    decisions = [
+        decision("2026-03-10", from_phase=1, to_phase=2),  # inside the older period
+        decision("2026-04-30", kind="evaluation", outcome="adjust"),  # its last day
+        decision("2026-05-01", from_phase=2, to_phase=3),  # the day after
+    ]
+    older = content(measure(1), measure(2), end="2026-04-30")
+    newer = content(
+        measure(1, decisions=decisions),
+        measure(2, decisions=[decision("2026-04-02", kind="continuation", outcome="stop")]),
+        measure(3, decisions=[decision("2026-01-15"), decision("2026-06-01")]),  # added
+        start="2026-01-01",
+        end="2026-08-31",
+    )
+    result = compare(older, newer)
+    first, second = result.changes
+    assert [d["date"] for d in first.decisions] == ["2026-05-01"]
+    assert second.decisions == []
+    assert not second.has_changes
+    assert [d["date"] for d in result.added[0].decisions] == ["2026-06-01"]
+    assert result.decision_count == 2
+
+
+def test_a_new_measurement_with_the_same_value_is_listed_as_measured_again_not_as_a_change():
+    (change,) = one_indicator_change(
+        indicator(10, "50", day="2026-04-01"), indicator(10, "50.0", day="2026-08-01")
+    )
+    assert change.measured_again
+    assert not change.changed
+    assert not change.value_changed
+    assert change.attainment_change == 0
+    result = compare(
+        content(measure(1, indicators=[indicator(10, "50", day="2026-04-01")])),
+        content(measure(1, indicators=[indicator(10, "50", day="2026-08-01")])),
+    )
+    assert (result.indicator_changes, result.measured_again) == (0, 1)
+    # The measure is shown (its figure is current), not among those without changes.
+    assert [c.id for c in result.changed] == [1]
+
+
+def test_the_same_value_on_the_same_date_is_no_change_at_all():
+    assert one_indicator_change(indicator(10, "50"), indicator(10, "50")) == []
+
+
+def test_a_changed_target_is_a_change_even_with_the_same_latest_value():
+    (change,) = one_indicator_change(
+        indicator(10, "50", attainment=25, target="80"),
+        indicator(10, "50", attainment=50, target="60"),
+    )
+    assert change.changed and change.target_changed
+    assert not (change.value_changed or change.measured_again or change.baseline_changed)
+    assert (change.before_target, change.now_target) == ("80", "60")
+    assert (change.before_attainment, change.now_attainment, change.attainment_change) == (
+        25,
+        50,
+        25,
+    )
+    # Still below the baseline: the attainment stays 0 %, but the target moved.
+    (change,) = one_indicator_change(
+        indicator(10, "30", attainment=0, target="80"),
+        indicator(10, "30", attainment=0, target="90"),
+    )
+    assert change.changed and change.target_changed
+    # The same target written differently is no change.
+    assert one_indicator_change(indicator(10, target="80"), indicator(10, target="80.00")) == []
+
+
+def test_a_changed_baseline_is_a_change():
+    (change,) = one_indicator_change(
+        indicator(10, "50", attainment=25, baseline="40"),
+        indicator(10, "50", attainment=50, baseline="30"),
+    )
+    assert change.changed and change.baseline_changed and not change.target_changed
+
+
+def test_an_attainment_that_moved_alone_is_still_shown():
+    # An older report kept a percentage worked out otherwise: the reader sees both.
+    (change,) = one_indicator_change(indicator(10, attainment=24), indicator(10, attainment=25))
+    assert change.changed and change.attainment_change == 1
+
+
+def test_a_removed_indicator_is_listed_with_what_the_older_report_showed():
+    older = measure(1, indicators=[indicator(10), indicator(11, "47.5", attainment=19)])
+    changes, gone = indicator_changes(older, measure(1, indicators=[indicator(10)]))
+    assert changes == []
+    (removed,) = gone
+    assert removed.is_removed and not removed.changed
+    assert (removed.name, removed.before_value, removed.before_date) == (
+        "Indikator 11",
+        "47.5",
+        "2026-04-01",
+    )
+    assert (removed.before_attainment, removed.now_value, removed.now_attainment) == (
+        19,
+        None,
+        None,
+    )
+    result = compare(content(older), content(measure(1, indicators=[indicator(10)])))
+    assert (result.removed_indicators, result.indicator_changes) == (1, 0)
+    assert [c.id for c in result.changed] == [1]
+
+
+def test_a_new_indicator_without_a_measurement_is_listed_as_new():
+    older = measure(1, indicators=[indicator(10)])
+    newer = measure(1, indicators=[indicator(10), indicator(11, None, attainment=None)])
+    (change,), gone = indicator_changes(older, newer)
+    assert gone == []
+    assert (change.id, change.is_new, change.now_value, change.now_attainment) == (
+        11,
+        True,
+        None,
+        None,
+    )
+    assert not (change.changed or change.first_measurement or change.measured_again)
+    result = compare(content(older), content(newer))
+    assert (result.new_indicators, result.indicator_changes) == (1, 0)
+
+
+def test_a_first_measurement_and_a_lost_one_are_changes():
+    (first,) = one_indicator_change(
+        indicator(10, None, attainment=None), indicator(10, "45", attainment=13)
+    )
+    assert first.first_measurement and first.changed
+    (lost,) = one_indicator_change(indicator(10, "45"), indicator(10, None, attainment=None))
+    assert lost.no_longer_measured and lost.changed
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "changed"),
+    [
+        ("12.5", "12.50", False),
+        ("12.5", "12.5000", False),
+        ("12.5", "12.51", True),
+        ("12.51", "12.5", True),
+        ("0.0001", "0", True),
+    ],
+)
+def test_only_a_different_number_is_a_change_whatever_its_decimals(before, now, changed):
+    found = one_indicator_change(indicator(10, before), indicator(10, now))
+    assert bool(found) == changed
+    if changed:
+        (change,) = found
+        assert (change.before_value, change.now_value) == (before, now)  # as written
+        assert change.value_changed and change.corrected  # the same date: a correction
+
+
+# --- the page, in every language ----------------------------------------------------------------
+
+
+def moved(measure_, from_phase, to_phase, at, user):
+    move = PhaseTransition.objects.create(
+        measure=measure_, from_phase=from_phase, to_phase=to_phase, decided_by=user
+    )
+    PhaseTransition.objects.filter(pk=move.pk).update(decided_at=at)
+
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+
+
+@pytest.fixture
+def two_reports(organization, coordinator):
+    """A four-month report (January to April), then one for the year so far (January to
+    August), with every kind of indicator change and decisions either side of 30 April."""
+    program = ProgramFactory(organization=organization, name="Trygg oppvekst")
+    measure_ = MeasureFactory(program=program, name="Trygge friminutt", phase=2)
+
+    def add(name, **kwargs):
+        return IndicatorFactory(
+            goal=GoalFactory(measure=measure_), name=name, unit="elever", **kwargs
+        )
+
+    again = add("Trivsel")
+    MeasurementFactory(indicator=again, date=dt.date(2026, 4, 1), value=Decimal(50))
+    target = add("Lesing")
+    MeasurementFactory(indicator=target, date=dt.date(2026, 4, 1), value=Decimal(50))
+    decimals = add(
+        "Fravær", direction="lower", baseline_value=Decimal(20), target_value=Decimal(10)
+    )
+    MeasurementFactory(indicator=decimals, date=dt.date(2026, 4, 1), value=Decimal("12.5"))
+    gone = add("Oppmøte")
+    MeasurementFactory(indicator=gone, date=dt.date(2026, 4, 1), value=Decimal("47.5"))
+    # Decisions: inside the first period, on its last day (late evening in Oslo) and on the
+    # day after (just after midnight in Oslo, still 30 April in UTC).
+    moved(measure_, 1, 2, dt.datetime(2026, 3, 10, 10, tzinfo=OSLO), coordinator)
+    moved(measure_, 2, 3, dt.datetime(2026, 4, 30, 23, 30, tzinfo=OSLO), coordinator)
+    moved(measure_, 3, 2, dt.datetime(2026, 5, 1, 0, 30, tzinfo=OSLO), coordinator)
+    EvaluationFactory(measure=measure_, period_end=dt.date(2026, 4, 30), decision="adjust")
+    EvaluationFactory(measure=measure_, period_end=dt.date(2026, 5, 1), decision="stop")
+    first = publish_at(
+        ReportFactory(organization=organization),
+        coordinator,
+        dt.datetime(2026, 5, 2, 9, tzinfo=dt.UTC),
+    )
+
+    MeasurementFactory(indicator=again, date=dt.date(2026, 8, 1), value=Decimal("50.00"))
+    target.target_value = Decimal(60)
+    target.save()
+    MeasurementFactory(indicator=decimals, date=dt.date(2026, 8, 1), value=Decimal("12.51"))
+    gone.delete()
+    add("Venner")  # new, not measured yet
+    year = ReportFactory(
+        organization=organization,
+        title="Året så langt",
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 8, 31),
+    )
+    second = publish_at(year, coordinator, dt.datetime(2026, 9, 2, 9, tzinfo=dt.UTC))
+    return first, second
+
+
+def test_the_frozen_reports_compare_as_a_politician_needs(two_reports):
+    first, second = two_reports
+    result = compare(first.content, second.content)
+    (change,) = result.changes
+    # The newer report holds every decision of its period; only those after 30 April count.
+    assert len(second.content["measures"][0]["decisions"]) == 5
+    assert [(d["date"], d["kind"]) for d in change.decisions] == [
+        ("2026-05-01", "phase"),
+        ("2026-05-01", "evaluation"),
+    ]
+    by_name = {indicator.name: indicator for indicator in change.indicators}
+    assert set(by_name) == {"Trivsel", "Lesing", "Fravær", "Venner"}
+    assert by_name["Trivsel"].measured_again and not by_name["Trivsel"].changed
+    assert by_name["Lesing"].target_changed
+    assert (by_name["Lesing"].before_attainment, by_name["Lesing"].now_attainment) == (25, 50)
+    assert (by_name["Fravær"].before_value, by_name["Fravær"].now_value) == ("12.5", "12.51")
+    # 12.5 and 12.51 of 20 → 10 are both 75 % (74.9 rounds to 75): only the value moved.
+    assert by_name["Fravær"].attainment_change == 0 and by_name["Fravær"].changed
+    assert by_name["Venner"].is_new and by_name["Venner"].now_value is None
+    assert [g.name for g in change.removed_indicators] == ["Oppmøte"]
+    assert (
+        result.indicator_changes,
+        result.measured_again,
+        result.new_indicators,
+        result.removed_indicators,
+        result.decision_count,
+    ) == (2, 1, 1, 1, 2)
+
+
+PAGE_WORDS = {
+    "en": (
+        "1 indicator measured again with the same value",
+        "Unchanged value, measured again on 01.08.2026",
+        "Target changed from 80 to 60 elever",
+        "New indicator, not measured yet",
+        "No longer in the report",
+        "Decisions since the previous report (dated after 30.04.2026, the end of its period)",
+    ),
+    "nb": (
+        "1 indikator er målt på nytt med samme verdi",
+        "Uendret verdi, målt på nytt 01.08.2026",
+        "Målverdien er endret fra 80 til 60 elever",
+        "Ny indikator, ikke målt ennå",
+        "Ikke lenger med i rapporten",
+        "Beslutninger siden forrige rapport (datert etter 30.04.2026, da den rapportens periode"
+        " sluttet)",
+    ),
+    "nn": (
+        "1 indikator er målt på nytt med same verdi",
+        "Uendra verdi, målt på nytt 01.08.2026",
+        "Målverdien er endra frå 80 til 60 elever",
+        "Ny indikator, ikkje målt enno",
+        "Ikkje lenger med i rapporten",
+        "Avgjerder sidan førre rapport (datert etter 30.04.2026, då perioden til den rapporten"
+        " slutta)",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "nb", "nn"])
+def test_the_page_says_each_change_in_words_in_every_language(
+    login, viewer, organization, two_reports, language
+):
+    _first, second = two_reports
+    viewer.language = language
+    viewer.save()
+    response = login(viewer).get(
+        reverse("published_report_compare", args=[organization.slug, second.pk])
+    )
+    html = response.content.decode()
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).replace("\xa0", " ")
+    for words in PAGE_WORDS[language]:
+        assert words in text, words
+    # The decimals are shown as they are, never rounded away: 12,5 before, 12,51 now.
+    assert re.search(r"Fravær\s*</th>\s*<td>12,5 elever", html)
+    assert "12,51 elever" in text
+    # Both decisions after 30 April, none before.
+    assert text.count("01.05.2026:") == 2
+    assert "10.03.2026:" not in text and "30.04.2026:" not in text

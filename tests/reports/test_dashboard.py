@@ -19,7 +19,7 @@ from phases.models import PhaseTransition
 from reports import cards, charts
 from reports.content import measures_content
 from reports.models import MeasureSummary
-from reports.templatetags.reports import time_in_phase, trend_arrow
+from reports.templatetags.reports import time_in_phase
 from reports.views.dashboard import DashboardView
 from tests.factories import (
     ContinuationDecisionFactory,
@@ -171,7 +171,7 @@ def test_the_card_tells_the_state_in_words(login, viewer, organization, program,
     assert "8 described, 7 piloted" in text
     assert "Elever som trives" in text
     assert "56 % of the way from baseline to target" in text  # 62.5 of 40 → 80
-    assert "Trend: improving" in text
+    assert "↑ Trend: improving" in text  # the arrow of measures.attainment.trend_arrow
     assert "Status til kommunestyret" in text
     assert "Decision pending" in text
     assert "Continue — decided by Kommunestyret, 12 March 2026" in text
@@ -427,21 +427,6 @@ def test_the_card_in_a_report_links_nothing_and_nests_its_headings(organization,
 def test_time_in_phase_in_words(since, expected):
     with translation.override("en"):
         assert time_in_phase(since, TODAY) == expected
-
-
-@pytest.mark.parametrize(
-    ("trend", "direction", "arrow"),
-    [
-        ("improving", "higher", "↑"),
-        ("improving", "lower", "↓"),
-        ("worsening", "higher", "↓"),
-        ("worsening", "lower", "↑"),
-        ("flat", "higher", "→"),
-        ("unknown", "higher", ""),
-    ],
-)
-def test_the_arrow_follows_the_value(trend, direction, arrow):
-    assert trend_arrow({"trend": trend, "direction": direction}) == arrow
 
 
 def test_bars_scale_to_the_largest_count():
