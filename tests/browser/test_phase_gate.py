@@ -1,6 +1,6 @@
 """Leaving the roundabout: the team lead logs a lap and marks a component piloted in it; the
-coordinator tries to move the measure to phase IV, is stopped by the exit rule, completes the
-last component and passes the gate.
+coordinator tries to move the measure to phase IV, is stopped by the exit rule (which names the
+component not piloted yet), completes the last component and passes the gate.
 
 The lap and component pages are phase III's own (``iteration_create``, ``component_update``);
 the gate is this area's. Both people read the English screens (their own choice), so the test
@@ -21,7 +21,12 @@ from measures.models import Phase
 from phases.models import FactorAssessment, PhaseTransition, PilotIteration
 from phases.services import factors_for
 from tests.browser.conftest import describe_violations
-from tests.factories import MeasureFactory, ProgramFactory, ServiceComponentFactory
+from tests.factories import (
+    MeasureFactory,
+    PilotIterationFactory,
+    ProgramFactory,
+    ServiceComponentFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +62,22 @@ def test_the_exit_rule_stops_the_coordinator_until_the_last_component_is_piloted
             evidence="Referat fra teammøtet",
         )
     described = dt.date(2026, 3, 1)
-    # Both components are described; neither has been piloted yet.
+    # A work process and a responsibility were piloted in an earlier lap ...
+    today = timezone.localdate()
+    first_lap = PilotIterationFactory(
+        measure=measure,
+        number=1,
+        period_start=today - dt.timedelta(days=200),
+        period_end=today - dt.timedelta(days=100),
+    )
+    for kind, name in (
+        ("work_process", "Felles arbeidsmåte"),
+        ("responsibility", "Enhetsleder følger opp"),
+    ):
+        ServiceComponentFactory(
+            measure=measure, kind=kind, name=name, described_on=described, piloted_in=first_lap
+        )
+    # ... the routine and the role are described, but neither has been piloted yet.
     routine, role = (
         ServiceComponentFactory(
             measure=measure,
@@ -80,13 +100,12 @@ def test_the_exit_rule_stops_the_coordinator_until_the_last_component_is_piloted
     expect(page).to_have_url(f"{base_url}/o/{slug}/")
     page.goto(reverse("iteration_create", args=[slug, measure.pk]))
     form = page.locator("main form:has(textarea[name='developed'])")
-    today = timezone.localdate()
     form.locator("input[name='period_start']").fill(_norwegian(today - dt.timedelta(days=60)))
     form.locator("input[name='period_end']").fill(_norwegian(today - dt.timedelta(days=5)))
     form.locator("textarea[name='developed']").fill("Faste refleksjonsmøter hver uke.")
     form.locator("button[type='submit']").click()
     expect(page.locator("main")).to_contain_text("The lap is saved.")
-    lap = PilotIteration.objects.get(measure=measure)
+    lap = PilotIteration.objects.get(measure=measure, number=2)
 
     # ... and marks the routine piloted in it.
     page.goto(reverse("component_update", args=[slug, measure.pk, routine.pk]))
@@ -104,15 +123,16 @@ def test_the_exit_rule_stops_the_coordinator_until_the_last_component_is_piloted
     page.goto(gate_path)
     status = page.locator("#gate-status")
     expect(status).to_contain_text("The gate is closed")
-    expect(status).to_contain_text("1 of 2 components are both described and piloted")
-    expect(page.locator("#readiness")).to_contain_text("1 of 2 components")
+    expect(status).to_contain_text("Role “Ressursperson i hver gruppe” has not been piloted yet.")
+    expect(status).not_to_contain_text("Ukentlig refleksjonsmøte")
+    expect(page.locator("#readiness")).to_contain_text("3 of 4 components")
     _assert_accessible(axe_violations, "the closed gate")
     forward = page.locator("#forward-form")
     forward.get_by_role("button", name="Move to IV Continue").click()
     expect(page).to_have_url(f"{base_url}{gate_path}")
     expect(page.locator("#forward-errors")).to_contain_text("The measure did not move")
     expect(page.locator("#forward-errors")).to_contain_text(
-        "The service is not fully developed: 1 of 2 components"
+        "Role “Ressursperson i hver gruppe” has not been piloted yet."
     )
     measure.refresh_from_db()
     assert measure.phase == Phase.IMPLEMENT
@@ -128,7 +148,7 @@ def test_the_exit_rule_stops_the_coordinator_until_the_last_component_is_piloted
     # ... and the gate opens.
     page.goto(gate_path)
     expect(page.locator("#gate-status")).to_contain_text("The gate is open")
-    expect(page.locator("#readiness")).to_contain_text("2 of 2 components")
+    expect(page.locator("#readiness")).to_contain_text("4 of 4 components")
     _assert_accessible(axe_violations, "the open gate")
     page.locator("#forward-form").get_by_role("button", name="Move to IV Continue").click()
     expect(page).to_have_url(re.compile(re.escape(f"{base_url}{measure.get_absolute_url()}")))
@@ -142,5 +162,6 @@ def test_the_exit_rule_stops_the_coordinator_until_the_last_component_is_piloted
     assert (transition.from_phase, transition.to_phase) == (3, 4)
     assert transition.decided_by == coordinator and not transition.overridden
     assert (
-        transition.readiness_snapshot["ready"] == transition.readiness_snapshot["components"] == 2
+        transition.readiness_snapshot["ready"] == transition.readiness_snapshot["components"] == 4
     )
+    assert transition.readiness_snapshot["exit_rule_met"]
