@@ -176,6 +176,55 @@ def test_the_card_tells_the_state_in_words(login, viewer, organization, program,
     assert "Decision pending" in text
     assert "Continue — decided by Kommunestyret, 12 March 2026" in text
     assert f'href="{implementing.get_absolute_url()}"' in body  # the name links to the measure
+    # Every component here is a routine: the three other kinds are named as missing, and
+    # "fully developed" is not said.
+    assert "None registered yet: work process, role, responsibility." in text
+    assert "fully developed" not in text
+
+
+def test_the_card_tells_corrections_and_how_a_measure_came_into_its_phase(
+    login, viewer, organization, program, coordinator
+):
+    english(viewer)
+    coordinator.full_name = "Kari Koordinator"
+    coordinator.save()
+    overridden = MeasureFactory(program=program, name="Forbi porten", phase=4)
+    PhaseTransition.objects.create(
+        measure=overridden,
+        from_phase=3,
+        to_phase=4,
+        decided_by=coordinator,
+        overridden=True,
+        reason="Vedtatt likevel.",
+    )
+    registered = MeasureFactory(program=program, name="Registrert", phase=2)
+    PhaseTransition.objects.create(
+        measure=registered,
+        from_phase=1,
+        to_phase=2,
+        decided_by=coordinator,
+        kind="registration",
+        reason="Startet i 2025.",
+    )
+    ContinuationDecisionFactory(measure=overridden, outcome="adjust", decided_on=TODAY)
+    ContinuationDecisionFactory(
+        measure=overridden,
+        number=2,
+        outcome="stop",
+        decided_on=TODAY,
+        correction_reason="Feil utfall registrert.",
+        recorded_by=coordinator,
+        recorded_at=dt.datetime(2026, 5, 2, 10, tzinfo=dt.UTC),
+    )
+    body = login(viewer).get(dashboard_url(organization)).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+    assert "entered through an overridden gate" in text
+    assert "registered in this phase, not through the gates" in text
+    assert "Stop — decided by Kommunestyret" in text
+    assert (
+        "Corrected 2 May 2026 by Kari Koordinator (was: Continue with adjustments): "
+        "Feil utfall registrert." in text
+    )
 
 
 def test_the_charts_have_their_figures_in_a_table(login, viewer, organization, program):
