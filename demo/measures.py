@@ -8,6 +8,8 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from measures.models import (
     Evaluation,
     EvaluationCycle,
@@ -370,7 +372,7 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
         if spec["phase"] >= 3:
             ends.append(dt.date(2026, 6, 20))
         for number, period_end in enumerate(ends):
-            Evaluation.objects.create(
+            evaluation = Evaluation.objects.create(
                 measure=measure,
                 period_start=period_end - dt.timedelta(days=180),
                 period_end=period_end,
@@ -382,6 +384,12 @@ def _content(measure: Measure, spec: dict[str, Any], author: User | None) -> Non
                 next_steps=text["next_steps"],
                 indicator_snapshot=indicator_snapshot(measure, on=period_end),
                 created_by=author,
+            )
+            # Recorded a few days after the term it evaluates, as a team would: the status
+            # reports compare decisions by when they were recorded as well as by their date.
+            recorded = dt.datetime.combine(period_end + dt.timedelta(days=3), dt.time(12))
+            Evaluation.objects.filter(pk=evaluation.pk).update(
+                created_at=timezone.make_aware(recorded)
             )
     measure.next_evaluation_due = next_evaluation_due(measure)
     measure.save(update_fields=["next_evaluation_due"])

@@ -12,12 +12,14 @@ What counts, because politicians read this as the record of what moved:
 - A changed target or baseline is a change, with or without a change of attainment.
 - A decision is "since" the older report when it is dated after the older report's period:
   one dated on the period's last day or earlier belongs to that period, even when the newer
-  report's period overlaps it.
+  report's period overlaps it. Except when it was recorded after the older report was
+  published: the older report could not show it, so it is "since" too (marked ``late``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -240,12 +242,31 @@ class Comparison:
         )
 
 
-def decisions_since(measure: dict[str, Any], after: str) -> list[dict[str, Any]]:
-    """The measure's decisions dated after ``after`` (an ISO date), oldest first.
-
-    ISO dates compare correctly as strings."""
-    found = [d for d in measure.get("decisions") or [] if str(d.get("date") or "") > after]
+def decisions_since(
+    measure: dict[str, Any], after: str, published: str | None = None
+) -> list[dict[str, Any]]:
+    """The measure's decisions dated after ``after`` (an ISO date), and those recorded after
+    ``published`` (the older report's ISO publishing moment) whatever their date, marked
+    ``late``; oldest first. ISO dates compare correctly as strings."""
+    published_at = _moment(published)
+    found = []
+    for decision in measure.get("decisions") or []:
+        if str(decision.get("date") or "") > after:
+            found.append(decision)
+            continue
+        recorded = _moment(decision.get("recorded"))
+        if published_at and recorded and recorded > published_at:
+            found.append({**decision, "late": True})
     return sorted(found, key=lambda d: str(d.get("date") or ""))
+
+
+def _moment(value: Any) -> datetime | None:
+    """An ISO moment with its offset, or None (reports published before lack them)."""
+    try:
+        moment = datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def _figures(indicator: dict[str, Any], side: str) -> dict[str, Any]:
@@ -317,15 +338,17 @@ def compare(older: dict[str, Any], newer: dict[str, Any]) -> Comparison:
     """What changed from the ``older`` report content to the ``newer`` one.
 
     Measures are matched by id and listed in the newer report's order; decisions "since" are
-    those the newer report holds dated after the older report's period end."""
+    those the newer report holds dated after the older report's period end, or recorded after
+    the older report was published."""
     since = str((older.get("period") or {}).get("end") or "")
+    published = older.get("published_at")
     before = {measure["id"]: measure for measure in older.get("measures") or []}
     now_ids = set()
     changes: list[MeasureChange] = []
     added: list[MeasureEntry] = []
     for measure in newer.get("measures") or []:
         now_ids.add(measure["id"])
-        decisions = decisions_since(measure, since)
+        decisions = decisions_since(measure, since, published)
         old = before.get(measure["id"])
         if old is None:
             added.append(_entry(measure, decisions))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -245,13 +245,19 @@ def continuations(measures: QuerySet[Measure]) -> dict[int, dict[str, Any]]:
             corrections.append(
                 {
                     "date": local_date(row["recorded_at"]).isoformat(),
+                    "recorded": _moment(row["recorded_at"]),
                     "outcome": row["outcome"],
                     "was": earlier["outcome"],
                     "reason": row["correction_reason"],
                     "by": _person(row["recorded_by__full_name"], row["recorded_by__email"]),
                 }
             )
-        found[row["measure_id"]] = {**row, "corrections": corrections}
+        first_recorded = earlier["first_recorded_at"] if earlier else row["recorded_at"]
+        found[row["measure_id"]] = {
+            **row,
+            "corrections": corrections,
+            "first_recorded_at": first_recorded,
+        }
     return found
 
 
@@ -342,10 +348,14 @@ def decisions(
                 "overridden": move["overridden"],
                 "registration": move["kind"] == PhaseTransition.Kind.REGISTRATION,
                 "corrected": move["corrected"],
+                "recorded": _moment(move["decided_at"]),
             }
         )
     for measure_id, row in continuations.items():
-        if _in_period(row["decided_on"], period):
+        # Dated in the period, or recorded in it though dated earlier (a decision typed in
+        # late must not fall between two reports).
+        recorded = row["first_recorded_at"]
+        if _in_period(row["decided_on"], period) or since <= recorded < until:
             found[measure_id].append(
                 {
                     "date": row["decided_on"].isoformat(),
@@ -356,6 +366,7 @@ def decisions(
                     "text": row["adjustments_to_measure"],
                     "by": row["decision_maker"],
                     "corrected": bool(row["corrections"]),
+                    "recorded": _moment(recorded),
                 }
             )
         for correction in row["corrections"]:
@@ -366,7 +377,10 @@ def decisions(
     latest = EvaluationCorrection.objects.filter(evaluation=OuterRef("pk")).order_by("-number")
     evaluations = (
         Evaluation.objects.filter(measure__in=in_scope)
-        .filter(period_end__gte=start, period_end__lte=end)
+        .filter(
+            Q(period_end__gte=start, period_end__lte=end)
+            | Q(created_at__gte=since, created_at__lt=until)
+        )
         .annotate(
             current_decision=Coalesce(Subquery(latest.values("decision")[:1]), F("decision")),
             current_next_steps=Coalesce(Subquery(latest.values("next_steps")[:1]), F("next_steps")),
@@ -378,6 +392,7 @@ def decisions(
             "current_next_steps",
             "corrected",
             "period_end",
+            "created_at",
             "created_by__full_name",
             "created_by__email",
         )
@@ -394,6 +409,7 @@ def decisions(
                 "text": evaluation["current_next_steps"],
                 "by": _person(evaluation["created_by__full_name"], evaluation["created_by__email"]),
                 "corrected": evaluation["corrected"],
+                "recorded": _moment(evaluation["created_at"]),
             }
         )
 
@@ -440,9 +456,15 @@ def decisions(
     return found
 
 
+def _moment(value: datetime) -> str:
+    """A moment as ISO text with its offset, to compare with a report's publishing."""
+    return value.isoformat()
+
+
 def _correction_row(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "date": local_date(row["recorded_at"]).isoformat(),
+        "recorded": _moment(row["recorded_at"]),
         "outcome": None,
         "reason": row["correction_reason"],
         "by": _person(row["recorded_by__full_name"], row["recorded_by__email"]),
@@ -461,4 +483,5 @@ def _correction(record: str, correction: dict[str, Any]) -> Decision:
         "outcome": correction["outcome"],
         "text": correction["reason"],
         "by": correction["by"],
+        "recorded": correction.get("recorded", ""),
     }

@@ -45,6 +45,7 @@ class Readiness(TypedDict, total=False):
 
 class Correction(TypedDict, total=False):
     date: str
+    recorded: str
     outcome: str | None
     was: str  # the outcome it replaced (continuation decisions)
     reason: str
@@ -79,6 +80,7 @@ class Decision(TypedDict, total=False):
     overridden: bool  # a phase move through a closed gate
     registration: bool  # a measure registered in a later phase
     corrected: bool  # the decision has been corrected since it was first recorded
+    recorded: str  # when it was entered in the product (ISO moment with offset)
 
 
 class MeasureContent(TypedDict):

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from measures.models import Evaluation
 from phases.models import PhaseTransition
 from reports.compare import compare, decisions_since, indicator_changes
 from reports.publishing import previous_published, publish
@@ -169,6 +170,23 @@ def test_decisions_since_are_those_after_the_older_period_end():
     ]
     found = decisions_since(measure(1, decisions=decisions), "2026-04-30")
     assert [d["date"] for d in found] == ["2026-05-01", "2026-06-15"]
+
+
+def test_a_decision_recorded_after_the_older_report_was_published_is_since_whatever_its_date():
+    published = "2026-05-03T09:00:00+00:00"
+    decisions = [
+        # Dated in the older period and recorded before it was published: the older report
+        # had it.
+        {**decision("2026-04-20"), "recorded": "2026-04-21T08:00:00+00:00"},
+        # Dated in the older period but recorded after it was published: new to the reader.
+        {**decision("2026-04-28", kind="continuation"), "recorded": "2026-05-03T09:00:01+00:00"},
+        # Recorded at the very moment of publishing: the older report could have had it.
+        {**decision("2026-04-29", kind="evaluation"), "recorded": published},
+    ]
+    found = decisions_since(measure(1, decisions=decisions), "2026-04-30", published)
+    assert [(d["date"], d.get("late")) for d in found] == [("2026-04-28", True)]
+    # Without the older report's publishing moment (or the decision's), the date decides.
+    assert decisions_since(measure(1, decisions=decisions), "2026-04-30") == []
 
 
 def test_measures_added_and_no_longer_in_scope():
@@ -495,8 +513,12 @@ def two_reports(organization, coordinator):
     moved(measure_, 1, 2, dt.datetime(2026, 3, 10, 10, tzinfo=OSLO), coordinator)
     moved(measure_, 2, 3, dt.datetime(2026, 4, 30, 23, 30, tzinfo=OSLO), coordinator)
     moved(measure_, 3, 2, dt.datetime(2026, 5, 1, 0, 30, tzinfo=OSLO), coordinator)
-    EvaluationFactory(measure=measure_, period_end=dt.date(2026, 4, 30), decision="adjust")
-    EvaluationFactory(measure=measure_, period_end=dt.date(2026, 5, 1), decision="stop")
+    for end, outcome in ((dt.date(2026, 4, 30), "adjust"), (dt.date(2026, 5, 1), "stop")):
+        evaluation = EvaluationFactory(measure=measure_, period_end=end, decision=outcome)
+        # Recorded on the day it ends, as a team would: none of them came in late.
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            created_at=dt.datetime.combine(end, dt.time(15), tzinfo=OSLO)
+        )
     first = publish_at(
         ReportFactory(organization=organization),
         coordinator,

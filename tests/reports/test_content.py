@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from measures.models import EvaluationCorrection, Indicator
+from measures.models import Evaluation, EvaluationCorrection, Indicator
 from phases.models import PhaseTransition, TransitionCorrection
 from reports.content import measures_content, report_content
 from tests.factories import (
@@ -34,6 +34,7 @@ from tests.factories import (
 )
 
 TODAY = dt.date(2026, 5, 10)
+NOW = "2026-05-10T12:00:00+00:00"  # the frozen moment, as the content writes it
 
 
 @pytest.fixture(autouse=True)
@@ -311,6 +312,7 @@ def test_the_continuation_is_the_latest_version_with_every_correction(
     assert continuation["corrections"] == [
         {
             "date": "2026-05-12",
+            "recorded": "2026-05-12T10:00:00+00:00",
             "outcome": "stop",
             "was": "adjust",
             "reason": "Feil vedtak registrert.",
@@ -382,6 +384,7 @@ def test_decisions_are_listed_only_inside_the_period(organization, program, coor
             "text": "Flere voksne ute",
             "by": "Kari Koordinator",
             "corrected": False,
+            "recorded": NOW,
         },
         {
             "date": "2026-03-01",
@@ -394,6 +397,7 @@ def test_decisions_are_listed_only_inside_the_period(organization, program, coor
             "overridden": False,
             "registration": False,
             "corrected": False,
+            "recorded": "2026-03-01T10:00:00+00:00",
         },
         {
             "date": "2026-04-30",
@@ -404,6 +408,7 @@ def test_decisions_are_listed_only_inside_the_period(organization, program, coor
             "text": "",
             "by": "Kommunestyret",
             "corrected": False,
+            "recorded": NOW,
         },
     ]
     assert only(content, late)["decisions"] == []
@@ -469,12 +474,38 @@ def test_decisions_stand_as_corrected_and_each_correction_is_a_decision_of_its_p
         "outcome": None,
         "text": "Begrunnelsen manglet vedtaket.",
         "by": "Kari Koordinator",
+        "recorded": "2026-04-02T10:00:00+00:00",
     }
     assert (corrected_evaluation["record"], corrected_evaluation["date"]) == (
         "evaluation",
         "2026-04-20",
     )
     assert corrected_evaluation["text"] == "Feil beslutning registrert."
+
+
+def test_a_decision_dated_before_the_period_but_recorded_in_it_is_listed(
+    organization, program, coordinator
+):
+    """A decision typed in late must not fall between two reports: dated 20 December, recorded
+    on 5 January, it is one of the January–April report's decisions."""
+    measure = measure_in(program, phase=4)
+    ContinuationDecisionFactory(
+        measure=measure, decided_on=dt.date(2025, 12, 20), recorded_at=at(dt.date(2026, 1, 5))
+    )
+    late_evaluation = EvaluationFactory(
+        measure=measure, period_start=dt.date(2025, 9, 1), period_end=dt.date(2025, 12, 31)
+    )
+    Evaluation.objects.filter(pk=late_evaluation.pk).update(created_at=at(dt.date(2026, 1, 6)))
+    on_time = EvaluationFactory(
+        measure=measure, period_start=dt.date(2025, 5, 1), period_end=dt.date(2025, 8, 31)
+    )
+    Evaluation.objects.filter(pk=on_time.pk).update(created_at=at(dt.date(2025, 9, 2)))
+    decisions = only(measures_content(organization, period=PERIOD), measure)["decisions"]
+    assert [(d["kind"], d["date"]) for d in decisions] == [
+        ("continuation", "2025-12-20"),
+        ("evaluation", "2025-12-31"),
+    ]
+    assert decisions[0]["recorded"] == "2026-01-05T10:00:00+00:00"
 
 
 def test_a_registered_or_overridden_phase_shows_how_the_measure_came_there(
