@@ -26,7 +26,7 @@ from measures.models import (
     Measurement,
 )
 from organizations.models import Organization, User
-from organizations.records import check_correction, next_number, record_version
+from organizations.records import add_correction, record_or_correct
 
 EVALUATION_FIELDS = (
     "period_start",
@@ -196,19 +196,8 @@ def goal_judge(
     content = {"judgement": judgement, "narrative": narrative}
     with transaction.atomic():
         locked = Goal.objects.select_for_update().get(pk=goal.pk)
-        latest = GoalJudgement.objects.filter(goal=locked).order_by("-number").first()
-        if latest is not None:
-            before = {name: getattr(latest, name) for name in JUDGEMENT_FIELDS}
-            reason = check_correction(reason=reason, before=before, after=content)
-        else:
-            reason = ""
-        return record_version(
-            GoalJudgement,
-            user=user,
-            correction_reason=reason,
-            goal=locked,
-            number=next_number(GoalJudgement, goal=locked),
-            **content,
+        return record_or_correct(
+            GoalJudgement, subject=locked, user=user, content=content, reason=reason
         )
 
 
@@ -237,15 +226,13 @@ def evaluation_correct(
             .get(pk=evaluation.pk)
         )
         current = locked.current()
-        before = {name: getattr(current, name) for name in Evaluation.CORRECTABLE}
-        reason = check_correction(reason=reason, before=before, after=content)
-        return record_version(
+        return add_correction(
             EvaluationCorrection,
+            event=locked,
+            current={name: getattr(current, name) for name in Evaluation.CORRECTABLE},
+            content=content,
             user=user,
-            correction_reason=reason,
-            evaluation=locked,
-            number=next_number(EvaluationCorrection, first=2, evaluation=locked),
-            **content,
+            reason=reason,
         )
 
 

@@ -47,17 +47,25 @@ class CorrectionRefused(Exception):
         self.messages = messages
 
 
-class RecordVersionQuerySet(models.QuerySet[Any]):
-    def current(self) -> RecordVersionQuerySet:
-        """The latest version of each subject's record: the record as it stands."""
-        subject = self.model.subject_field
-        newer = self.model.objects.filter(
-            **{subject: models.OuterRef(subject), "number__gt": models.OuterRef("number")}
-        )
-        return self.filter(~models.Exists(newer))
+class FinalOnceSaved(models.Model):
+    """A row saved once, never changed or deleted through the model afterwards."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RecordIsFinal(
+                f"{type(self).__name__} {self.pk} is final; record a correction instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        # Purging a whole measure still works: the cascade deletes rows in bulk, not here.
+        raise RecordIsFinal(f"{type(self).__name__} {self.pk} is kept for good.")
 
 
-class RecordVersion(models.Model):
+class RecordVersion(FinalOnceSaved):
     """One version of a formal record. Subclasses add the subject, the content fields, a
     unique constraint on (subject, number) and ``history = HistoricalRecords()``, so the
     organisation's audit trail lists every version with its reason."""
@@ -78,44 +86,21 @@ class RecordVersion(models.Model):
     # The field the versions hang on ("measure", "goal", "transition", ...).
     subject_field: ClassVar[str]
 
-    objects = RecordVersionQuerySet.as_manager()
-
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RecordIsFinal(
-                f"{type(self).__name__} {self.pk} is final; record a correction instead."
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        # Purging a whole measure still works: the cascade deletes rows in bulk, not here.
-        raise RecordIsFinal(f"{type(self).__name__} {self.pk} is kept for good.")
 
     @property
     def is_correction(self) -> bool:
         return self.number > 1
 
 
-class FinalOnceSaved(models.Model):
+class CorrectableEvent(FinalOnceSaved):
     """An event that is itself the first version of its record (a phase move, an evaluation,
-    a meeting decision): saved once, never changed or deleted through the model; its
-    corrections are version rows numbered from 2 (``corrections``)."""
+    a meeting decision): final once saved; its corrections are version rows numbered from 2
+    (``corrections``)."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise RecordIsFinal(
-                f"{type(self).__name__} {self.pk} is final; record a correction instead."
-            )
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise RecordIsFinal(f"{type(self).__name__} {self.pk} is kept for good.")
 
     def latest_correction(self) -> Any:
         """The newest correction, or None (reads ``corrections``: prefetch it for lists)."""
@@ -160,7 +145,7 @@ def shown_event_versions(
 
 def next_number(model: type[RecordVersion], *, first: int = 1, **subject: Any) -> int:
     """The number the next version of the subject's record gets (``first`` when none)."""
-    last = model.objects.filter(**subject).aggregate(last=models.Max("number"))["last"]
+    last = model._default_manager.filter(**subject).aggregate(last=models.Max("number"))["last"]
     return first if last is None else last + 1
 
 
@@ -185,9 +170,54 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-def record_version(
-    model: type[V], *, user: Any, correction_reason: str = "", **fields: Any
+def record_or_correct(
+    model: type[V], *, subject: models.Model, user: Any, content: Mapping[str, Any], reason: str
 ) -> V:
+    """Records the first version of the subject's record, or corrects the latest with a new
+    version (``reason`` required, and the content must change). Call it inside a transaction
+    with the subject's row locked; raises ``CorrectionRefused`` with nothing saved."""
+    field = model.subject_field
+    latest = model._default_manager.filter(**{field: subject}).order_by("-number").first()
+    if latest is None:
+        reason = ""
+    else:
+        before = {name: getattr(latest, name) for name in content}
+        reason = check_correction(reason=reason, before=before, after=content)
+    return record_version(
+        model,
+        user=user,
+        correction_reason=reason,
+        number=latest.number + 1 if latest else 1,
+        **{field: subject},
+        **content,
+    )
+
+
+def add_correction(
+    model: type[V],
+    *,
+    event: models.Model,
+    current: Mapping[str, Any],
+    content: Mapping[str, Any],
+    user: Any,
+    reason: str,
+) -> V:
+    """Corrects an event that is its own version 1 (``current`` is what it says now) with
+    the next version from 2. Call it inside a transaction with the event's row, or its
+    subject's, locked; raises ``CorrectionRefused`` with nothing saved."""
+    reason = check_correction(reason=reason, before=current, after=content)
+    field = model.subject_field
+    return record_version(
+        model,
+        user=user,
+        correction_reason=reason,
+        number=next_number(model, first=2, **{field: event}),
+        **{field: event},
+        **content,
+    )
+
+
+def record_version(model: type[V], *, user: Any, correction_reason: str = "", **fields: Any) -> V:
     """Saves one version, with its reason in the history (the audit trail shows it)."""
     version = model(recorded_by=user, correction_reason=correction_reason, **fields)
     version.full_clean()

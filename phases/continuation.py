@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from measures.models import Lifecycle, Measure, Phase
 from organizations.models import User
-from organizations.records import check_correction, next_number, record_version
+from organizations.records import record_or_correct
 from phases.models import ContinuationDecision, ContinuationRecommendation, FactorAssessment
 from phases.services import GateFactor, factors_for
 
@@ -142,19 +142,8 @@ def continuation_record_decision(
     content = {name: data.get(name, "") for name in DECISION_FIELDS}
     with transaction.atomic():
         locked = _lock(measure)
-        latest = ContinuationDecision.objects.filter(measure=locked).order_by("-number").first()
-        if latest is not None:
-            before = {name: getattr(latest, name) for name in DECISION_FIELDS}
-            reason = check_correction(reason=reason, before=before, after=content)
-        else:
-            reason = ""
-        decision = record_version(
-            ContinuationDecision,
-            user=user,
-            correction_reason=reason,
-            measure=locked,
-            number=next_number(ContinuationDecision, measure=locked),
-            **content,
+        decision = record_or_correct(
+            ContinuationDecision, subject=locked, user=user, content=content, reason=reason
         )
         remaining: list[GateFactor] = []
         if decision.outcome == ContinuationDecision.Outcome.STOP:
@@ -165,7 +154,7 @@ def continuation_record_decision(
                 lifecycle = Lifecycle.ORDINARY
             else:
                 lifecycle = Lifecycle.ACTIVE
-        _set_lifecycle(measure, locked, lifecycle, user, reason)
+        _set_lifecycle(measure, locked, lifecycle, user, decision.correction_reason)
     return DecisionResult(decision=decision, lifecycle=lifecycle, remaining=remaining)
 
 
@@ -177,21 +166,8 @@ def continuation_recommend(
     content = {"recommendation": recommendation, "reason": why}
     with transaction.atomic():
         locked = Measure.objects.select_for_update().get(pk=measure.pk)
-        latest = (
-            ContinuationRecommendation.objects.filter(measure=locked).order_by("-number").first()
-        )
-        if latest is not None:
-            before = {name: getattr(latest, name) for name in RECOMMENDATION_FIELDS}
-            reason = check_correction(reason=reason, before=before, after=content)
-        else:
-            reason = ""
-        return record_version(
-            ContinuationRecommendation,
-            user=user,
-            correction_reason=reason,
-            measure=locked,
-            number=next_number(ContinuationRecommendation, measure=locked),
-            **content,
+        return record_or_correct(
+            ContinuationRecommendation, subject=locked, user=user, content=content, reason=reason
         )
 
 

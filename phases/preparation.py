@@ -9,7 +9,7 @@ from django.db import transaction
 
 from measures.models import Measure
 from organizations.models import User
-from organizations.records import check_correction, next_number, record_version
+from organizations.records import record_or_correct
 from phases.models import PreparationDecision
 
 DECISION_FIELDS = ("decision", "decided_by", "decided_on", "decision_note")
@@ -33,17 +33,6 @@ def preparation_decide(
     content["decision_note"] = content["decision_note"] or ""
     with transaction.atomic():
         locked = Measure.objects.select_for_update().get(pk=measure.pk)
-        latest = PreparationDecision.objects.filter(measure=locked).order_by("-number").first()
-        if latest is not None:
-            before = {name: getattr(latest, name) for name in DECISION_FIELDS}
-            reason = check_correction(reason=reason, before=before, after=content)
-        else:
-            reason = ""
-        return record_version(
-            PreparationDecision,
-            user=user,
-            correction_reason=reason,
-            measure=locked,
-            number=next_number(PreparationDecision, measure=locked),
-            **content,
+        return record_or_correct(
+            PreparationDecision, subject=locked, user=user, content=content, reason=reason
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from measures.models import Measure, Phase
 from organizations.models import Organization, User
-from organizations.records import CorrectionRefused, check_correction, next_number, record_version
+from organizations.records import CorrectionRefused, add_correction
 from phases.defaults import DEFAULT_FACTORS
 from phases.models import (
     FactorAssessment,
@@ -384,18 +384,13 @@ def transition_correct(
                 [_("Only coordinators and administrators correct a phase move's justification.")]
             )
         current = PhaseTransition.objects.prefetch_related("corrections").get(pk=transition.pk)
-        reason = check_correction(
-            reason=reason,
-            before={"justification": current.current_reason()},
-            after={"justification": text},
-        )
-        return record_version(
+        return add_correction(
             TransitionCorrection,
+            event=current,
+            current={"justification": current.current_reason()},
+            content={"justification": text},
             user=user,
-            correction_reason=reason,
-            transition=current,
-            number=next_number(TransitionCorrection, first=2, transition=current),
-            justification=text,
+            reason=reason,
         )
 
 

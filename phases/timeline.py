@@ -151,51 +151,54 @@ def _records(measure: Measure) -> list[RecordEntry]:
             )
         )
 
-    for row in PreparationDecision.objects.filter(measure=measure).select_related("recorded_by"):
+    for go_on in PreparationDecision.objects.filter(measure=measure).select_related("recorded_by"):
         what = _what(
-            row,
+            go_on,
             _("Decision to go on recorded: %(value)s"),
             _("Decision to go on corrected: %(value)s"),
-            str(row.get_decision_display()),
+            str(go_on.get_decision_display()),
         )
-        add(row, what, f"{url['preparation']}#decision")
-    for row in ContinuationRecommendation.objects.filter(measure=measure).select_related(
+        add(go_on, what, f"{url['preparation']}#decision")
+    for recommendation in ContinuationRecommendation.objects.filter(measure=measure).select_related(
         "recorded_by"
     ):
         what = _what(
-            row,
+            recommendation,
             _("Recommendation on continuing given: %(value)s"),
             _("Recommendation on continuing corrected: %(value)s"),
-            str(row.get_recommendation_display()),
+            str(recommendation.get_recommendation_display()),
         )
-        add(row, what, f"{url['continuation']}#recommendation")
-    for row in ContinuationDecision.objects.filter(measure=measure).select_related("recorded_by"):
+        add(recommendation, what, f"{url['continuation']}#recommendation")
+    for decision in ContinuationDecision.objects.filter(measure=measure).select_related(
+        "recorded_by"
+    ):
         what = _what(
-            row,
+            decision,
             _("Decision on continuing recorded: %(value)s"),
             _("Decision on continuing corrected: %(value)s"),
-            str(row.get_outcome_display()),
+            str(decision.get_outcome_display()),
         )
-        add(row, what, f"{url['continuation']}#decision")
-    for row in EvaluationCorrection.objects.filter(evaluation__measure=measure).select_related(
-        "recorded_by", "evaluation"
-    ):
+        add(decision, what, f"{url['continuation']}#decision")
+    for correction in EvaluationCorrection.objects.filter(
+        evaluation__measure=measure
+    ).select_related("recorded_by", "evaluation"):
+        evaluation = correction.evaluation
         add(
-            row,
+            correction,
             _("Evaluation of %(value)s corrected")
-            % {"value": _period(row.evaluation.period_start, row.evaluation.period_end)},
-            reverse("evaluation_detail", args=[slug, measure.pk, row.evaluation_id]),
+            % {"value": _period(evaluation.period_start, evaluation.period_end)},
+            reverse("evaluation_detail", args=[slug, measure.pk, evaluation.pk]),
         )
-    for row in GoalJudgement.objects.filter(goal__measure=measure).select_related(
+    for judgement in GoalJudgement.objects.filter(goal__measure=measure).select_related(
         "recorded_by", "goal"
     ):
         what = _what(
-            row,
+            judgement,
             _("Goal judged: %(value)s"),
             _("Judgement of a goal corrected: %(value)s"),
-            f"{row.goal.title} ({row.get_judgement_display()})",
+            f"{judgement.goal.title} ({judgement.get_judgement_display()})",
         )
-        add(row, what, f"{url['measure_detail']}#goal-{row.goal_id}")
+        add(judgement, what, f"{url['measure_detail']}#goal-{judgement.goal_id}")
     return entries
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import User
-from organizations.records import check_correction, next_number, record_version
+from organizations.records import add_correction
 from reflections.models import (
     ActionItem,
     Answer,
@@ -106,15 +106,15 @@ def decision_correct(
     change to it; raises ``RunRefused`` or ``CorrectionRefused`` with nothing saved."""
     with transaction.atomic():
         _lock_open(decision.meeting)
-        before = {"text": decision.current_text()}
-        reason = check_correction(reason=reason, before=before, after={"text": text})
-        return record_version(
+        # Read again behind the lock: a correction made meanwhile is the one to correct.
+        current = MeetingDecision.objects.prefetch_related("corrections").get(pk=decision.pk)
+        return add_correction(
             MeetingDecisionCorrection,
+            event=current,
+            current={"text": current.current_text()},
+            content={"text": text},
             user=user,
-            correction_reason=reason,
-            decision=decision,
-            number=next_number(MeetingDecisionCorrection, first=2, decision=decision),
-            text=text,
+            reason=reason,
         )
 
 

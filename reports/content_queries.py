@@ -6,6 +6,7 @@ measures, indicators or measurements there are.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -414,7 +415,7 @@ def decisions(
         )
 
     # Corrections are decisions of their own, dated when they were recorded.
-    for row in (
+    for move_correction in (
         TransitionCorrection.objects.filter(transition__measure__in=in_scope)
         .filter(recorded_at__gte=since, recorded_at__lt=until)
         .values(
@@ -428,14 +429,14 @@ def decisions(
         )
         .order_by("recorded_at", "pk")
     ):
-        found[row["transition__measure_id"]].append(
+        found[move_correction["transition__measure_id"]].append(
             {
-                **_correction("phase", _correction_row(row)),
-                "from_phase": row["transition__from_phase"],
-                "to_phase": row["transition__to_phase"],
+                **_correction("phase", _correction_row(move_correction)),
+                "from_phase": move_correction["transition__from_phase"],
+                "to_phase": move_correction["transition__to_phase"],
             }
         )
-    for row in (
+    for evaluation_correction in (
         EvaluationCorrection.objects.filter(evaluation__measure__in=in_scope)
         .filter(recorded_at__gte=since, recorded_at__lt=until)
         .values(
@@ -448,8 +449,14 @@ def decisions(
         )
         .order_by("recorded_at", "pk")
     ):
-        found[row["evaluation__measure_id"]].append(
-            _correction("evaluation", {**_correction_row(row), "outcome": row["decision"]})
+        found[evaluation_correction["evaluation__measure_id"]].append(
+            _correction(
+                "evaluation",
+                {
+                    **_correction_row(evaluation_correction),
+                    "outcome": evaluation_correction["decision"],
+                },
+            )
         )
     for decisions in found.values():
         decisions.sort(key=lambda d: d["date"])  # stable: kinds keep their order on a day
@@ -461,7 +468,7 @@ def _moment(value: datetime) -> str:
     return value.isoformat()
 
 
-def _correction_row(row: dict[str, Any]) -> dict[str, Any]:
+def _correction_row(row: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "date": local_date(row["recorded_at"]).isoformat(),
         "recorded": _moment(row["recorded_at"]),

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models.programs import Measure
 from organizations.models import TimeStamped
-from organizations.records import FinalOnceSaved, RecordVersion
+from organizations.records import CorrectableEvent, RecordVersion
 
 
 class Rhythm(models.TextChoices):
@@ -48,7 +48,7 @@ class EvaluationCycle(TimeStamped):
         return f"{self.measure}: {self.get_rhythm_display()}"
 
 
-class Evaluation(FinalOnceSaved, TimeStamped):
+class Evaluation(CorrectableEvent, TimeStamped):
     """One evaluation of a measure over a period. What it says (tried, worked, lessons, the
     decision, next steps) is version 1 and final; ``EvaluationCorrection`` rows correct it,
     and the period and the indicators as they stood stay as recorded."""

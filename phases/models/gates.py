@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Phase
 from organizations.models import Organization, TimeStamped
-from organizations.records import FinalOnceSaved, RecordVersion
+from organizations.records import CorrectableEvent, RecordVersion
 from organizations.wording import Wording
 
 
@@ -122,7 +122,7 @@ class FactorAssessment(TimeStamped):
         return f"{self.measure}: {self.version} ({self.get_state_display()})"
 
 
-class PhaseTransition(FinalOnceSaved):
+class PhaseTransition(CorrectableEvent):
     """One move of a measure between phases, kept for good: who, when, why, and the state of
     the gate's factors at that moment. The move itself is final; its justification (``reason``)
     is version 1, corrected by ``TransitionCorrection`` rows."""

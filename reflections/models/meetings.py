@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure, Program
 from organizations.models import Organization, TimeStamped
-from organizations.records import FinalOnceSaved, RecordVersion
+from organizations.records import CorrectableEvent, RecordVersion
 from reflections.models.questions import Question, QuestionVersion
 
 
@@ -183,7 +183,7 @@ class Answer(TimeStamped):
         return self.text[:80]
 
 
-class MeetingDecision(FinalOnceSaved, TimeStamped):
+class MeetingDecision(CorrectableEvent, TimeStamped):
     """A decision made in a meeting: who recorded it and when survive staff turnover. Its text
     is version 1 and final; ``MeetingDecisionCorrection`` rows correct it."""
 
