@@ -17,6 +17,20 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     field.queryset = queryset
 
 
+def radio_without_empty(
+    form: forms.BaseForm, name: str, choices: list[tuple[Any, Any]] | None = None
+) -> None:
+    """Makes a choice field a required radio list without Django's empty "---------" choice
+    (a model field without a default offers one): ``choices`` if given, else the field's own
+    choices less the empty one. A radio list that may stay unanswered labels its empty choice
+    itself instead ("Not clear yet")."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error
+    field.required = True
+    offered = choices if choices is not None else list(field.choices)
+    field.choices = [(value, label) for value, label in offered if value not in ("", None)]
+
+
 def choice_from_query(form: forms.BaseForm, name: str, value: str) -> Any:
     """The object with pk ``value`` among a model choice field's choices (so never another
     organisation's), or None: for forms filled in from a link (``?measure=12``)."""

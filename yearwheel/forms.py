@@ -270,6 +270,7 @@ class EventForm(forms.ModelForm):
         kind.choices = [("", _("The ring's usual kind")), *Event.Kind.choices]
         recurrence = self.fields["recurrence"]
         assert isinstance(recurrence, forms.ChoiceField)  # noqa: S101 - a programming error
+        # "Does not repeat" is the empty value, labelled: no "---------" beside it.
         recurrence.choices = Recurrence.choices
         if instance.pk:
             self.initial["exceptions"] = ", ".join(

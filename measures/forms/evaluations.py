@@ -14,6 +14,7 @@ from measures import recurrence
 from measures.exchange.imports import MAX_UPLOAD_BYTES
 from measures.models import Evaluation, EvaluationCycle, Rhythm
 from measures.services import EVALUATION_FIELDS
+from organizations.formtools import radio_without_empty
 from organizations.widgets import NorwegianDateInput
 
 EARLIEST_FIRST_DUE = date(2000, 1, 1)
@@ -56,6 +57,10 @@ class EvaluationCycleForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        radio_without_empty(self, "rhythm")
+
     def clean_first_due(self) -> date:
         first_due: date = self.cleaned_data["first_due"]
         latest = timezone.localdate() + relativedelta(years=FIRST_DUE_YEARS_AHEAD)
@@ -90,6 +95,10 @@ class EvaluationForm(forms.ModelForm):
             "period_end": _("The indicators' latest values on this date are kept with it."),
             "next_steps": _("Required when the decision is to adjust: what will change?"),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        radio_without_empty(self, "decision")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext_lazy
 
 from measures.attainment import tidy
 from measures.models import FuturePicture, Goal, Indicator, LogicElement, Measure, Measurement
-from organizations.formtools import limit_choices
+from organizations.formtools import limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
 
 # Phones show a keyboard with a decimal separator; the text input accepts both , and .
@@ -68,10 +68,7 @@ class JudgementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        judgement = self.fields["judgement"]
-        assert isinstance(judgement, forms.ChoiceField)  # noqa: S101 - a programming error
-        judgement.required = True
-        judgement.choices = Goal.Judgement.choices  # no empty choice among the radio buttons
+        radio_without_empty(self, "judgement", Goal.Judgement.choices)
         self.fields["judgement_narrative"].required = True
         self.fields["judgement_narrative"].help_text = _(
             "What the indicators show, and what else you know, that makes you judge it so."
@@ -118,9 +115,7 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
         limit_choices(self, "goal", Goal.objects.filter(measure=measure))
-        direction = self.fields["direction"]
-        assert isinstance(direction, forms.ChoiceField)  # noqa: S101 - a programming error
-        direction.choices = Indicator.Direction.choices  # radio buttons need no empty choice
+        radio_without_empty(self, "direction", Indicator.Direction.choices)
         tidy_initial(self, self.DECIMALS)
 
     def clean(self) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.forms.evaluations import clean_custom_rule
 from measures.models import Measure
-from organizations.formtools import limit_choices
+from organizations.formtools import limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
 from phases.forms.roundabout import EARLIEST_YEAR, staff_choices
 from phases.models import (
@@ -26,13 +26,6 @@ from phases.models import (
 # Governing documents are planned a few years ahead (the economy plan covers four years).
 DOCUMENT_YEARS_AHEAD = 10
 FIRST_DATE_YEARS_AHEAD = 10
-
-
-def _radio_without_empty(form: forms.BaseForm, name: str, values: list[tuple[str, Any]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error
-    field.required = True
-    field.choices = values
 
 
 def _not_in_the_future(day: date | None) -> date | None:
@@ -82,7 +75,7 @@ class RecommendationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "recommendation", ContinuationAssessment.Recommendation.choices)
+        radio_without_empty(self, "recommendation", ContinuationAssessment.Recommendation.choices)
         reason = self.fields["recommendation_reason"]
         reason.required = True
         reason.help_text = _(
@@ -107,7 +100,7 @@ class StakeholderInputForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "kind", StakeholderInput.Kind.choices)
+        radio_without_empty(self, "kind", StakeholderInput.Kind.choices)
 
     def clean_date(self) -> date | None:
         return _not_in_the_future(self.cleaned_data.get("date"))
@@ -147,7 +140,7 @@ class ContinuationDecisionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "outcome", ContinuationDecision.Outcome.choices)
+        radio_without_empty(self, "outcome", ContinuationDecision.Outcome.choices)
         self.fields["outcome"].error_messages["required"] = _(
             "Choose the decision: continue, continue with adjustments, or stop."
         )
@@ -198,8 +191,8 @@ class MaintenanceRoutineForm(forms.ModelForm):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
-        _radio_without_empty(self, "kind", MaintenanceRoutine.Kind.choices)
-        _radio_without_empty(self, "recurrence", MaintenanceRoutine.Recurrence.choices)
+        radio_without_empty(self, "kind", MaintenanceRoutine.Kind.choices)
+        radio_without_empty(self, "recurrence", MaintenanceRoutine.Recurrence.choices)
         limit_choices(self, "owner", staff_choices(measure.organization, self.instance.owner_id))
         owner = self.fields["owner"]
         owner.required = True
@@ -235,7 +228,7 @@ class GoverningDocumentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "kind", GoverningDocument.Kind.choices)
+        radio_without_empty(self, "kind", GoverningDocument.Kind.choices)
         self.fields["year"].widget.attrs.update(inputmode="numeric")
 
     def clean_year(self) -> int | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms import choices
 from measures.models import Measure
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import limit_choices
+from organizations.formtools import limit_choices, radio_without_empty
 from organizations.models import Unit, User
 from organizations.widgets import NorwegianDateInput
 from phases.models import IterationAttachment, PilotIteration, ServiceComponent
@@ -260,7 +260,7 @@ class ServiceComponentForm(forms.ModelForm):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
-        self.fields["kind"].choices = ServiceComponent.Kind.choices  # type: ignore[attr-defined]
+        radio_without_empty(self, "kind", ServiceComponent.Kind.choices)
         limit_choices(
             self,
             "described_by",
