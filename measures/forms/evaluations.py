@@ -27,17 +27,24 @@ PERIOD_END_DAYS_AHEAD = 366
 def clean_custom_rule(
     form: forms.BaseForm, data: dict[str, Any], *, rhythm_field: str, first_field: str
 ) -> None:
-    """Forgets the rule unless the rhythm is custom; otherwise checks it against the first
-    date (an error on the ``rrule`` field) and stores it in normal form."""
+    """Forgets the rule unless the rhythm is custom; otherwise checks it (an error on the
+    ``rrule`` field) and stores it in normal form, so what the form lets through is a rule
+    ``recurrence.series`` accepts.
+
+    The rule is checked against the first date; when that date is missing or refused, against
+    today, so a wrong rule is pointed out together with the date rather than after it."""
     if data.get(rhythm_field) != Rhythm.CUSTOM:
         data["rrule"] = ""
-    elif data.get(first_field):
-        try:
-            recurrence.parse_rule(data.get("rrule", ""), data[first_field])
-        except recurrence.InvalidRule as error:
-            form.add_error("rrule", str(error))
-        else:
-            data["rrule"] = recurrence.normalize_rule(data["rrule"])
+        return
+    if "rrule" in form.errors:
+        return  # too long: the field says so
+    first = data.get(first_field) or timezone.localdate()
+    try:
+        recurrence.parse_rule(data.get("rrule", ""), first)
+    except recurrence.InvalidRule as error:
+        form.add_error("rrule", str(error))
+    else:
+        data["rrule"] = recurrence.normalize_rule(data["rrule"])
 
 
 class EvaluationCycleForm(forms.ModelForm):

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -103,7 +104,10 @@ class EvaluationCycleView(MeasureViewMixin, FormView):
         return {"rhythm": EvaluationCycle.Rhythm.TERM, "first_due": timezone.localdate()}
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "instance": self.cycle}
+        # The form gets its own copy: validating a model form writes what was typed onto its
+        # instance, and the page beside it shows the rhythm as saved. (Given the stored cycle,
+        # a refused custom rule left "custom" on it and the page broke reading its due dates.)
+        return {**super().get_form_kwargs(), "instance": copy.copy(self.cycle)}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
