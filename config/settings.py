@@ -107,6 +107,14 @@ MEASURE_PAGE_SECTIONS = [
     "phases.views.continuation.measure_section",
 ]
 PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
+# What is recorded on a measure with dates that must lie within its life (measures/life.py):
+# a measure's start and end cannot move so that any of these fall outside.
+MEASURE_DATED_RECORDS = [
+    "measures.life.evaluation_records",
+    "phases.life.laps",
+    "phases.life.activities",
+    "phases.life.routines",
+]
 # What the annual wheel shows: the organisation's own events and what other apps know
 # (yearwheel/sources.py). Each source reads its rows with one query.
 YEARWHEEL_SOURCES = [

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
+from measures.life import Life, named_records, records_outside
 from measures.models import (
     Comment,
     ExternalContributor,
@@ -138,6 +139,46 @@ class MeasureForm(forms.ModelForm):
             # After creation the phase only moves through the gates (phases app), where
             # every move is recorded with who, when and why.
             del self.fields["phase"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101 - ModelForm.clean returns the data
+        if self.instance.pk:
+            self._refuse_leaving_records_outside(data)
+        return data
+
+    def _refuse_leaving_records_outside(self, data: dict[str, Any]) -> None:
+        """A measure's dates cannot move so that laps, activities, evaluations or routines
+        already recorded fall outside its life (measures/life.py). Only a side that changes
+        is checked: an unrelated edit is never refused for what was recorded before."""
+        stored = self.instance
+        start = data.get("start_date") if "start_date" not in self.errors else stored.start_date
+        end = data.get("end_date") if "end_date" not in self.errors else stored.end_date
+        start_moves = start is not None and start != stored.start_date
+        end_moves = end is not None and end != stored.end_date
+        if not (start_moves or end_moves):
+            return
+        outside = records_outside(
+            stored, Life(start if start_moves else None, end if end_moves else None)
+        )
+        if outside.before:
+            self.add_error(
+                "start_date",
+                _(
+                    "With this start, these would lie before it: %(records)s. Move or delete "
+                    "them first, or choose an earlier start."
+                )
+                % {"records": named_records(outside.before)},
+            )
+        if outside.after:
+            self.add_error(
+                "end_date",
+                _(
+                    "With this end, these would lie after it: %(records)s. Move or delete "
+                    "them first, or choose a later end."
+                )
+                % {"records": named_records(outside.after)},
+            )
 
     def save_tags(self, measure: Measure) -> None:
         measure.tags.set(

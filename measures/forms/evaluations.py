@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from measures import recurrence
 from measures.exchange.imports import MAX_UPLOAD_BYTES
-from measures.models import Evaluation, EvaluationCycle, Rhythm
+from measures.life import refuse_dates_outside
+from measures.models import Evaluation, EvaluationCycle, Measure, Rhythm
 from measures.services import EVALUATION_FIELDS
 from organizations.formtools import radio_without_empty
 from organizations.widgets import NorwegianDateInput
@@ -64,8 +65,9 @@ class EvaluationCycleForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.measure = measure
         radio_without_empty(self, "rhythm")
 
     def clean_first_due(self) -> date:
@@ -81,6 +83,9 @@ class EvaluationCycleForm(forms.ModelForm):
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
         clean_custom_rule(self, data, rhythm_field="rhythm", first_field="first_due")
+        # The first due date within the measure's life; the later ones stop at its end
+        # (measures/services.py, the annual wheel and the reminders).
+        refuse_dates_outside(self, self.measure, "first_due")
         return data
 
 
@@ -103,8 +108,9 @@ class EvaluationForm(forms.ModelForm):
             "next_steps": _("Required when the decision is to adjust: what will change?"),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.measure = measure
         radio_without_empty(self, "decision")
 
     def clean(self) -> dict[str, Any]:
@@ -118,6 +124,8 @@ class EvaluationForm(forms.ModelForm):
             self.add_error("period_end", _("The period cannot end more than a year from today."))
         if start and start.year < EARLIEST_FIRST_DUE.year:
             self.add_error("period_start", _("Choose a date from 2000 on."))
+        # The period looked back on lies within the measure's life.
+        refuse_dates_outside(self, self.measure, "period_start", "period_end")
         decision = data.get("decision")
         if decision == Evaluation.Decision.ADJUST and not data.get("next_steps", "").strip():
             self.add_error("next_steps", _("Describe the adjustments you decided on."))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms.evaluations import clean_custom_rule
+from measures.life import refuse_dates_outside
 from measures.models import Measure
 from organizations.formtools import limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
@@ -190,7 +191,7 @@ class MaintenanceRoutineForm(forms.ModelForm):
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.measure = measure
+        self.measure = self.instance.measure = measure
         radio_without_empty(self, "kind", MaintenanceRoutine.Kind.choices)
         radio_without_empty(self, "recurrence", MaintenanceRoutine.Recurrence.choices)
         limit_choices(self, "owner", staff_choices(measure.organization, self.instance.owner_id))
@@ -212,6 +213,9 @@ class MaintenanceRoutineForm(forms.ModelForm):
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
         clean_custom_rule(self, data, rhythm_field="recurrence", first_field="first_date")
+        # The first time within the measure's life; the later ones are shown only within it
+        # (on the annual wheel and in reminders).
+        refuse_dates_outside(self, self.measure, "first_date")
         return data
 
 

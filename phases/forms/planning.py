@@ -15,6 +15,8 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
+from measures.life import refuse_dates_outside
+from measures.models import Measure
 from organizations.formtools import limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
@@ -174,10 +176,11 @@ class ActivityForm(forms.ModelForm):
             "contributors": NO_CHILDREN,
         }
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.measure = measure
         # Viewers read; they are not given activities to carry out.
-        limit_choices(self, "responsible", choices.contributors(organization))
+        limit_choices(self, "responsible", choices.contributors(measure.organization))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -192,6 +195,9 @@ class ActivityForm(forms.ModelForm):
             self.add_error("start_date", _("Give the date the activity starts."))
         elif start and end and end < start:
             self.add_error("end_date", _("The activity cannot end before it starts."))
+        # Dates within the measure's life; a month comes back each year, and the annual
+        # wheel shows it only within the life (yearwheel/sources.py).
+        refuse_dates_outside(self, self.measure, "start_date", "end_date")
         return cleaned
 
 

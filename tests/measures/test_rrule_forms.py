@@ -129,16 +129,19 @@ def test_a_bad_rule_is_pointed_out_even_when_the_date_is_refused(login, team_lea
         "FREQ=YEARLY;BYMONTH=3,10;BYMONTHDAY=1;COUNT=4",
     ],
 )
-def test_what_the_form_lets_through_the_series_accepts(typed):
-    form = EvaluationCycleForm(data={"rhythm": "custom", "first_due": "01.03.2027", "rrule": typed})
+def test_what_the_form_lets_through_the_series_accepts(measure, typed):
+    form = EvaluationCycleForm(
+        data={"rhythm": "custom", "first_due": "01.03.2027", "rrule": typed}, measure=measure
+    )
     assert form.is_valid(), form.errors
     data = form.cleaned_data
     recurrence.series(rhythm=data["rhythm"], first_due=data["first_due"], rule=data["rrule"])
 
 
-def test_a_rule_typed_for_another_rhythm_is_forgotten():
+def test_a_rule_typed_for_another_rhythm_is_forgotten(measure):
     form = EvaluationCycleForm(
-        data={"rhythm": "monthly", "first_due": "01.03.2027", "rrule": "nonsense"}
+        data={"rhythm": "monthly", "first_due": "01.03.2027", "rrule": "nonsense"},
+        measure=measure,
     )
     assert form.is_valid()
     assert form.cleaned_data["rrule"] == ""
