@@ -27,7 +27,7 @@ def radio_without_empty(
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error
     field.required = True
-    offered = choices if choices is not None else list(field.choices)
+    offered: Any = choices if choices is not None else field.choices
     field.choices = [(value, label) for value, label in offered if value not in ("", None)]
 
 
