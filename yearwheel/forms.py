@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms.choices import people
 from measures.models import Goal, Measure, Program
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
-from organizations.formtools import ReminderDaysField, limit_choices
+from organizations.formtools import FreeTextLimit, ReminderDaysField, limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from yearwheel.models import Event, Recurrence, Ring, Wheel
@@ -31,7 +31,7 @@ def planning_year_of(organization: Organization, day: date) -> int:
 # --- wheels --------------------------------------------------------------------------------
 
 
-class WheelCreateForm(forms.ModelForm):
+class WheelCreateForm(FreeTextLimit, forms.ModelForm):
     apply_template = forms.BooleanField(
         label=_("Add the municipal planning cycle"),
         required=False,
@@ -77,7 +77,7 @@ class WheelCreateForm(forms.ModelForm):
         return year
 
 
-class WheelUpdateForm(forms.ModelForm):
+class WheelUpdateForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Wheel
         fields = ["title", "introduction"]
@@ -165,7 +165,7 @@ def short(day: date) -> str:
 TIME_WIDGET_ATTRS = {"placeholder": _("hh:mm"), "inputmode": "numeric", "autocomplete": "off"}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(FreeTextLimit, forms.ModelForm):
     exceptions = ExceptionDatesField(
         label=_("Except on"),
         required=False,

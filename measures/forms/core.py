@@ -20,7 +20,7 @@ from measures.models import (
     TrafficLight,
 )
 from measures.tags import tags_for_names
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.models import Organization, Partnership, Unit, User
 from organizations.widgets import NorwegianDateInput
 
@@ -30,7 +30,7 @@ class PartnershipChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.partner.name} ({obj.get_access_display()})"
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(FreeTextLimit, forms.ModelForm):
     partnerships = PartnershipChoiceField(
         queryset=Partnership.objects.none(),
         required=False,
@@ -77,7 +77,7 @@ class TagsField(forms.CharField):
         return names
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(FreeTextLimit, forms.ModelForm):
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"),
         choices=TargetGroup.choices,
@@ -192,7 +192,7 @@ class ExternalContributorForm(forms.ModelForm):
         fields = ["role", "organization_name", "name"]
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["text"]

@@ -15,7 +15,8 @@ from measures.exchange.imports import MAX_UPLOAD_BYTES
 from measures.life import refuse_dates_outside
 from measures.models import Evaluation, EvaluationCycle, Measure, Rhythm
 from measures.services import EVALUATION_FIELDS
-from organizations.formtools import radio_without_empty
+from organizations.formtools import FreeTextLimit, radio_without_empty
+from organizations.limits import mark_file_limit
 from organizations.widgets import NorwegianDateInput
 
 EARLIEST_FIRST_DUE = date(2000, 1, 1)
@@ -89,7 +90,7 @@ class EvaluationCycleForm(forms.ModelForm):
         return data
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = list(EVALUATION_FIELDS)
@@ -140,6 +141,7 @@ class MeasurementImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        mark_file_limit(self.fields["file"], MAX_UPLOAD_BYTES)
         self.fields["file"].help_text = _(
             "An Excel workbook (.xlsx) or a CSV file, at most %(size)s MB."
         ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}

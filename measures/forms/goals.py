@@ -17,7 +17,7 @@ from django.utils.translation import ngettext_lazy
 
 from measures.attainment import tidy
 from measures.models import FuturePicture, Goal, Indicator, LogicElement, Measure, Measurement
-from organizations.formtools import limit_choices, radio_without_empty
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
 
 # Phones show a keyboard with a decimal separator; the text input accepts both , and .
@@ -37,7 +37,7 @@ class LogicElementChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_column_display()}: {obj.text}"
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(FreeTextLimit, forms.ModelForm):
     logic_elements = LogicElementChoiceField(
         label=_("Logic model elements"),
         queryset=LogicElement.objects.none(),
@@ -57,7 +57,7 @@ class GoalForm(forms.ModelForm):
         limit_choices(self, "logic_elements", LogicElement.objects.filter(measure=measure))
 
 
-class JudgementForm(forms.ModelForm):
+class JudgementForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["judgement", "judgement_narrative"]
@@ -208,7 +208,7 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
         return obj.title
 
 
-class FuturePictureForm(forms.ModelForm):
+class FuturePictureForm(FreeTextLimit, forms.ModelForm):
     goals = GoalChoiceField(
         label=_("Goals that lead towards it"),
         queryset=Goal.objects.none(),

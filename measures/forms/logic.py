@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import KnowledgeItem, LogicColumn, LogicElement, LogicLink, Measure
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import limit_choices, radio_without_empty
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
 
 # --- the logic model ---------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def _knowledge_formfield(model_field: models.Field, **kwargs: Any) -> forms.Fiel
     return model_field.formfield(**kwargs)
 
 
-class KnowledgeItemForm(forms.ModelForm):
+class KnowledgeItemForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = KnowledgeItem
         formfield_callback = _knowledge_formfield

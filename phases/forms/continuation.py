@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms.evaluations import clean_custom_rule
 from measures.life import refuse_dates_outside
 from measures.models import Measure
-from organizations.formtools import limit_choices, radio_without_empty
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
 from phases.forms.roundabout import EARLIEST_YEAR, staff_choices
 from phases.models import (
@@ -37,7 +37,7 @@ def _not_in_the_future(day: date | None) -> date | None:
     return day
 
 
-class ContinuationAssessmentForm(forms.ModelForm):
+class ContinuationAssessmentForm(FreeTextLimit, forms.ModelForm):
     """The team's judgement of the measure's value and how it will survive change."""
 
     class Meta:
@@ -63,7 +63,7 @@ class ContinuationAssessmentForm(forms.ModelForm):
         }
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(FreeTextLimit, forms.ModelForm):
     """The coordinator's recommendation, given after the stakeholders have been heard."""
 
     class Meta:
@@ -85,7 +85,7 @@ class RecommendationForm(forms.ModelForm):
         )
 
 
-class StakeholderInputForm(forms.ModelForm):
+class StakeholderInputForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = StakeholderInput
         fields = ["kind", "who", "date", "said"]
@@ -107,7 +107,7 @@ class StakeholderInputForm(forms.ModelForm):
         return _not_in_the_future(self.cleaned_data.get("date"))
 
 
-class ContinuationDecisionForm(forms.ModelForm):
+class ContinuationDecisionForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = ContinuationDecision
         fields = [
@@ -163,7 +163,7 @@ class ContinuationDecisionForm(forms.ModelForm):
         return data
 
 
-class MaintenanceRoutineForm(forms.ModelForm):
+class MaintenanceRoutineForm(FreeTextLimit, forms.ModelForm):
     """A routine of the maintenance plan; its recurrence works as the evaluation rhythm's."""
 
     class Meta:

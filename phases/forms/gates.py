@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Phase
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import radio_without_empty
+from organizations.formtools import FreeTextLimit, radio_without_empty
 from organizations.models import Organization
 from phases.models import FactorAssessment, FactorState, SuccessFactor
 
@@ -136,7 +136,7 @@ class StoredFile:
         return self.name
 
 
-class FactorAssessmentForm(forms.ModelForm):
+class FactorAssessmentForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = FactorAssessment
         formfield_callback = _assessment_formfield

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms import choices
 from measures.life import refuse_dates_outside
 from measures.models import Measure
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from phases.models import (
@@ -35,7 +35,7 @@ def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PreparationForm(forms.ModelForm):
+class PreparationForm(FreeTextLimit, forms.ModelForm):
     """Phase I as the measure's team describes it (the decision itself is separate)."""
 
     class Meta:
@@ -78,7 +78,7 @@ class PreparationForm(forms.ModelForm):
         scope.choices = [("", _("Not clear yet")), *Preparation.Scope.choices]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(FreeTextLimit, forms.ModelForm):
     """The decision to go on (or not): who decided and when are part of it."""
 
     class Meta:
@@ -122,7 +122,7 @@ class DecisionForm(forms.ModelForm):
         return cleaned
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = ImplementationPlan
         fields = [
@@ -201,7 +201,7 @@ class ActivityForm(forms.ModelForm):
         return cleaned
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = RoleResponsibility
         fields = ["role", "responsibility", "holder"]

@@ -20,7 +20,7 @@ from measures.forms import choices
 from measures.life import refuse_dates_outside
 from measures.models import Measure
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import limit_choices, radio_without_empty
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.models import Unit, User
 from organizations.widgets import NorwegianDateInput
 from phases.models import IterationAttachment, PilotIteration, ServiceComponent
@@ -47,7 +47,7 @@ class UnitsField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class PilotIterationForm(forms.ModelForm):
+class PilotIterationForm(FreeTextLimit, forms.ModelForm):
     """One lap. Laps are numbered 1, 2, 3 … and follow each other in time without overlapping:
     each starts after the previous one ends."""
 
@@ -217,7 +217,7 @@ def _component_formfield(model_field: models.Field, **kwargs: Any) -> forms.Fiel
     return model_field.formfield(**kwargs)
 
 
-class ServiceComponentForm(forms.ModelForm):
+class ServiceComponentForm(FreeTextLimit, forms.ModelForm):
     """A work process, role, responsibility or routine: described (when, by whom, where the
     description is) and piloted (in which lap of this measure)."""
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from organizations.formtools import FreeTextLimit
 from organizations.models import Membership, Organization, Role, User
 from organizations.widgets import NorwegianDateInput
 from reflections.models import ActionItem, Answer, LearningMeeting, MeetingDecision, Question
@@ -44,7 +45,7 @@ class QuestionChoiceForm(forms.Form):
         )
 
 
-class AnswerForm(forms.ModelForm):
+class AnswerForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Answer
         fields = ["text"]
@@ -63,7 +64,7 @@ class AnswerForm(forms.ModelForm):
             self.fields["text"].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = MeetingDecision
         fields = ["text"]
@@ -192,7 +193,7 @@ CHECKLIST_HELP = {
 }
 
 
-class MeetingCloseForm(forms.ModelForm):
+class MeetingCloseForm(FreeTextLimit, forms.ModelForm):
     """The learning checklist filled in at the end, and the meeting's notes."""
 
     class Meta:
