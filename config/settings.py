@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.navigation",
                 "notifications.context_processors.notifications",
+                "organizations.limits.form_limits",
             ],
         },
     }
@@ -111,6 +112,14 @@ MEASURE_PAGE_SECTIONS = [
     "phases.views.continuation.measure_section",
 ]
 PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
+# What is recorded on a measure with dates that must lie within its life (measures/life.py):
+# a measure's start and end cannot move so that any of these fall outside.
+MEASURE_DATED_RECORDS = [
+    "measures.life.evaluation_records",
+    "phases.life.laps",
+    "phases.life.activities",
+    "phases.life.routines",
+]
 # What the annual wheel shows: the organisation's own events and what other apps know
 # (yearwheel/sources.py). Each source reads its rows with one query.
 YEARWHEEL_SOURCES = [
@@ -178,6 +187,12 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or VAR_DIR / "media")
 MEDIA_URL = "/media/"
+# What one request may hold besides its files (Django's defaults, stated here because the
+# product names them: the error page for a refused request and the browser's check before a
+# form is sent, organizations/limits.py). Files have their own limit (measures/uploads.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2,5 MB of form text
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -41,6 +41,10 @@ account_patterns = [
     path("profile/", accounts.ProfileView.as_view(), name="profile"),
 ]
 
+# A request refused before any view (too large, too many fields): a page in the person's
+# language inside the product, naming the limit (organizations/views/errors.py).
+handler400 = "organizations.views.errors.bad_request"
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),

@@ -265,17 +265,24 @@ def answered_date(dates: Series, first: date, end: date) -> date | None:
 
 
 def upcoming(
-    *, rhythm: str, first_due: date, rule: str = "", start: date, count: int = 3
+    *,
+    rhythm: str,
+    first_due: date,
+    rule: str = "",
+    start: date,
+    count: int = 3,
+    last: date | None = None,
 ) -> list[date]:
-    """The first ``count`` due dates on or after ``start``, to show people what they chose."""
+    """The first ``count`` due dates from ``start`` up to ``last`` (when given; both days
+    included), to show people what they chose."""
     dates = series(rhythm=rhythm, first_due=first_due, rule=rule)
-    return list(_take(dates, start, count))
+    return list(_take(dates, start, count, last))
 
 
-def _take(dates: Series, start: date, count: int) -> Iterator[date]:
+def _take(dates: Series, start: date, count: int, last: date | None) -> Iterator[date]:
     day: date | None = dates.after(start, inclusive=True)
     for _index in range(count):
-        if day is None:
+        if day is None or (last is not None and day > last):
             return
         yield day
         day = dates.after(day)

@@ -41,14 +41,27 @@ EVALUATION_FIELDS = (
 
 
 def next_evaluation_due(measure: Measure) -> date | None:
-    """The measure's next due date from its cycle and its latest evaluation (None: no cycle)."""
+    """The measure's next due date from its cycle and its latest evaluation (None: no cycle,
+    or no due date left before the measure ends: nothing is due after its life)."""
     cycle = EvaluationCycle.objects.filter(measure=measure).first()
     if cycle is None:
         return None
     last = measure.evaluations.aggregate(last=Max("period_end"))["last"]
-    return recurrence.next_due(
+    due = recurrence.next_due(
         rhythm=cycle.rhythm, first_due=cycle.first_due, rule=cycle.rrule, last_evaluated=last
     )
+    if due is not None and measure.end_date is not None and due > measure.end_date:
+        return None
+    return due
+
+
+def evaluation_due_refresh(*, measure: Measure, user: User) -> None:
+    """Recomputes the measure's next due date after its end date changed (and saves it
+    only if it changed, so the history shows no change that was none)."""
+    with transaction.atomic():
+        locked = _lock(measure)
+        if next_evaluation_due(locked) != locked.next_evaluation_due:
+            _store_next_due(measure, locked, user)
 
 
 def _lock(measure: Measure) -> Measure:

@@ -20,6 +20,8 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from organizations.limits import mark_file_limit
+
 _M = TypeVar("_M", bound=models.Model)
 
 MAX_UPLOAD_MB = 10
@@ -108,6 +110,7 @@ def prepare_upload_field(field: forms.Field) -> None:
     of refused here, and the help text names the allowed types and size."""
     assert isinstance(field, forms.FileField)  # noqa: S101 - a programming error
     field.max_length = None
+    mark_file_limit(field, MAX_UPLOAD_SIZE)
     field.help_text = gettext(
         "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or image files, at most %(max)s MB."
     ) % {"max": MAX_UPLOAD_MB}

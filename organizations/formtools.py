@@ -7,7 +7,10 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from organizations.limits import whole_number
 
 
 def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
@@ -15,6 +18,63 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a programming error
     field.queryset = queryset
+
+
+def radio_without_empty(
+    form: forms.BaseForm, name: str, choices: list[tuple[Any, Any]] | None = None
+) -> None:
+    """Makes a choice field a required radio list without Django's empty "---------" choice
+    (a model field without a default offers one): ``choices`` if given, else the field's own
+    choices less the empty one. A radio list that may stay unanswered labels its empty choice
+    itself instead ("Not clear yet")."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error
+    field.required = True
+    offered: Any = choices if choices is not None else field.choices
+    field.choices = [(value, label) for value, label in offered if value not in ("", None)]
+
+
+# The most a free-text field (a textarea) takes: some eight pages, far more than any field of
+# the method needs, and small enough that a form with many such fields stays well below what
+# one request may hold (organizations/limits.py).
+FREE_TEXT_MAX_LENGTH = 20_000
+
+
+class FreeTextLength:
+    """Refuses a text longer than ``FREE_TEXT_MAX_LENGTH``, unless it is the text already saved
+    (``stored``): a longer text saved before the limit existed can be saved again unchanged."""
+
+    def __init__(self, stored: object) -> None:
+        self.stored = stored
+
+    def __call__(self, value: str) -> None:
+        if len(value) > FREE_TEXT_MAX_LENGTH and value != self.stored:
+            raise forms.ValidationError(
+                gettext(
+                    "This text is %(length)s characters long, and the field takes at most "
+                    "%(max)s. Shorten it, or put the long material in a document and upload "
+                    "it or link to it."
+                )
+                % {"length": whole_number(len(value)), "max": whole_number(FREE_TEXT_MAX_LENGTH)},
+                code="too_long",
+            )
+
+
+class FreeTextLimit(forms.BaseForm):
+    """For a form with textareas: each takes at most ``FREE_TEXT_MAX_LENGTH`` characters, with
+    a message beside the field, so one text cannot fill a whole request. Put it before the
+    form's base class: ``class LapForm(FreeTextLimit, forms.ModelForm)``. No ``maxlength`` is
+    set in the page: a browser would cut a pasted text short without a word."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(field.widget, forms.Textarea)
+                and field.max_length is None
+            ):
+                field.validators.append(FreeTextLength(self.get_initial_for_field(field, name)))
 
 
 def choice_from_query(form: forms.BaseForm, name: str, value: str) -> Any:
@@ -110,7 +170,7 @@ def add_correction_reason(form: forms.BaseForm, *, correcting: bool) -> None:
     form.fields[CORRECTION_REASON] = forms.CharField(
         label=_("Why is it corrected?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        validators=[FreeTextLength(None)],
         help_text=_(
             "Required. The correction becomes a new version with this reason; the earlier "
             "versions stay visible with who recorded them and when."

@@ -51,6 +51,30 @@ class LanguageMiddleware:
         return response
 
 
+def enter_organization(request: HttpRequest, slug: str) -> Membership | None:
+    """Sets ``request.organization`` and ``request.membership`` for the organisation with this
+    slug, and its written standard as the language unless the person chose their own; None
+    (and nothing set) when the person is not an active member. Writes nothing."""
+    if not request.user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.active()
+        .select_related("organization")
+        .filter(user=request.user, organization__slug=slug)
+        .first()
+    )
+    if membership is None:
+        return None
+    organization = membership.organization
+    request.organization = organization  # type: ignore[attr-defined]
+    request.membership = membership  # type: ignore[attr-defined]
+    remember_membership(request.user, membership)
+    if not getattr(request, "language_is_chosen", False):
+        translation.activate(organization.written_standard)
+        request.LANGUAGE_CODE = organization.written_standard
+    return membership
+
+
 class OrganizationMiddleware:
     """Resolves ``/o/<org_slug>/…`` once per request.
 
@@ -77,26 +101,15 @@ class OrganizationMiddleware:
         slug = view_kwargs.get("org_slug")
         if slug is None or not request.user.is_authenticated:
             return
-        membership = (
-            Membership.objects.active()
-            .select_related("organization")
-            .filter(user=request.user, organization__slug=slug)
-            .first()
-        )
+        membership = enter_organization(request, slug)
         if membership is None:
             raise Http404("No such organisation")
         organization = membership.organization
-        request.organization = organization  # type: ignore[attr-defined]
-        request.membership = membership  # type: ignore[attr-defined]
-        remember_membership(request.user, membership)
 
         # Remembered so pages outside the organisation (profile, login) keep its language;
         # written only on change, since every write costs a session save.
         if request.session.get(ORGANIZATION_LANGUAGE_SESSION_KEY) != organization.written_standard:
             request.session[ORGANIZATION_LANGUAGE_SESSION_KEY] = organization.written_standard
-        if not getattr(request, "language_is_chosen", False):
-            translation.activate(organization.written_standard)
-            request.LANGUAGE_CODE = organization.written_standard
 
         user = request.user
         if isinstance(user, User) and user.last_organization_id != organization.pk:

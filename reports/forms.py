@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Program
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from reports.models import Report
@@ -20,7 +20,7 @@ from reports.models import Report
 COMMENT_MAX_LENGTH = 2000
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Report
         fields = ["title", "kind", "program", "period_start", "period_end", "introduction"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms.choices import people
 from measures.models import Goal, Measure, Program
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
-from organizations.formtools import ReminderDaysField, limit_choices
+from organizations.formtools import FreeTextLimit, ReminderDaysField, limit_choices
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from yearwheel.models import Event, Recurrence, Ring, Wheel
@@ -31,7 +31,7 @@ def planning_year_of(organization: Organization, day: date) -> int:
 # --- wheels --------------------------------------------------------------------------------
 
 
-class WheelCreateForm(forms.ModelForm):
+class WheelCreateForm(FreeTextLimit, forms.ModelForm):
     apply_template = forms.BooleanField(
         label=_("Add the municipal planning cycle"),
         required=False,
@@ -77,7 +77,7 @@ class WheelCreateForm(forms.ModelForm):
         return year
 
 
-class WheelUpdateForm(forms.ModelForm):
+class WheelUpdateForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Wheel
         fields = ["title", "introduction"]
@@ -165,7 +165,7 @@ def short(day: date) -> str:
 TIME_WIDGET_ATTRS = {"placeholder": _("hh:mm"), "inputmode": "numeric", "autocomplete": "off"}
 
 
-class EventForm(forms.ModelForm):
+class EventForm(FreeTextLimit, forms.ModelForm):
     exceptions = ExceptionDatesField(
         label=_("Except on"),
         required=False,
@@ -270,6 +270,7 @@ class EventForm(forms.ModelForm):
         kind.choices = [("", _("The ring's usual kind")), *Event.Kind.choices]
         recurrence = self.fields["recurrence"]
         assert isinstance(recurrence, forms.ChoiceField)  # noqa: S101 - a programming error
+        # "Does not repeat" is the empty value, labelled: no "---------" beside it.
         recurrence.choices = Recurrence.choices
         if instance.pk:
             self.initial["exceptions"] = ", ".join(
@@ -284,9 +285,12 @@ class EventForm(forms.ModelForm):
             cleaned["kind"] = cleaned["ring"].default_kind
         if "start_date" not in cleaned:
             # Without a valid date there is nothing to check the other dates against (and
-            # the model's own checks need one): they are checked once the date is given.
+            # the model's own checks need one): they are checked once the date is given. A
+            # custom rule is checked all the same (against today), so it is pointed out now.
             for name in ("end_date", "repeat_until", "exceptions"):
                 cleaned.pop(name, None)
+            if cleaned.get("recurrence") == Recurrence.CUSTOM:
+                self._clean_rule(cleaned, timezone.localdate())
             return cleaned
         self._clean_links(cleaned)
         self._clean_recurrence(cleaned)
@@ -324,22 +328,10 @@ class EventForm(forms.ModelForm):
     def _clean_recurrence(self, cleaned: dict[str, Any]) -> None:
         start: date = cleaned["start_date"]
         recurrence = cleaned.get("recurrence") or Recurrence.NONE
-        text = normalize_rule(cleaned.get("rrule") or "")
         if recurrence != Recurrence.CUSTOM:
             cleaned["rrule"] = ""
-        elif not text:
-            self.add_error(
-                "rrule",
-                _("Write a recurrence rule for “Custom”, or choose another way of repeating."),
-            )
+        elif not self._clean_rule(cleaned, start):
             return
-        else:
-            try:
-                parse_rule(text, start)
-            except InvalidRule as error:
-                self.add_error("rrule", str(error))
-                return
-            cleaned["rrule"] = text
         if recurrence in (Recurrence.MONTHLY, Recurrence.TERM) and start.day > 28:
             suggestion = (
                 "FREQ=MONTHLY;BYMONTHDAY=-1"
@@ -373,6 +365,26 @@ class EventForm(forms.ModelForm):
         if until is not None and until < start:
             return  # the model says so (Event.clean)
         self._clean_exceptions(cleaned, start, recurrence)
+
+    def _clean_rule(self, cleaned: dict[str, Any], start: date) -> bool:
+        """Checks a custom rule counted from ``start`` and keeps it in normal form; False
+        (with an error on the field) when it cannot be used."""
+        if "rrule" in self.errors:
+            return False  # too long: the field says so
+        text = normalize_rule(cleaned.get("rrule") or "")
+        if not text:
+            self.add_error(
+                "rrule",
+                _("Write a recurrence rule for “Custom”, or choose another way of repeating."),
+            )
+            return False
+        try:
+            parse_rule(text, start)
+        except InvalidRule as error:
+            self.add_error("rrule", str(error))
+            return False
+        cleaned["rrule"] = text
+        return True
 
     def _clean_exceptions(self, cleaned: dict[str, Any], start: date, recurrence: str) -> None:
         days = [date.fromisoformat(value) for value in cleaned.get("exceptions") or []]

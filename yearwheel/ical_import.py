@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from organizations.limits import mark_file_limit
 from organizations.models import Organization, User
 from yearwheel.ical import site_host
 from yearwheel.ical_read import (
@@ -69,6 +70,7 @@ class CalendarImportForm(forms.Form):
         # Own rings only: system rings show what other pages know and hold no events.
         self.fields["ring"].queryset = own_rings(organization)  # type: ignore[attr-defined]
         self.fields["kind"].choices = [("", _("The ring's usual kind")), *Kind.choices]  # type: ignore[attr-defined]
+        mark_file_limit(self.fields["file"], MAX_UPLOAD_BYTES)
         self.fields["file"].help_text = _(
             "An iCalendar file (.ics) exported from Outlook, Google Calendar, Apple Calendar "
             "or another calendar program; at most %(size)s MB and %(count)s events."

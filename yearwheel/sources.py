@@ -4,6 +4,13 @@ Each source reads its own rows with one query and expands them for the requested
 Nothing is copied: moving an evaluation cycle, a planned activity or a routine moves its
 occurrences. A later app adds a source by appending its dotted path to the setting and a
 value to ``Ring.Source``.
+
+What a measure's plan brings (evaluation due dates, planned activities, routines) is shown
+only within the measure's life (measures/life.py): an activity given a month comes back in
+that month each year from the measure's start to its end, a month the start or end falls in
+shown from the start or up to the end. The reminders are planned from these occurrences, so
+they follow. Own events and learning meetings linked to a measure are not bound: they may
+prepare a measure before it starts.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from measures.life import Life
 from measures.models import Measure
 from measures.recurrence import InvalidRule, Series, series
 from organizations.models import Organization
@@ -42,9 +50,13 @@ def measures_in_scope(organization: Organization, scope: Scope) -> QuerySet[Meas
     return measures
 
 
-def _dates(dates: Series, start: date, end: date) -> Iterator[date]:
-    day = dates.after(start, inclusive=True)
-    while day is not None and day <= end:
+def _dates(dates: Series, start: date, end: date, life: Life) -> Iterator[date]:
+    """The series' dates from ``start`` to ``end`` that lie within the measure's life."""
+    window = life.clip(start, end)
+    if window is None:
+        return
+    day = dates.after(window[0], inclusive=True)
+    while day is not None and day <= window[1]:
         yield day
         day = dates.after(day)
 
@@ -152,7 +164,7 @@ class EvaluationSource:
             except InvalidRule:  # stored rules are checked on save; never break the wheel
                 continue
             url = measure.get_absolute_url() + "#evaluations"
-            for day in _dates(dates, start, end):
+            for day in _dates(dates, start, end, Life.of(measure)):
                 yield Occurrence(
                     key=f"evaluation-{measure.pk}-{day.isoformat()}",
                     source=self.key,
@@ -194,7 +206,7 @@ class PlannedActivitySource:
                 "implementation_plan",
                 kwargs={"org_slug": organization.slug, "measure_pk": measure.pk},
             )
-            for first, last in self._spans(activity, start, end):
+            for first, last in self._spans(activity, start, end, Life.of(measure)):
                 yield Occurrence(
                     key=f"activity-{activity.pk}-{first.isoformat()}",
                     source=self.key,
@@ -213,18 +225,21 @@ class PlannedActivitySource:
                 )
 
     @staticmethod
-    def _spans(activity: PlannedActivity, start: date, end: date) -> Iterator[tuple[date, date]]:
+    def _spans(
+        activity: PlannedActivity, start: date, end: date, life: Life
+    ) -> Iterator[tuple[date, date]]:
         if activity.month is None:
             assert activity.start_date is not None  # noqa: S101 - a database constraint
-            last = activity.end_date or activity.start_date
-            if activity.start_date <= end and last >= start:
-                yield activity.start_date, last
-            return
-        for year in range(start.year, end.year + 1):
-            first = date(year, activity.month, 1)
-            last = first + relativedelta(months=1, days=-1)
-            if first <= end and last >= start:
-                yield first, last
+            spans = [(activity.start_date, activity.end_date or activity.start_date)]
+        else:
+            spans = []
+            for year in range(start.year, end.year + 1):
+                first = date(year, activity.month, 1)
+                spans.append((first, first + relativedelta(months=1, days=-1)))
+        for first, last in spans:
+            within = life.clip(first, last)
+            if within is not None and within[0] <= end and within[1] >= start:
+                yield within
 
 
 class MaintenanceRoutineSource:
@@ -250,7 +265,7 @@ class MaintenanceRoutineSource:
                 "continuation", kwargs={"org_slug": organization.slug, "measure_pk": measure.pk}
             )
             title = f"{routine.get_kind_display()}: {Truncator(routine.description).chars(80)}"
-            for day in _dates(dates, start, end):
+            for day in _dates(dates, start, end, Life.of(measure)):
                 yield Occurrence(
                     key=f"routine-{routine.pk}-{day.isoformat()}",
                     source=self.key,

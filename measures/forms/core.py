@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
+from measures.life import Life, named_records, records_outside
 from measures.models import (
     Comment,
     ExternalContributor,
@@ -19,7 +20,7 @@ from measures.models import (
     TrafficLight,
 )
 from measures.tags import tags_for_names
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.models import Organization, Partnership, Unit, User
 from organizations.widgets import NorwegianDateInput
 
@@ -29,7 +30,7 @@ class PartnershipChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.partner.name} ({obj.get_access_display()})"
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(FreeTextLimit, forms.ModelForm):
     partnerships = PartnershipChoiceField(
         queryset=Partnership.objects.none(),
         required=False,
@@ -76,7 +77,7 @@ class TagsField(forms.CharField):
         return names
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(FreeTextLimit, forms.ModelForm):
     target_groups = forms.MultipleChoiceField(
         label=_("Target groups"),
         choices=TargetGroup.choices,
@@ -136,6 +137,46 @@ class MeasureForm(forms.ModelForm):
             for name in self.PLANNER_ONLY:
                 del self.fields[name]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101 - ModelForm.clean returns the data
+        if self.instance.pk:
+            self._refuse_leaving_records_outside(data)
+        return data
+
+    def _refuse_leaving_records_outside(self, data: dict[str, Any]) -> None:
+        """A measure's dates cannot move so that laps, activities, evaluations or routines
+        already recorded fall outside its life (measures/life.py). Only a side that changes
+        is checked: an unrelated edit is never refused for what was recorded before."""
+        stored = self.instance
+        start = data.get("start_date") if "start_date" not in self.errors else stored.start_date
+        end = data.get("end_date") if "end_date" not in self.errors else stored.end_date
+        start_moves = start is not None and start != stored.start_date
+        end_moves = end is not None and end != stored.end_date
+        if not (start_moves or end_moves):
+            return
+        outside = records_outside(
+            stored, Life(start if start_moves else None, end if end_moves else None)
+        )
+        if outside.before:
+            self.add_error(
+                "start_date",
+                _(
+                    "With this start, these would lie before it: %(records)s. Move or delete "
+                    "them first, or choose an earlier start."
+                )
+                % {"records": named_records(outside.before)},
+            )
+        if outside.after:
+            self.add_error(
+                "end_date",
+                _(
+                    "With this end, these would lie after it: %(records)s. Move or delete "
+                    "them first, or choose a later end."
+                )
+                % {"records": named_records(outside.after)},
+            )
+
     def save_tags(self, measure: Measure) -> None:
         measure.tags.set(
             tags_for_names(self.organization, self.cleaned_data.get("tags_text") or [])
@@ -148,7 +189,7 @@ class ExternalContributorForm(forms.ModelForm):
         fields = ["role", "organization_name", "name"]
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Comment
         fields = ["text"]

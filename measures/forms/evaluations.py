@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from measures import recurrence
 from measures.exchange.imports import MAX_UPLOAD_BYTES
-from measures.models import Evaluation, EvaluationCycle, Rhythm
+from measures.life import refuse_dates_outside
+from measures.models import Evaluation, EvaluationCycle, Measure, Rhythm
 from measures.services import EVALUATION_FIELDS
-from organizations.formtools import add_correction_reason
+from organizations.formtools import FreeTextLimit, add_correction_reason, radio_without_empty
+from organizations.limits import mark_file_limit
 from organizations.widgets import NorwegianDateInput
 
 EARLIEST_FIRST_DUE = date(2000, 1, 1)
@@ -27,17 +29,24 @@ PERIOD_END_DAYS_AHEAD = 366
 def clean_custom_rule(
     form: forms.BaseForm, data: dict[str, Any], *, rhythm_field: str, first_field: str
 ) -> None:
-    """Forgets the rule unless the rhythm is custom; otherwise checks it against the first
-    date (an error on the ``rrule`` field) and stores it in normal form."""
+    """Forgets the rule unless the rhythm is custom; otherwise checks it (an error on the
+    ``rrule`` field) and stores it in normal form, so what the form lets through is a rule
+    ``recurrence.series`` accepts.
+
+    The rule is checked against the first date; when that date is missing or refused, against
+    today, so a wrong rule is pointed out together with the date rather than after it."""
     if data.get(rhythm_field) != Rhythm.CUSTOM:
         data["rrule"] = ""
-    elif data.get(first_field):
-        try:
-            recurrence.parse_rule(data.get("rrule", ""), data[first_field])
-        except recurrence.InvalidRule as error:
-            form.add_error("rrule", str(error))
-        else:
-            data["rrule"] = recurrence.normalize_rule(data["rrule"])
+        return
+    if "rrule" in form.errors:
+        return  # too long: the field says so
+    first = data.get(first_field) or timezone.localdate()
+    try:
+        recurrence.parse_rule(data.get("rrule", ""), first)
+    except recurrence.InvalidRule as error:
+        form.add_error("rrule", str(error))
+    else:
+        data["rrule"] = recurrence.normalize_rule(data["rrule"])
 
 
 class EvaluationCycleForm(forms.ModelForm):
@@ -57,6 +66,11 @@ class EvaluationCycleForm(forms.ModelForm):
             ),
         }
 
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        radio_without_empty(self, "rhythm")
+
     def clean_first_due(self) -> date:
         first_due: date = self.cleaned_data["first_due"]
         latest = timezone.localdate() + relativedelta(years=FIRST_DUE_YEARS_AHEAD)
@@ -70,10 +84,13 @@ class EvaluationCycleForm(forms.ModelForm):
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
         clean_custom_rule(self, data, rhythm_field="rhythm", first_field="first_due")
+        # The first due date within the measure's life; the later ones stop at its end
+        # (measures/services.py, the annual wheel and the reminders).
+        refuse_dates_outside(self, self.measure, "first_due")
         return data
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Evaluation
         fields = list(EVALUATION_FIELDS)
@@ -92,6 +109,11 @@ class EvaluationForm(forms.ModelForm):
             "next_steps": _("Required when the decision is to adjust: what will change?"),
         }
 
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        radio_without_empty(self, "decision")
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
@@ -103,13 +125,15 @@ class EvaluationForm(forms.ModelForm):
             self.add_error("period_end", _("The period cannot end more than a year from today."))
         if start and start.year < EARLIEST_FIRST_DUE.year:
             self.add_error("period_start", _("Choose a date from 2000 on."))
+        # The period looked back on lies within the measure's life.
+        refuse_dates_outside(self, self.measure, "period_start", "period_end")
         decision = data.get("decision")
         if decision == Evaluation.Decision.ADJUST and not data.get("next_steps", "").strip():
             self.add_error("next_steps", _("Describe the adjustments you decided on."))
         return data
 
 
-class EvaluationCorrectionForm(forms.Form):
+class EvaluationCorrectionForm(FreeTextLimit, forms.Form):
     """What an evaluation says, corrected, and why. The period and the indicators as they
     stood when it was recorded are not part of it: they stay as recorded."""
 
@@ -124,7 +148,10 @@ class EvaluationCorrectionForm(forms.Form):
         label=_("Lessons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=Evaluation.Decision.choices, widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=Evaluation.Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the decision: continue, adjust or stop.")},
     )
     next_steps = forms.CharField(
         label=_("Next steps"),
@@ -156,6 +183,7 @@ class MeasurementImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        mark_file_limit(self.fields["file"], MAX_UPLOAD_BYTES)
         self.fields["file"].help_text = _(
             "An Excel workbook (.xlsx) or a CSV file, at most %(size)s MB."
         ) % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}

@@ -25,7 +25,12 @@ from measures.models import (
     Measure,
     Measurement,
 )
-from organizations.formtools import add_correction_reason, limit_choices
+from organizations.formtools import (
+    FreeTextLimit,
+    add_correction_reason,
+    limit_choices,
+    radio_without_empty,
+)
 from organizations.widgets import NorwegianDateInput
 
 # Phones show a keyboard with a decimal separator; the text input accepts both , and .
@@ -45,7 +50,7 @@ class LogicElementChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_column_display()}: {obj.text}"
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(FreeTextLimit, forms.ModelForm):
     logic_elements = LogicElementChoiceField(
         label=_("Logic model elements"),
         queryset=LogicElement.objects.none(),
@@ -65,7 +70,7 @@ class GoalForm(forms.ModelForm):
         limit_choices(self, "logic_elements", LogicElement.objects.filter(measure=measure))
 
 
-class JudgementForm(forms.ModelForm):
+class JudgementForm(FreeTextLimit, forms.ModelForm):
     """A goal's judgement; a change of a recorded one is a correction with its reason."""
 
     class Meta:
@@ -82,9 +87,7 @@ class JudgementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        judgement = self.fields["judgement"]
-        assert isinstance(judgement, forms.ChoiceField)  # noqa: S101 - a programming error
-        judgement.choices = GoalJudgement.Judgement.choices  # no empty choice among the radios
+        radio_without_empty(self, "judgement", GoalJudgement.Judgement.choices)
         self.fields["narrative"].help_text = _(
             "What the indicators show, and what else you know, that makes you judge it so."
         )
@@ -131,9 +134,7 @@ class IndicatorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
         limit_choices(self, "goal", Goal.objects.filter(measure=measure))
-        direction = self.fields["direction"]
-        assert isinstance(direction, forms.ChoiceField)  # noqa: S101 - a programming error
-        direction.choices = Indicator.Direction.choices  # radio buttons need no empty choice
+        radio_without_empty(self, "direction", Indicator.Direction.choices)
         tidy_initial(self, self.DECIMALS)
 
     def clean(self) -> dict[str, Any]:
@@ -226,7 +227,7 @@ class GoalChoiceField(forms.ModelMultipleChoiceField):
         return obj.title
 
 
-class FuturePictureForm(forms.ModelForm):
+class FuturePictureForm(FreeTextLimit, forms.ModelForm):
     goals = GoalChoiceField(
         label=_("Goals that lead towards it"),
         queryset=Goal.objects.none(),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import KnowledgeItem, LogicColumn, LogicElement, LogicLink, Measure
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.widgets import NorwegianDateInput
 
 # --- the logic model ---------------------------------------------------------------------------
@@ -38,8 +38,7 @@ class LogicElementForm(forms.ModelForm):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
-        # Radio buttons without the empty "---------" choice.
-        self.fields["column"].choices = LogicColumn.choices  # type: ignore[attr-defined]
+        radio_without_empty(self, "column", LogicColumn.choices)
 
     def clean_column(self) -> int:
         column: int = self.cleaned_data["column"]
@@ -132,7 +131,7 @@ def _knowledge_formfield(model_field: models.Field, **kwargs: Any) -> forms.Fiel
     return model_field.formfield(**kwargs)
 
 
-class KnowledgeItemForm(forms.ModelForm):
+class KnowledgeItemForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = KnowledgeItem
         formfield_callback = _knowledge_formfield
@@ -154,7 +153,7 @@ class KnowledgeItemForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = KnowledgeItem.Kind.choices  # type: ignore[attr-defined]
+        radio_without_empty(self, "kind", KnowledgeItem.Kind.choices)
         prepare_upload_field(self.fields["file"])
 
     def clean_file(self) -> Any:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -66,7 +67,9 @@ PREVIEW_MAX_AGE = 60 * 60
 MAX_PAYLOAD_CHARACTERS = 2_000_000
 
 
-def _upcoming(cycle: EvaluationCycle | None, start: date | None) -> list[date]:
+def _upcoming(cycle: EvaluationCycle | None, measure: Measure) -> list[date]:
+    """The coming due dates from the next one, up to the measure's end."""
+    start = measure.next_evaluation_due
     if cycle is None or start is None:
         return []
     return recurrence.upcoming(
@@ -75,6 +78,7 @@ def _upcoming(cycle: EvaluationCycle | None, start: date | None) -> list[date]:
         rule=cycle.rrule,
         start=start,
         count=UPCOMING_COUNT,
+        last=measure.end_date,
     )
 
 
@@ -85,7 +89,7 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
         "measures/evaluations/section.html",
         {
             "cycle": cycle,
-            "upcoming": _upcoming(cycle, measure.next_evaluation_due)[1:],
+            "upcoming": _upcoming(cycle, measure)[1:],
             "evaluations": evaluations_with_corrections(measure),
             "can_evaluate": user.has_perm("measures.add_evaluation", measure),
             "can_set_cycle": user.has_perm("measures.change_measure", measure),
@@ -106,15 +110,27 @@ class EvaluationCycleView(MeasureViewMixin, FormView):
     def get_initial(self) -> dict[str, Any]:
         if self.cycle:
             return {}
-        return {"rhythm": EvaluationCycle.Rhythm.TERM, "first_due": timezone.localdate()}
+        today = timezone.localdate()
+        start = self.measure.start_date
+        return {
+            "rhythm": EvaluationCycle.Rhythm.TERM,
+            "first_due": start if start and start > today else today,
+        }
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "instance": self.cycle}
+        # The form gets its own copy: validating a model form writes what was typed onto its
+        # instance, and the page beside it shows the rhythm as saved. (Given the stored cycle,
+        # a refused custom rule left "custom" on it and the page broke reading its due dates.)
+        return {
+            **super().get_form_kwargs(),
+            "instance": copy.copy(self.cycle),
+            "measure": self.measure,
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["cycle"] = self.cycle
-        context["upcoming"] = _upcoming(self.cycle, self.measure.next_evaluation_due)
+        context["upcoming"] = _upcoming(self.cycle, self.measure)
         return context
 
     def form_valid(self, form: EvaluationCycleForm) -> HttpResponse:
@@ -155,10 +171,15 @@ class EvaluationCreateView(MeasureViewMixin, FormView):
     template_name = "measures/evaluations/evaluation_form.html"
     form_class = EvaluationForm
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "measure": self.measure}
+
     def get_initial(self) -> dict[str, Any]:
         last = self.measure.evaluations.aggregate(last=Max("period_end"))["last"]
         start = last + timedelta(days=1) if last else self.measure.start_date
-        return {"period_start": start, "period_end": timezone.localdate()}
+        end = self.measure.end_date
+        today = timezone.localdate()
+        return {"period_start": start, "period_end": end if end and end < today else today}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

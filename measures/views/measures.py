@@ -19,10 +19,11 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from measures.forms.core import CommentForm, MeasureFilterForm, MeasureForm
 from measures.models import Comment, ExternalContributor, Measure, Tag
 from measures.sections import measure_sections, render_sections
+from measures.services import evaluation_due_refresh
 from measures.views.base import MeasureViewMixin
 from organizations.history import history_entries
 from organizations.models import User
-from organizations.views.base import ArchiveView, OrganizationViewMixin
+from organizations.views.base import ArchiveView, OrganizationViewMixin, user_of
 
 
 def filter_measures(
@@ -130,6 +131,9 @@ class MeasureFormMixin:
         with transaction.atomic():
             measure = form.save()
             form.save_tags(measure)
+            if "end_date" in form.changed_data:
+                # No evaluation is due after the measure's end.
+                evaluation_due_refresh(measure=measure, user=user_of(self.request))
         messages.success(self.request, _("The measure is saved."))
         return redirect(measure.get_absolute_url())
 

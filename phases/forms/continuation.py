@@ -11,8 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms.evaluations import clean_custom_rule
+from measures.life import refuse_dates_outside
 from measures.models import Measure
-from organizations.formtools import add_correction_reason, limit_choices
+from organizations.formtools import (
+    FreeTextLimit,
+    add_correction_reason,
+    limit_choices,
+    radio_without_empty,
+)
 from organizations.widgets import NorwegianDateInput
 from phases.forms.roundabout import EARLIEST_YEAR, staff_choices
 from phases.models import (
@@ -29,13 +35,6 @@ DOCUMENT_YEARS_AHEAD = 10
 FIRST_DATE_YEARS_AHEAD = 10
 
 
-def _radio_without_empty(form: forms.BaseForm, name: str, values: list[tuple[str, Any]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - a programming error
-    field.required = True
-    field.choices = values
-
-
 def _not_in_the_future(day: date | None) -> date | None:
     if day and day > timezone.localdate():
         raise forms.ValidationError(_("The date cannot be in the future."))
@@ -44,7 +43,7 @@ def _not_in_the_future(day: date | None) -> date | None:
     return day
 
 
-class ContinuationAssessmentForm(forms.ModelForm):
+class ContinuationAssessmentForm(FreeTextLimit, forms.ModelForm):
     """The team's judgement of the measure's value and how it will survive change."""
 
     class Meta:
@@ -70,7 +69,7 @@ class ContinuationAssessmentForm(forms.ModelForm):
         }
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(FreeTextLimit, forms.ModelForm):
     """The coordinator's recommendation, given after the stakeholders have been heard; a
     change of a given one is a correction with its reason."""
 
@@ -87,7 +86,7 @@ class RecommendationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(
+        radio_without_empty(
             self, "recommendation", ContinuationRecommendation.Recommendation.choices
         )
         self.fields["recommendation"].error_messages["required"] = _(
@@ -100,7 +99,7 @@ class RecommendationForm(forms.ModelForm):
         add_correction_reason(self, correcting=correcting)
 
 
-class StakeholderInputForm(forms.ModelForm):
+class StakeholderInputForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = StakeholderInput
         fields = ["kind", "who", "date", "said"]
@@ -116,13 +115,13 @@ class StakeholderInputForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "kind", StakeholderInput.Kind.choices)
+        radio_without_empty(self, "kind", StakeholderInput.Kind.choices)
 
     def clean_date(self) -> date | None:
         return _not_in_the_future(self.cleaned_data.get("date"))
 
 
-class ContinuationDecisionForm(forms.ModelForm):
+class ContinuationDecisionForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = ContinuationDecision
         fields = [
@@ -156,7 +155,7 @@ class ContinuationDecisionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "outcome", ContinuationDecision.Outcome.choices)
+        radio_without_empty(self, "outcome", ContinuationDecision.Outcome.choices)
         self.fields["outcome"].error_messages["required"] = _(
             "Choose the decision: continue, continue with adjustments, or stop."
         )
@@ -179,7 +178,7 @@ class ContinuationDecisionForm(forms.ModelForm):
         return data
 
 
-class MaintenanceRoutineForm(forms.ModelForm):
+class MaintenanceRoutineForm(FreeTextLimit, forms.ModelForm):
     """A routine of the maintenance plan; its recurrence works as the evaluation rhythm's."""
 
     class Meta:
@@ -207,9 +206,9 @@ class MaintenanceRoutineForm(forms.ModelForm):
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.measure = measure
-        _radio_without_empty(self, "kind", MaintenanceRoutine.Kind.choices)
-        _radio_without_empty(self, "recurrence", MaintenanceRoutine.Recurrence.choices)
+        self.measure = self.instance.measure = measure
+        radio_without_empty(self, "kind", MaintenanceRoutine.Kind.choices)
+        radio_without_empty(self, "recurrence", MaintenanceRoutine.Recurrence.choices)
         limit_choices(self, "owner", staff_choices(measure.organization, self.instance.owner_id))
         owner = self.fields["owner"]
         owner.required = True
@@ -229,6 +228,9 @@ class MaintenanceRoutineForm(forms.ModelForm):
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
         clean_custom_rule(self, data, rhythm_field="recurrence", first_field="first_date")
+        # The first time within the measure's life; the later ones are shown only within it
+        # (on the annual wheel and in reminders).
+        refuse_dates_outside(self, self.measure, "first_date")
         return data
 
 
@@ -245,7 +247,7 @@ class GoverningDocumentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _radio_without_empty(self, "kind", GoverningDocument.Kind.choices)
+        radio_without_empty(self, "kind", GoverningDocument.Kind.choices)
         self.fields["year"].widget.attrs.update(inputmode="numeric")
 
     def clean_year(self) -> int | None:

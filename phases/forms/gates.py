@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Phase
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import add_correction_reason
+from organizations.formtools import FreeTextLimit, add_correction_reason, radio_without_empty
 from organizations.models import Organization
 from phases.models import FactorAssessment, FactorState, SuccessFactor
 
@@ -175,7 +175,7 @@ class StoredFile:
         return self.name
 
 
-class FactorAssessmentForm(forms.ModelForm):
+class FactorAssessmentForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = FactorAssessment
         formfield_callback = _assessment_formfield
@@ -197,7 +197,7 @@ class FactorAssessmentForm(forms.ModelForm):
         stored = self.instance.evidence_file
         if stored and download_url:
             self.initial["evidence_file"] = StoredFile(os.path.basename(stored.name), download_url)
-        self.fields["state"].choices = FactorState.choices  # type: ignore[attr-defined]
+        radio_without_empty(self, "state", FactorState.choices)
         prepare_upload_field(self.fields["evidence_file"])
 
     def clean_evidence_file(self) -> Any:

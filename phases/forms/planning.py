@@ -15,7 +15,14 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
-from organizations.formtools import add_correction_reason, limit_choices
+from measures.life import refuse_dates_outside
+from measures.models import Measure
+from organizations.formtools import (
+    FreeTextLimit,
+    add_correction_reason,
+    limit_choices,
+    radio_without_empty,
+)
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from phases.models import (
@@ -34,7 +41,7 @@ def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PreparationForm(forms.ModelForm):
+class PreparationForm(FreeTextLimit, forms.ModelForm):
     """Phase I as the measure's team describes it (the decision itself is separate)."""
 
     class Meta:
@@ -77,7 +84,7 @@ class PreparationForm(forms.ModelForm):
         scope.choices = [("", _("Not clear yet")), *Preparation.Scope.choices]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(FreeTextLimit, forms.ModelForm):
     """The decision to go on (or not): who decided and when are part of it. A change of a
     recorded decision is a correction with its reason."""
 
@@ -108,9 +115,7 @@ class DecisionForm(forms.ModelForm):
         # the product as viewers.
         limit_choices(self, "decided_by", choices.people(organization))
         self.fields["decided_by"].required = True
-        decision = self.fields["decision"]
-        assert isinstance(decision, forms.ChoiceField)  # noqa: S101 - a programming error
-        decision.choices = PreparationDecision.Decision.choices  # no empty radio button
+        radio_without_empty(self, "decision", PreparationDecision.Decision.choices)
         add_correction_reason(self, correcting=correcting)
 
     def clean_decided_on(self) -> Any:
@@ -120,7 +125,7 @@ class DecisionForm(forms.ModelForm):
         return day
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = ImplementationPlan
         fields = [
@@ -174,10 +179,11 @@ class ActivityForm(forms.ModelForm):
             "contributors": NO_CHILDREN,
         }
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.measure = measure
         # Viewers read; they are not given activities to carry out.
-        limit_choices(self, "responsible", choices.contributors(organization))
+        limit_choices(self, "responsible", choices.contributors(measure.organization))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -192,10 +198,13 @@ class ActivityForm(forms.ModelForm):
             self.add_error("start_date", _("Give the date the activity starts."))
         elif start and end and end < start:
             self.add_error("end_date", _("The activity cannot end before it starts."))
+        # Dates within the measure's life; a month comes back each year, and the annual
+        # wheel shows it only within the life (yearwheel/sources.py).
+        refuse_dates_outside(self, self.measure, "start_date", "end_date")
         return cleaned
 
 
-class RoleForm(forms.ModelForm):
+class RoleForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = RoleResponsibility
         fields = ["role", "responsibility", "holder"]

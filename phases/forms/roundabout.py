@@ -17,9 +17,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
+from measures.life import refuse_dates_outside
 from measures.models import Measure
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.models import Unit, User
 from organizations.widgets import NorwegianDateInput
 from phases.models import IterationAttachment, PilotIteration, ServiceComponent
@@ -46,7 +47,7 @@ class UnitsField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class PilotIterationForm(forms.ModelForm):
+class PilotIterationForm(FreeTextLimit, forms.ModelForm):
     """One lap. Laps are numbered 1, 2, 3 … and follow each other in time without overlapping:
     each starts after the previous one ends."""
 
@@ -144,18 +145,25 @@ class PilotIterationForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         assert data is not None  # noqa: S101 - ModelForm.clean returns the data
+        self._clean_period(data)
+        # A lap is part of the measure's work: within its life (after the checks above, so
+        # a field already refused keeps that one message).
+        refuse_dates_outside(self, self.measure, "period_start", "period_end")
+        return data
+
+    def _clean_period(self, data: dict[str, Any]) -> None:
         start, end, number = data.get("period_start"), data.get("period_end"), data.get("number")
         if start and start.year < EARLIEST_YEAR:
             self.add_error("period_start", _("Choose a date from 2000 on."))
-            return data
+            return
         if end and end > timezone.localdate() + timedelta(days=PERIOD_END_DAYS_AHEAD):
             self.add_error("period_end", _("A lap cannot end more than a year from today."))
-            return data
+            return
         if not (start and end and number):
-            return data
+            return
         if end < start:
             self.add_error("period_end", _("The lap cannot end before it starts."))
-            return data
+            return
         # The earlier lap that ends last and the later lap that starts first bound this one.
         before = max(
             ((lap_end, lap) for lap, _start, lap_end in self.others if lap < number),
@@ -177,7 +185,6 @@ class PilotIterationForm(forms.ModelForm):
                 _("Lap %(other)s starts %(date)s: this lap must end before that.")
                 % {"other": after[1], "date": short_date(after[0])},
             )
-        return data
 
 
 class IterationAttachmentForm(forms.ModelForm):
@@ -210,7 +217,7 @@ def _component_formfield(model_field: models.Field, **kwargs: Any) -> forms.Fiel
     return model_field.formfield(**kwargs)
 
 
-class ServiceComponentForm(forms.ModelForm):
+class ServiceComponentForm(FreeTextLimit, forms.ModelForm):
     """A work process, role, responsibility or routine: described (when, by whom, where the
     description is) and piloted (in which lap of this measure)."""
 
@@ -260,7 +267,7 @@ class ServiceComponentForm(forms.ModelForm):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.measure = measure
-        self.fields["kind"].choices = ServiceComponent.Kind.choices  # type: ignore[attr-defined]
+        radio_without_empty(self, "kind", ServiceComponent.Kind.choices)
         limit_choices(
             self,
             "described_by",

@@ -99,7 +99,9 @@ class RoutineRow:
 
 
 def routine_rows(measure: Measure, today: date) -> list[RoutineRow]:
-    """The maintenance plan with the next dates of each routine: one query."""
+    """The maintenance plan with the next dates of each routine within the measure's life
+    (as the annual wheel shows them): one query."""
+    start = max(today, measure.start_date) if measure.start_date else today
     rows = []
     for routine in MaintenanceRoutine.objects.filter(measure=measure).select_related("owner"):
         try:
@@ -107,8 +109,9 @@ def routine_rows(measure: Measure, today: date) -> list[RoutineRow]:
                 rhythm=routine.recurrence,
                 first_due=routine.first_date,
                 rule=routine.rrule,
-                start=today,
+                start=start,
                 count=UPCOMING_COUNT,
+                last=measure.end_date,
             )
         except (recurrence.InvalidRule, ValueError):
             upcoming = []  # a rule stored before it was checked; the edit form says why

@@ -403,7 +403,7 @@ class ActivityMixin(PlanRowMixin):
     form_class: type[BaseForm] | None = ActivityForm
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "organization": self.organization}
+        return {**super().get_form_kwargs(), "measure": self.measure}
 
 
 class ActivityCreateView(ActivityMixin, PlanFormView):

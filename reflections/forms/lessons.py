@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms.choices import partnerships
 from measures.forms.core import PartnershipChoiceField, TagsField
 from measures.models import Evaluation, Measure, Phase, Program, Tag
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.models import Organization, Partnership
 from phases.models import PilotIteration
 from reflections.models import LearningMeeting, Lesson
@@ -54,7 +54,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         }
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(FreeTextLimit, forms.ModelForm):
     tags_text = TagsField(
         label=_("Tags"),
         required=False,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Program
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.models import Membership, Organization, Role, User
 from organizations.widgets import NorwegianDateInput
 from reflections.models import ActionItem, LearningMeeting
@@ -51,7 +51,7 @@ class MeasureChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.program.name})"
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(FreeTextLimit, forms.ModelForm):
     """A meeting on a measure, or (planners only) on a whole programme.
 
     ``planner`` (coordinators and admins) may choose any measure of the organisation or a

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from organizations.formtools import add_correction_reason
+from organizations.formtools import FreeTextLimit, add_correction_reason
 from organizations.models import Membership, Organization, Role, User
 from organizations.widgets import NorwegianDateInput
 from reflections.models import ActionItem, Answer, LearningMeeting, MeetingDecision, Question
@@ -45,7 +45,7 @@ class QuestionChoiceForm(forms.Form):
         )
 
 
-class AnswerForm(forms.ModelForm):
+class AnswerForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = Answer
         fields = ["text"]
@@ -64,7 +64,7 @@ class AnswerForm(forms.ModelForm):
             self.fields["text"].widget.attrs["aria-describedby"] = " ".join(ids)
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(FreeTextLimit, forms.ModelForm):
     class Meta:
         model = MeetingDecision
         fields = ["text"]
@@ -79,7 +79,7 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
 
 
-class DecisionCorrectionForm(forms.Form):
+class DecisionCorrectionForm(FreeTextLimit, forms.Form):
     """A meeting decision as it should read, and why it is corrected."""
 
     text = forms.CharField(
@@ -207,7 +207,7 @@ CHECKLIST_HELP = {
 }
 
 
-class MeetingCloseForm(forms.ModelForm):
+class MeetingCloseForm(FreeTextLimit, forms.ModelForm):
     """The learning checklist filled in at the end, and the meeting's notes."""
 
     class Meta:

@@ -8,6 +8,7 @@ coming occurrences (:func:`measure_section`).
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlencode
@@ -202,7 +203,9 @@ class EventUpdateView(EventMixin, EventFormMixin, UpdateView):
     permission_required = CHANGE
 
     def get_object(self, queryset: Any = None) -> Event:
-        return self.event
+        # The form works on a copy: validating writes what was typed onto the instance, and
+        # the page around a refused form names the event as saved.
+        return copy.copy(self.event)
 
     def cancel_url(self) -> str:
         return safe_next(self.request) or self.event.get_absolute_url()
