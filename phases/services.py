@@ -17,7 +17,9 @@ from phases.defaults import DEFAULT_FACTORS
 from phases.models import (
     FactorAssessment,
     FactorState,
+    LapDecisionCorrection,
     PhaseTransition,
+    PilotIteration,
     SuccessFactor,
     SuccessFactorVersion,
     TransitionCorrection,
@@ -389,6 +391,27 @@ def transition_correct(
             event=current,
             current={"justification": current.current_reason()},
             content={"justification": text},
+            user=user,
+            reason=reason,
+        )
+
+
+def lap_decision_correct(
+    *, iteration: PilotIteration, user: User, text: str, reason: str
+) -> LapDecisionCorrection:
+    """Corrects a lap's decision for the next lap with a new version and its reason; the
+    decision as first recorded stays. The measure's row is locked; raises
+    ``CorrectionRefused`` with nothing saved."""
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=iteration.measure_id).values("pk").first()
+        current = PilotIteration.objects.prefetch_related("decision_corrections").get(
+            pk=iteration.pk
+        )
+        return add_correction(
+            LapDecisionCorrection,
+            event=current,
+            current={"decision_next": current.current_decision_next()},
+            content={"decision_next": text},
             user=user,
             reason=reason,
         )

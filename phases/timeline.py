@@ -24,6 +24,7 @@ from phases.models import (
     ContinuationDecision,
     ContinuationRecommendation,
     FactorState,
+    LapDecisionCorrection,
     PhaseTransition,
     PreparationDecision,
     TransitionCorrection,
@@ -131,7 +132,7 @@ def _what(version: Any, first: str, corrected: str, value: str) -> str:
 
 
 def _records(measure: Measure) -> list[RecordEntry]:
-    """The measure's formal records and their corrections: five queries."""
+    """The measure's formal records and their corrections: six queries."""
     slug = measure.organization.slug
     url = {
         name: reverse(name, args=[slug, measure.pk])
@@ -179,6 +180,15 @@ def _records(measure: Measure) -> list[RecordEntry]:
             str(decision.get_outcome_display()),
         )
         add(decision, what, f"{url['continuation']}#decision")
+    for lap_correction in LapDecisionCorrection.objects.filter(
+        iteration__measure=measure
+    ).select_related("recorded_by", "iteration"):
+        add(
+            lap_correction,
+            _("Decision for the next lap corrected: lap %(value)s")
+            % {"value": lap_correction.iteration.number},
+            reverse("iteration_detail", args=[slug, measure.pk, lap_correction.iteration_id]),
+        )
     for correction in EvaluationCorrection.objects.filter(
         evaluation__measure=measure
     ).select_related("recorded_by", "evaluation"):
@@ -207,6 +217,6 @@ def _period(start: date, end: date) -> str:
 
 
 def timeline(measure: Measure) -> list[TimelineEntry | RecordEntry]:
-    """Phase moves and formal records, newest first: seven queries, however many rows."""
+    """Phase moves and formal records, newest first: eight queries, however many rows."""
     entries: list[TimelineEntry | RecordEntry] = [*_moves(measure), *_records(measure)]
     return sorted(entries, key=lambda entry: entry.when, reverse=True)

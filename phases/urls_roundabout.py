@@ -24,6 +24,11 @@ urlpatterns: list[URLPattern] = [
         name="iteration_update",
     ),
     path(
+        f"{LAPS}/<int:pk>/decision/correct/",
+        roundabout.LapDecisionCorrectView.as_view(),
+        name="lap_decision_correct",
+    ),
+    path(
         f"{LAPS}/<int:pk>/attachments/new/",
         roundabout.IterationAttachmentCreateView.as_view(),
         name="iteration_attachment_create",

@@ -20,7 +20,12 @@ from measures.forms import choices
 from measures.life import refuse_dates_outside
 from measures.models import Measure
 from measures.uploads import clean_upload, prepare_upload_field
-from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
+from organizations.formtools import (
+    FreeTextLimit,
+    add_correction_reason,
+    limit_choices,
+    radio_without_empty,
+)
 from organizations.models import Unit, User
 from organizations.widgets import NorwegianDateInput
 from phases.models import IterationAttachment, PilotIteration, ServiceComponent
@@ -123,6 +128,15 @@ class PilotIterationForm(FreeTextLimit, forms.ModelForm):
             number.initial = self.next_number()
             number.help_text = _("Laps are numbered in order: 1, 2, 3 …")
         number.widget.attrs.update(min=1, inputmode="numeric")
+        if self.instance.pk and self.instance.decision_next:
+            # A recorded decision is corrected on the lap's page, with a reason, never
+            # written over here (a disabled field keeps what is saved whatever is posted).
+            decision = self.fields["decision_next"]
+            decision.disabled = True
+            decision.help_text = _(
+                "Recorded. To change it, correct it on the lap's page: the correction becomes "
+                "a new version with its reason."
+            )
 
     def next_number(self) -> int:
         return max((lap_number for lap_number, _start, _end in self.others), default=0) + 1
@@ -185,6 +199,20 @@ class PilotIterationForm(FreeTextLimit, forms.ModelForm):
                 _("Lap %(other)s starts %(date)s: this lap must end before that.")
                 % {"other": after[1], "date": short_date(after[0])},
             )
+
+
+class LapDecisionCorrectionForm(FreeTextLimit, forms.Form):
+    """A lap's decision for the next lap as it should read, and why it is corrected."""
+
+    decision_next = forms.CharField(
+        label=_("The decision for the next lap as it should read"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write the decision as it should read.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_correction_reason(self, correcting=True)
 
 
 class IterationAttachmentForm(forms.ModelForm):

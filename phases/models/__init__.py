@@ -22,7 +22,12 @@ from phases.models.planning import (
     PreparationDecision,
     RoleResponsibility,
 )
-from phases.models.roundabout import IterationAttachment, PilotIteration, ServiceComponent
+from phases.models.roundabout import (
+    IterationAttachment,
+    LapDecisionCorrection,
+    PilotIteration,
+    ServiceComponent,
+)
 
 __all__ = [
     "BudgetLine",
@@ -34,6 +39,7 @@ __all__ = [
     "GoverningDocument",
     "ImplementationPlan",
     "IterationAttachment",
+    "LapDecisionCorrection",
     "MaintenanceRoutine",
     "PhaseTransition",
     "PilotIteration",

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from measures.models import Measure
 from organizations.models import TimeStamped, Unit
+from organizations.records import RecordVersion
 
 
 class PilotIteration(TimeStamped):
@@ -45,6 +46,41 @@ class PilotIteration(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.measure}: {self.number}"
+
+    def current_decision_next(self) -> str:
+        """The decision for the next lap as it stands: its latest correction, or as first
+        recorded (reads ``decision_corrections``: prefetch it for lists)."""
+        corrections = list(self.decision_corrections.all())
+        if not corrections:
+            return self.decision_next
+        return max(corrections, key=lambda c: c.number).decision_next
+
+
+class LapDecisionCorrection(RecordVersion):
+    """A corrected decision for the next lap (version 2 and on). The lap's own
+    ``decision_next`` is version 1: once recorded, the lap form no longer changes it."""
+
+    subject_field = "iteration"
+
+    iteration = models.ForeignKey(
+        PilotIteration, on_delete=models.CASCADE, related_name="decision_corrections"
+    )
+    decision_next = models.TextField(_("decision for the next lap"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction of a lap's decision")
+        verbose_name_plural = _("corrections of laps' decisions")
+        ordering = ["iteration_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iteration", "number"], name="one_number_per_lap_decision_correction"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.iteration} ({self.number})"
 
 
 def iteration_upload_path(instance: IterationAttachment, filename: str) -> str:

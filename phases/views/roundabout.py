@@ -29,15 +29,24 @@ from measures.models import Measure, Phase
 from measures.sections import Section
 from measures.uploads import file_response, save_with_upload
 from measures.views.base import MeasureViewMixin
+from organizations.formtools import correction_reason
 from organizations.models import Unit
+from organizations.records import CorrectionRefused, ShownVersion, shown_versions
 from organizations.views.base import user_of
 from phases.forms.roundabout import (
     IterationAttachmentForm,
+    LapDecisionCorrectionForm,
     PilotIterationForm,
     ServiceComponentForm,
 )
-from phases.models import IterationAttachment, PilotIteration, ServiceComponent
+from phases.models import (
+    IterationAttachment,
+    LapDecisionCorrection,
+    PilotIteration,
+    ServiceComponent,
+)
 from phases.readiness import readiness
+from phases.services import lap_decision_correct
 
 VIEW = "phases.view_phases"
 WORK = "phases.work_on_phase"
@@ -106,8 +115,8 @@ class ComponentGroup:
 
 
 def laps_of(measure: Measure) -> list[PilotIteration]:
-    """The laps with who logged them, their units, attachments and the number of components
-    piloted in each: three queries."""
+    """The laps with who logged them, their units, attachments, corrections of their decision
+    and the number of components piloted in each: four queries."""
     return list(
         PilotIteration.objects.filter(measure=measure)
         .select_related("logged_by")
@@ -115,6 +124,7 @@ def laps_of(measure: Measure) -> list[PilotIteration]:
         .prefetch_related(
             Prefetch("piloted_where", queryset=Unit.objects.order_by("name")),
             Prefetch("attachments", queryset=IterationAttachment.objects.order_by("pk")),
+            "decision_corrections",
         )
         .order_by("number")
     )
@@ -135,11 +145,15 @@ def component_groups(measure: Measure) -> list[ComponentGroup]:
 
 
 def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
-    """Phase III on the measure page: the latest lap and the readiness (two queries); shown
-    from phase III on."""
+    """Phase III on the measure page: the latest lap with its decision as it stands and the
+    readiness (three queries); shown from phase III on."""
     if measure.phase < Phase.IMPLEMENT:
         return None
-    laps = PilotIteration.objects.filter(measure=measure).order_by("-number")
+    laps = (
+        PilotIteration.objects.filter(measure=measure)
+        .prefetch_related("decision_corrections")
+        .order_by("-number")
+    )
     return Section(
         "phases/roundabout/section.html",
         {
@@ -244,9 +258,65 @@ class IterationDetailView(IterationMixin, TemplateView):
             units=list(lap.piloted_where.order_by("name")),
             attachments=list(lap.attachments.order_by("pk")),
             components=list(lap.piloted_components.order_by("kind", "name", "pk")),
+            decision_versions=lap_decision_versions(lap),
             can_work=self.request.user.has_perm(WORK, self.measure),
         )
         return context
+
+
+class LapDecisionCorrectView(IterationMixin, FormView):
+    """Corrects a lap's recorded decision for the next lap: a new version with its reason; the
+    decision as first recorded stays and shows on the lap's page."""
+
+    permission_required = WORK
+    template_name = "phases/roundabout/decision_correct.html"
+    form_class = LapDecisionCorrectionForm
+
+    def load_objects(self) -> None:
+        super().load_objects()
+        if not self.iteration.decision_next:
+            # Nothing recorded to correct: the decision is written on the lap's form.
+            raise Http404
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"decision_next": self.iteration.current_decision_next()}
+
+    def get_success_url(self) -> str:
+        url = reverse(
+            "iteration_detail", args=[self.organization.slug, self.measure.pk, self.iteration.pk]
+        )
+        return f"{url}#decision"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            lap=self.iteration,
+            versions=lap_decision_versions(self.iteration),
+            cancel_url=self.get_success_url(),
+        )
+        return context
+
+    def form_valid(self, form: LapDecisionCorrectionForm) -> HttpResponse:
+        try:
+            lap_decision_correct(
+                iteration=self.iteration,
+                user=user_of(self.request),
+                text=form.cleaned_data["decision_next"],
+                reason=correction_reason(form),
+            )
+        except CorrectionRefused as refused:
+            for text in refused.messages:
+                form.add_error(None, text)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The decision is corrected; the earlier wording is kept."))
+        return redirect(self.get_success_url())
+
+
+def lap_decision_versions(lap: PilotIteration) -> list[ShownVersion]:
+    """The lap's decision for the next lap, newest version first (two queries)."""
+    corrections = LapDecisionCorrection.objects.filter(iteration=lap).select_related("recorded_by")
+    first = ShownVersion(1, lap.created_at, lap.logged_by, "", lap)
+    return [*shown_versions(corrections), first] if lap.decision_next else []
 
 
 class IterationAttachmentCreateView(IterationMixin, PhaseFormView):

@@ -53,6 +53,8 @@ MATRIX = {
     "iteration_create": Case(measure_and(), *work()),
     "iteration_detail": Case(measure_and("roundabout.iteration"), *read()),
     "iteration_update": Case(measure_and("roundabout.iteration"), *work()),
+    # The matrix lap has a recorded decision; an empty POST shows the form's errors.
+    "lap_decision_correct": Case(measure_and("roundabout.iteration"), *work()),
     "iteration_attachment_create": Case(measure_and("roundabout.iteration"), *work()),
     "iteration_attachment_file": Case(_attachment_kwargs, *read()),
     "component_create": Case(measure_and(), *work()),
@@ -86,7 +88,9 @@ def _component(ctx):
 
 
 BUILDERS = {
-    "roundabout.iteration": lambda ctx: PilotIterationFactory(measure=ctx["measure"]),
+    "roundabout.iteration": lambda ctx: PilotIterationFactory(
+        measure=ctx["measure"], decision_next="En runde til med færre møter."
+    ),
     "roundabout.attachment": _attachment,
     "roundabout.component": _component,
     "continuation.stakeholder_input": lambda ctx: StakeholderInputFactory(measure=ctx["measure"]),

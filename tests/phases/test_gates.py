@@ -721,9 +721,10 @@ def test_the_measure_section_runs_a_fixed_number_of_queries(coordinator, measure
     assert many == few
     # Default keys, factors, assessments (with wording and assessor), readiness; the timeline:
     # transitions and the corrections of their justifications, decisions to go on,
-    # recommendations, continuation decisions, corrected evaluations and goal judgements.
+    # recommendations, continuation decisions, corrected laps' decisions and evaluations, and
+    # goal judgements.
     print("\nsection queries:", few)
-    assert few == 11
+    assert few == 12
 
 
 def test_the_timeline_is_newest_first(coordinator, measure):

@@ -20,7 +20,12 @@ from django.urls import reverse
 
 from organizations.models import Role
 from phases.forms.roundabout import PilotIterationForm, ServiceComponentForm
-from phases.models import IterationAttachment, PilotIteration, ServiceComponent
+from phases.models import (
+    IterationAttachment,
+    LapDecisionCorrection,
+    PilotIteration,
+    ServiceComponent,
+)
 from phases.views.roundabout import measure_section
 from tests.factories import (
     MeasureFactory,
@@ -594,7 +599,8 @@ def test_the_measure_page_shows_phase_three_from_phase_three_on(measure, team_le
     assert section.context["latest_lap"] == latest
     assert section.context["readiness"].total == 0
     assert section.context["can_work"] is True
-    assert len(queries) <= 3  # the latest lap, the readiness (and the membership)
+    # The latest lap with the corrections of its decision, the readiness (and the membership).
+    assert len(queries) <= 4
 
 
 def test_the_section_links_to_the_roundabout_and_offers_laps_only_to_workers(member, measure):
@@ -604,3 +610,53 @@ def test_the_section_links_to_the_roundabout_and_offers_laps_only_to_workers(mem
     )
     assert url("roundabout", measure) in html
     assert url("iteration_create", measure) not in html
+
+
+# --- the decision for the next lap -------------------------------------------------------------
+
+
+def test_a_recorded_lap_decision_is_corrected_on_the_lap_page_never_in_its_form(
+    login, team_lead, measure, english
+):
+    saved = lap(
+        measure,
+        1,
+        dt.date(2026, 1, 1),
+        dt.date(2026, 2, 28),
+        decision_next="Another lap in two more classes.",
+    )
+    client = login(team_lead)
+    # The lap form keeps the recorded decision, whatever is posted.
+    form = client.get(url("iteration_update", measure, saved.pk)).context["form"]
+    assert form.fields["decision_next"].disabled
+    client.post(
+        url("iteration_update", measure, saved.pk),
+        {**LAP, "period_start": "01.01.2026", "period_end": "28.02.2026", "decision_next": "Stop."},
+    )
+    saved.refresh_from_db()
+    assert saved.decision_next == "Another lap in two more classes."
+
+    path = url("lap_decision_correct", measure, saved.pk)
+    response = client.post(path, {"decision_next": "Leave the roundabout."})
+    assert "correction_reason" in response.context["form"].errors
+    response = client.post(
+        path,
+        {
+            "decision_next": "Leave the roundabout.",
+            "correction_reason": "The team changed its mind.",
+        },
+    )
+    assert response.status_code == 302
+    correction = LapDecisionCorrection.objects.get()
+    assert (correction.number, correction.recorded_by) == (2, team_lead)
+    page = client.get(url("iteration_detail", measure, saved.pk)).content.decode()
+    assert "Leave the roundabout." in page and "Another lap in two more classes." in page
+    assert "The team changed its mind." in page
+    overview = client.get(url("roundabout", measure)).content.decode()
+    assert "Leave the roundabout." in overview
+
+
+def test_a_lap_without_a_decision_has_nothing_to_correct(login, team_lead, measure):
+    saved = lap(measure, 1, dt.date(2026, 1, 1), dt.date(2026, 2, 28), decision_next="")
+    response = login(team_lead).get(url("lap_decision_correct", measure, saved.pk))
+    assert response.status_code == 404
