@@ -117,6 +117,8 @@ YEARWHEEL_SOURCES = [
     "reflections.sources.learning_meetings",
     "reflections.sources.action_items",
 ]
+# Reasons given for a change (corrections of decisions) are sentences, not labels: kept whole.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
