@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import audit_trail
 from config.env import (
     check_redis_url,
     env_bool,
@@ -117,6 +118,9 @@ YEARWHEEL_SOURCES = [
     "reflections.sources.learning_meetings",
     "reflections.sources.action_items",
 ]
+# The organisation's audit trail: every model with a history, how its records reach their
+# organisation and measure, what names them and their page (config/audit_trail.py).
+AUDIT_TRAIL = audit_trail.AUDIT_TRAIL
 # Reasons given for a change (corrections of decisions) are sentences, not labels: kept whole.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
