@@ -244,7 +244,7 @@ COLUMNS = (
 )
 
 
-def _columns(entry: AuditedModel) -> dict[str, Any]:
+def _columns(entry: AuditedModel, links: bool) -> dict[str, Any]:
     measure = measure_expression(entry)
     user_name = NullIf(F("history_user__full_name"), Value(""))
     return {
@@ -260,22 +260,28 @@ def _columns(entry: AuditedModel) -> dict[str, Any]:
         "audit_reason": F("history_change_reason"),
         "audit_measure": measure
         if measure is not None
-        else Value(None, output_field=models.BigIntegerField()),
-        "audit_alive": Exists(entry.model._default_manager.filter(pk=OuterRef("id"))),
+        # Typed: PostgreSQL reads two untyped NULLs as text, and text meets bigint below.
+        else Cast(Value(None), models.BigIntegerField()),
+        # Whether the record still exists, to link to it (the CSV file has no links).
+        "audit_alive": Exists(entry.model._default_manager.filter(pk=OuterRef("id")))
+        if links
+        else Value(False),
         "audit_values": _record_object(entry),
     }
 
 
 @cache
-def _columns_of(key: str, language: str) -> models.QuerySet[Any]:
+def _columns_of(key: str, language: str, links: bool) -> models.QuerySet[Any]:
     """Every historical record of a kind with the page's columns: built once per kind and
     language (resolving the JSON object's expressions is most of the cost of a query),
     then filtered for each page."""
     entry = audited_models()[key]
-    return history_of(entry).order_by().annotate(**_columns(entry)).values(*COLUMNS)
+    return history_of(entry).order_by().annotate(**_columns(entry, links)).values(*COLUMNS)
 
 
-def _branches(entry: AuditedModel, record_ids: list[int]) -> list[models.QuerySet[Any]]:
+def _branches(
+    entry: AuditedModel, record_ids: list[int], links: bool
+) -> list[models.QuerySet[Any]]:
     """Two branches: the records, and the record before each. (One branch with ``IN … OR
     IN (subquery)`` makes PostgreSQL read the whole table; two use the primary key.)"""
     history = history_of(entry)
@@ -289,7 +295,7 @@ def _branches(entry: AuditedModel, record_ids: list[int]) -> list[models.QuerySe
         .values("history_id")[:1]
     )
     previous = history.filter(history_id__in=record_ids).annotate(p=Subquery(earlier)).values("p")
-    records = _columns_of(entry.key, translation.get_language() or "nb")
+    records = _columns_of(entry.key, translation.get_language() or "nb", links)
     return [records.filter(history_id__in=chosen) for chosen in (record_ids, previous)]
 
 
@@ -304,12 +310,14 @@ class _Record:
         return (self.row["audit_at"], self.row[RECORD])
 
 
-def _read(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, int], _Record]:
+def _read(rows: Iterable[dict[str, Any]], links: bool) -> dict[tuple[str, int], _Record]:
     entries = audited_models()
     wanted: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         wanted[row[KIND]].append(row[RECORD])
-    branches = [branch for kind, ids in wanted.items() for branch in _branches(entries[kind], ids)]
+    branches = [
+        branch for kind, ids in wanted.items() for branch in _branches(entries[kind], ids, links)
+    ]
     if not branches:
         return {}
     first, *rest = branches
@@ -349,14 +357,14 @@ def _set_text(chosen: dict[Any, str]) -> str:
     return ", ".join(sorted(chosen.values(), key=str.casefold)) or EMPTY
 
 
-def _changes(record: _Record, previous: _Record | None) -> list[Change]:
+def _changes(record: _Record, previous: _Record | None, labels: dict[str, str]) -> list[Change]:
     entry = record.entry
     created = record.row["audit_type"] == "+"
     if record.row["audit_type"] == "-" or (previous is None and not created):
         return []
     changes = []
     for tracked in entry.fields:
-        label = capfirst(field_label(tracked))
+        label = labels[tracked.attname]
         new = _shown(entry, tracked, record)
         if created:
             if new != EMPTY:
@@ -368,7 +376,7 @@ def _changes(record: _Record, previous: _Record | None) -> list[Change]:
         if raw_new != raw_old:
             changes.append(Change(label, _shown(entry, tracked, previous), new))
     for m2m in entry.many_to_many:
-        label = capfirst(str(m2m.field.verbose_name))
+        label = labels[m2m.field.name]
         chosen = _chosen_set(record, m2m.field.name)
         before = _chosen_set(previous, m2m.field.name) if previous else {}
         if created and chosen:
@@ -378,10 +386,18 @@ def _changes(record: _Record, previous: _Record | None) -> list[Change]:
     return changes
 
 
+def _labels(entry: AuditedModel, known: dict[str, dict[str, str]]) -> dict[str, str]:
+    if entry.key not in known:
+        labels = {f.attname: capfirst(field_label(f)) for f in entry.fields}
+        labels |= {m.field.name: capfirst(str(m.field.verbose_name)) for m in entry.many_to_many}
+        known[entry.key] = labels
+    return known[entry.key]
+
+
 def _subject(record: _Record) -> str:
     entry = record.entry
-    texts = [_shown(entry, entry.field(name), record) for name in entry.name]
-    return Truncator(" – ".join(texts)).chars(NAME_LENGTH)
+    text = " – ".join(_shown(entry, entry.field(name), record) for name in entry.name)
+    return text if len(text) <= NAME_LENGTH else Truncator(text).chars(NAME_LENGTH)
 
 
 def _link(record: _Record, organization_slug: str) -> str:
@@ -419,10 +435,14 @@ def _previous(records: dict[tuple[str, int], _Record]) -> dict[tuple[str, int], 
     return previous
 
 
-def audit_entries(rows: list[dict[str, Any]], organization_slug: str) -> list[AuditEntry]:
-    """The entries for rows of :func:`organizations.audit.query.trail`, in their order."""
-    records = _read(rows)
+def audit_entries(
+    rows: list[dict[str, Any]], organization_slug: str, *, links: bool = True
+) -> list[AuditEntry]:
+    """The entries for rows of :class:`organizations.audit.query.Trail`, in their order;
+    with ``links``, each with the address of its record's page while the record exists."""
+    records = _read(rows, links)
     previous = _previous(records)
+    labels: dict[str, dict[str, str]] = {}  # each field's label, translated once
     actions = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
     entries = []
     for row in rows:
@@ -443,7 +463,7 @@ def audit_entries(rows: list[dict[str, Any]], organization_slug: str) -> list[Au
                 url=_link(record, organization_slug),
                 measure_id=record.row["audit_measure"],
                 reason=record.row["audit_reason"] or "",
-                changes=_changes(record, previous.get(key)),
+                changes=_changes(record, previous.get(key), _labels(record.entry, labels)),
             )
         )
     return entries

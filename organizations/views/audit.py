@@ -51,11 +51,14 @@ class AuditTrailMixin(OrganizationViewMixin):
         filters = form.filters() if form.is_valid() else AuditFilters()
         return form, filters, measures
 
-    def describe(self, entries: list[AuditEntry], measures: dict[int, str]) -> list[AuditEntry]:
+    def describe(
+        self, entries: list[AuditEntry], measures: dict[int, str], *, links: bool = True
+    ) -> list[AuditEntry]:
         for entry in entries:
             if entry.measure_id is not None:
                 entry.measure = measures.get(entry.measure_id, "")
-                entry.measure_url = measure_url(self.organization.slug, entry.measure_id)
+                if links:
+                    entry.measure_url = measure_url(self.organization.slug, entry.measure_id)
         return entries
 
 
@@ -136,5 +139,5 @@ class AuditTrailCsvView(AuditTrailMixin, View):
     def rows(self, filters: AuditFilters, measures: dict[int, str]) -> Iterator[list[Cell]]:
         rows = iter(Trail(self.organization.pk, filters))
         while batch := list(islice(rows, CSV_BATCH)):
-            entries = audit_entries(batch, self.organization.slug)
-            yield from csv_rows(self.describe(entries, measures))
+            entries = audit_entries(batch, self.organization.slug, links=False)
+            yield from csv_rows(self.describe(entries, measures, links=False))

@@ -343,3 +343,26 @@ def test_the_measure_page_links_planners_to_its_changes_in_the_trail(
     page = reverse("measure_detail", args=[organization.slug, measure.pk])
     assert link in login(coordinator).get(page).content.decode()
     assert link not in login(team_lead).get(page).content.decode()
+
+
+def test_pages_follow_one_order_without_gaps_or_overlaps(login, admin_user, organization):
+    # Three kinds whose changes interleave in time: each page must take its share of each.
+    start = at(2026, 5, 4, 9, 0)
+    for n in range(60):
+        with time_machine.travel(start + dt.timedelta(minutes=n), tick=False):
+            if n % 3 == 0:
+                UnitFactory(organization=organization, name=f"Enhet {n}")
+            elif n % 3 == 1:
+                EventFactory(organization=organization, title=f"Hendelse {n}")
+            else:
+                LessonFactory(organization=organization, title=f"Erfaring {n}")
+    client = login(admin_user)
+    query = {"date_from": "04.05.2026", "date_to": "04.05.2026"}
+    pages = [audit_page(client, organization, page=n, **query) for n in (1, 2)]
+    shown = [e.subject for page in pages for e in page.context["entries"]]
+    rings = [s for s in shown if s.startswith("Ring")]  # each event brought its ring
+    expected = [
+        f"{('Enhet', 'Hendelse', 'Erfaring')[n % 3]} {n}" for n in reversed(range(60))
+    ]
+    assert [s for s in shown if not s.startswith("Ring")] == expected
+    assert len(shown) == 60 + len(rings) and pages[0].context["page_obj"].paginator.count == 80
