@@ -24,7 +24,7 @@ from organizations.audit.registry import AuditedModel, audited_models, parent_of
 KIND, RECORD, AT = "audit_kind", "audit_record", "audit_at"
 NEWEST_FIRST = (f"-{AT}", KIND, f"-{RECORD}")
 # Rows fetched at a time when every row is read (the CSV file).
-ROWS_PER_CHUNK = 500
+ROWS_PER_CHUNK = 2000
 
 
 @dataclass(frozen=True)
