@@ -11,6 +11,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import audit_trail
 from config.env import (
     check_redis_url,
     env_bool,
@@ -130,6 +131,9 @@ YEARWHEEL_SOURCES = [
     "reflections.sources.learning_meetings",
     "reflections.sources.action_items",
 ]
+# The organisation's audit trail: every model with a history, how its records reach their
+# organisation and measure, what names them and their page (config/audit_trail.py).
+AUDIT_TRAIL = audit_trail.AUDIT_TRAIL
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"

@@ -24,4 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             )
         ),
         "nav_is_admin": membership is not None and membership.role == Role.ADMIN,
+        # The membership is cached on the user by the middleware: no query.
+        "nav_audit_trail": membership is not None
+        and user.has_perm("organizations.view_audit_trail", request.organization),  # type: ignore[attr-defined]
     }

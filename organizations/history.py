@@ -1,8 +1,7 @@
-"""An organisation's change history, read from django-simple-history's tables.
-
-Consecutive records of the same object are compared in Python, so the page costs one query
-per tracked model however long the history is.
-"""
+"""The history of one object (the measure page, an event's page), read from
+django-simple-history's table: consecutive records are compared in Python, in one query
+however long the history is. The whole organisation's history is the audit trail
+(organizations/audit/)."""
 
 from __future__ import annotations
 
@@ -12,19 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
-from organizations.models import Membership, Organization, Partnership, Unit
+from organizations.audit.records import Change
+from organizations.audit.values import display_value
 
 IGNORED_FIELDS = {"id", "created_at", "updated_at"}
-
-
-@dataclass
-class Change:
-    field: str
-    old: str
-    new: str
 
 
 @dataclass
@@ -35,16 +27,6 @@ class HistoryEntry:
     subject: str
     action: str
     changes: list[Change] = field(default_factory=list)
-
-
-def _display(model_field: models.Field[Any, Any], value: Any) -> str:
-    if value is None or value == "":
-        return "–"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(localize(value))
 
 
 def history_entries(
@@ -72,8 +54,8 @@ def history_entries(
                     changes.append(
                         Change(
                             str(model_field.verbose_name),
-                            _display(model_field, old),
-                            _display(model_field, new),
+                            display_value(model_field, old),
+                            display_value(model_field, new),
                         )
                     )
         previous[record.id] = record
@@ -90,41 +72,4 @@ def history_entries(
                 changes=changes,
             )
         )
-    return entries
-
-
-def organization_history(organization: Organization) -> list[HistoryEntry]:
-    """Newest first: settings, units, memberships and partnerships of one organisation."""
-    by_object = ("id", "history_date", "history_id")
-    entries = history_entries(
-        Organization.history.filter(id=organization.pk)
-        .select_related("history_user")
-        .order_by(*by_object),
-        Organization,
-        lambda record: record.name,
-    )
-    entries += history_entries(
-        Unit.history.filter(organization_id=organization.pk)
-        .select_related("history_user")
-        .order_by(*by_object),
-        Unit,
-        lambda record: record.name,
-    )
-    entries += history_entries(
-        Membership.history.filter(organization_id=organization.pk)
-        .select_related("history_user", "user")
-        .order_by(*by_object),
-        Membership,
-        lambda record: record.user.full_name or record.user.email,
-    )
-    entries += history_entries(
-        Partnership.history.filter(
-            models.Q(grantor_id=organization.pk) | models.Q(partner_id=organization.pk)
-        )
-        .select_related("history_user", "grantor", "partner")
-        .order_by(*by_object),
-        Partnership,
-        lambda record: f"{record.grantor.name} → {record.partner.name}",
-    )
-    entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries

@@ -70,4 +70,6 @@ rules.add_perm("organizations.view_units", is_member)
 rules.add_perm("organizations.change_organization", is_admin)
 rules.add_perm("organizations.manage_units", is_admin)
 rules.add_perm("organizations.manage_members", is_admin)
-rules.add_perm("organizations.view_history", is_admin)
+# The audit trail names people and what they changed: administrators and coordinators, who
+# answer for the organisation's records (read only: nothing on it can be changed).
+rules.add_perm("organizations.view_audit_trail", has_role(Role.ADMIN, Role.COORDINATOR))

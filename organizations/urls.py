@@ -2,14 +2,15 @@
 
 from django.urls import path
 
-from organizations.views import members, organization, units
+from organizations.views import audit, members, organization, units
 
 urlpatterns = [
     path("", organization.OrganizationHomeView.as_view(), name="organization_home"),
     path(
         "settings/", organization.OrganizationSettingsView.as_view(), name="organization_settings"
     ),
-    path("history/", organization.OrganizationHistoryView.as_view(), name="organization_history"),
+    path("audit/", audit.AuditTrailView.as_view(), name="audit_trail"),
+    path("audit.csv", audit.AuditTrailCsvView.as_view(), name="audit_trail_csv"),
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/invite/", members.InviteMemberView.as_view(), name="member_invite"),
     path("members/<int:pk>/role/", members.MembershipRoleView.as_view(), name="membership_role"),

@@ -6,7 +6,6 @@ each, and the main rows are streamed with ``iterator()``.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -26,11 +25,9 @@ from openpyxl.styles import Font
 
 from measures.attainment import attainment_percent
 from measures.models import Evaluation, Indicator, Measure, Measurement
+from organizations.csvfiles import Cell
+from organizations.csvfiles import csv_lines as write_csv_lines
 from organizations.models import Organization
-
-Cell = str | int | Decimal | date | datetime | bool | None
-CSV_DELIMITER = ";"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -280,39 +277,8 @@ DATASETS = {dataset.name: dataset for dataset in (MEASURES, INDICATORS, MEASUREM
 # --- writers --------------------------------------------------------------------------------
 
 
-def csv_text(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, Decimal):
-        return plain_decimal(value).replace(".", ",")
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
-def plain_decimal(value: Decimal) -> str:
-    """12.5000 as 12.5, 100.0000 as 100: no trailing zeros, never an exponent."""
-    return f"{value.normalize():f}"
-
-
-class _Line:
-    """A file-like object that hands back what csv.writer writes, for streaming."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
 def csv_lines(dataset: Dataset, organization: Organization, *, keys: bool) -> Iterator[str]:
-    writer = csv.writer(_Line(), delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    yield "\ufeff"
-    yield writer.writerow(dataset.header(keys=keys))
-    for values in dataset.values(organization):
-        yield writer.writerow([csv_text(value) for value in values])
+    return write_csv_lines(dataset.header(keys=keys), dataset.values(organization))
 
 
 def xlsx_bytes(dataset: Dataset, organization: Organization, *, keys: bool) -> bytes:

@@ -109,6 +109,7 @@ class MeasureDetailView(MeasureViewMixin, TemplateView):
             can_change=user.has_perm("measures.change_measure", measure),
             can_archive=user.has_perm("measures.archive_measure", measure),
             can_comment=user.has_perm("measures.comment_measure", measure),
+            can_see_audit_trail=user.has_perm("organizations.view_audit_trail", self.organization),
             comment_form=CommentForm(),
             today=timezone.localdate(),
             sections=render_sections(measure_sections(), self.request, measure),

@@ -1,4 +1,4 @@
-"""The organisation itself: choosing one, its front page, settings and history."""
+"""The organisation itself: choosing one, its front page and its settings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -15,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView, UpdateView
 
 from organizations.forms import OrganizationSettingsForm
-from organizations.history import organization_history
 from organizations.models import Membership, Organization, Role, User
 from organizations.views.base import OrganizationViewMixin
 
@@ -70,15 +68,3 @@ class OrganizationSettingsView(OrganizationViewMixin, UpdateView):
     def form_valid(self, form: OrganizationSettingsForm) -> HttpResponse:
         messages.success(self.request, _("The settings are saved."))
         return super().form_valid(form)
-
-
-class OrganizationHistoryView(OrganizationViewMixin, TemplateView):
-    permission_required = "organizations.view_history"
-    template_name = "organizations/history.html"
-    paginate_by = 50
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        paginator = Paginator(organization_history(self.organization), self.paginate_by)
-        context["page_obj"] = paginator.get_page(self.request.GET.get("page"))
-        return context

@@ -146,3 +146,37 @@ def test_on_the_login_page_the_first_tab_reaches_the_skip_link(page, base_url, d
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base_url}{LOGIN_PATH}#main")
     expect(page.locator("main#main")).to_be_focused()
+
+
+def test_a_coordinator_finds_the_audit_trail_filters_it_and_it_is_accessible(
+    page, log_in, axe_violations, base_url, coordinator, organization, password
+):
+    from simple_history.utils import update_change_reason
+
+    from tests.factories import EventFactory, MeasureFactory, ProgramFactory
+
+    measure = MeasureFactory(program=ProgramFactory(organization=organization), name="Trygge")
+    measure.name = "Trygge friminutt"
+    measure.description = "Faste voksne ute i alle friminutt. " * 10  # folded: a long value
+    measure._history_user = coordinator
+    measure.save()
+    update_change_reason(measure, "Navnet ble rettet etter vedtaket")
+    EventFactory(organization=organization, title="Budsjettmøte")
+
+    log_in(coordinator, password)
+    page.locator("#admin-menu").click()
+    page.get_by_role("link", name="Endringslogg", exact=True).click()
+    expect(page).to_have_url(f"{base_url}/o/{organization.slug}/audit/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Endringslogg")
+
+    page.get_by_label("Type post").select_option("measures.measure")
+    page.get_by_role("button", name="Vis", exact=True).click()
+    expect(page).to_have_url(re.compile(r"kind=measures\.measure"))
+    table = page.get_by_role("table")
+    expect(table.get_by_text("Navnet ble rettet etter vedtaket")).to_be_visible()
+    expect(table.get_by_role("link", name="Trygge friminutt").first).to_be_visible()
+    expect(table.get_by_text("Budsjettmøte")).to_have_count(0)
+    violations = axe_violations()
+    assert not violations, "axe found problems on the audit trail:\n" + describe_violations(
+        violations
+    )

@@ -7,6 +7,7 @@ from tests.factories import InvitationFactory, MembershipFactory, UnitFactory
 from tests.matrix.base import (
     ADMINS,
     ALL_MEMBERS,
+    PLANNERS,
     Case,
     everyone,
     logged_in,
@@ -43,7 +44,9 @@ MATRIX: dict[str, Case] = {
         slug, {**org(ALL_MEMBERS, 200), "viewer": 302}, org(ALL_MEMBERS, 405)
     ),
     "organization_settings": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
-    "organization_history": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
+    # Read only, for those who answer for the organisation's records.
+    "audit_trail": Case(slug, org(PLANNERS, 200), org(PLANNERS, 405)),
+    "audit_trail_csv": Case(slug, org(PLANNERS, 200), org(PLANNERS, 405)),
     "member_list": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
     "member_invite": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
     "membership_role": Case(slug_and("membership"), org(ADMINS, 200), org(ADMINS, 200)),
