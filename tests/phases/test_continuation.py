@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django.urls import reverse
 
 from measures.models import Lifecycle
@@ -433,7 +434,7 @@ def test_a_decision_corrected_twice_shows_three_versions_in_order(
 def test_a_correction_that_changes_nothing_is_refused(coordinator, measure):
     data = {**DECISION, "decided_on": dt.date(2026, 10, 15)}
     continuation_record_decision(measure=measure, user=coordinator, data=data)
-    with pytest.raises(CorrectionRefused) as refused:
+    with translation.override("en"), pytest.raises(CorrectionRefused) as refused:
         continuation_record_decision(
             measure=measure, user=coordinator, data={**data}, reason="Just to be sure."
         )
