@@ -208,6 +208,15 @@ def test_a_coordinator_with_a_device_gives_a_code(client, english, coordinator, 
     assert client.get(home_url(organization)).status_code == 200
 
 
+def test_a_recovery_code_of_digits_only_is_still_a_recovery_code(client, coordinator):
+    authenticator_for(coordinator)
+    device = StaticDevice.objects.create(user=coordinator, name="recovery")
+    device.token_set.create(token="23456723")
+    sign_in(client, coordinator)
+    response = client.post(reverse("two_factor_verify"), {"code": "2345 6723"})
+    assert response["Location"] == reverse("home")
+
+
 def test_the_code_is_asked_again_at_the_next_sign_in(client, coordinator, organization):
     device = authenticator_for(coordinator)
     sign_in(client, coordinator)
@@ -267,7 +276,7 @@ def test_wrong_codes_in_a_row_lock_the_code_for_a_while(client, english, coordin
 
 
 @pytest.mark.parametrize(("earlier_failures", "wait"), [(2, None), (3, "10:00:08")])
-def test_a_wrong_code_that_starts_a_wait_of_5_seconds_or_more_says_until_when(
+def test_a_wrong_code_that_starts_a_wait_of_8_seconds_or_more_says_until_when(
     client, english, coordinator, earlier_failures, wait
 ):
     device = authenticator_for(coordinator)

@@ -15,6 +15,7 @@ from twofactor.models import SecondFactorReset
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
+TOTP_DIGITS = 6  # django-otp's default, which set-up keeps
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def code_check(*, user: User, code: str) -> tuple[CodeCheck, Any]:
     """Checks a six-digit code from the authenticator or a recovery code (used up when it
     works). Returns the outcome and the device that accepted it."""
     code = normalize_code(code)
-    if code.isdigit():
+    # Six digits are the app's; recovery codes are eight base32 characters (even all digits).
+    if code.isdigit() and len(code) == TOTP_DIGITS:
         device: Any = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     else:
         device = StaticDevice.objects.filter(user=user, name=RECOVERY_DEVICE_NAME).first()

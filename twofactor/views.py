@@ -33,6 +33,9 @@ from twofactor.qr import qr_svg
 
 # Fresh recovery codes wait here between being made and being shown (and downloaded) once.
 NEW_CODES_SESSION_KEY = "two_factor_new_codes"
+# A wait this long after a wrong code is worth telling at once (the fourth wrong code in a row);
+# shorter ones pass before the person has typed the next code.
+NOTABLE_WAIT = timedelta(seconds=8)
 
 
 def next_url(request: HttpRequest, default: str = "home") -> str:
@@ -57,7 +60,7 @@ def refusal(check: services.CodeCheck) -> str:
         when = formats.time_format(timezone.localtime(check.locked_until), "H:i:s")
         if check.throttled:
             return _("Too many wrong codes in a row. Try again after %(time)s.") % {"time": when}
-        if check.locked_until - timezone.now() >= timedelta(seconds=5):
+        if check.locked_until - timezone.now() >= NOTABLE_WAIT:
             return _("The code is not right. Wait until %(time)s before you try again.") % {
                 "time": when
             }
