@@ -42,6 +42,8 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
     {"model": "organizations.Organization", "organization": "id", "name": "name"},
     {"model": "organizations.Unit", "organization": "organization", "name": "name"},
     {"model": "organizations.Membership", "organization": "organization", "name": "user"},
+    # An administrator's reset of a member's second factor (twofactor/).
+    {"model": "twofactor.SecondFactorReset", "organization": "organization", "name": "user"},
     {
         "model": "organizations.Partnership",
         "organization": ("grantor", "partner"),

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "organizations",
     "measures",
     "phases",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
     "reflections",
     "reports",
     "notifications",
+    "twofactor",
     "demo",
 ]
 
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organizations.middleware.LanguageMiddleware",
+    # After the language, so the code page speaks the person's language; before every view.
+    "twofactor.middleware.SecondFactorMiddleware",
     "organizations.middleware.OrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -160,6 +166,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one working day
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+# Two-factor authentication (twofactor/, docs/security-two-factor.md): the name the
+# authenticator app shows beside the code. Wrong codes are throttled per device (django-otp:
+# after n wrong codes in a row the next try waits 2^(n-1) seconds); 0 would turn that off.
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Tiltakshjulet")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # --- Language, time and formats ---------------------------------------------------------------
 LANGUAGE_CODE = "nb"

@@ -5,6 +5,8 @@ from notifications.urls import personal_urlpatterns as notification_patterns
 from organizations.forms import EmailAuthenticationForm
 from organizations.views import accounts, organization, public
 from reports.urls import public_urlpatterns as shared_report_patterns
+from twofactor.urls import account_urlpatterns as two_factor_patterns
+from twofactor.urls import organization_urlpatterns as two_factor_member_patterns
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
@@ -39,6 +41,7 @@ account_patterns = [
         name="password_reset_complete",
     ),
     path("profile/", accounts.ProfileView.as_view(), name="profile"),
+    *two_factor_patterns,
 ]
 
 # A request refused before any view (too large, too many fields): a page in the person's
@@ -68,6 +71,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("reflections.urls")),
     path("o/<slug:org_slug>/", include("reports.urls")),
     path("o/<slug:org_slug>/", include("notifications.urls")),
+    path("o/<slug:org_slug>/", include(two_factor_member_patterns)),
     *calendar_patterns,
     *notification_patterns,
     *shared_report_patterns,

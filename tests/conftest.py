@@ -11,6 +11,7 @@ from django.test import Client
 
 from organizations.models import Role
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+from tests.second_factor import pass_second_factor
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -103,10 +104,12 @@ ROLE_FIXTURES = {
 
 @pytest.fixture
 def login(client: Client):
-    """``login(user)`` logs the test client in and returns it."""
+    """``login(user)`` logs the test client in and returns it, past the second factor for
+    the roles that need one (tests/test_two_factor.py walks that step itself)."""
 
     def _login(user) -> Client:
         assert client.login(username=user.email, password=DEFAULT_PASSWORD)
+        pass_second_factor(client, user)
         return client
 
     return _login

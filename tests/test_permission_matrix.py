@@ -60,11 +60,10 @@ CASES = [
 
 
 @pytest.mark.parametrize(("url_name", "method", "role"), CASES)
-def test_permission_matrix(url_name, method, role, ctx, client, request, password):
+def test_permission_matrix(url_name, method, role, ctx, client, request, login):
     case = MATRIX[url_name]
     if role != "anonymous":
-        user = request.getfixturevalue(ROLE_FIXTURES[role])
-        assert client.login(username=user.email, password=password)
+        login(request.getfixturevalue(ROLE_FIXTURES[role]))
     url = reverse(url_name, kwargs=case.kwargs(ctx))
     response = getattr(client, method)(url)
     expected = getattr(case, method)[role]

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from tests.conftest import ROLE_FIXTURES
 from tests.matrix.base import LazyContext
+from tests.second_factor import pass_second_factor
 from tests.test_permission_matrix import BUILDERS, MATRIX
 
 # The roles tried in turn: the first one the matrix lets see a page renders it.
@@ -102,6 +103,7 @@ def test_no_page_offers_an_empty_choice_in_a_required_radio_list(organization, c
             with transaction.atomic():
                 ctx = LazyContext(BUILDERS, organization=organization)
                 client.force_login(users[role])
+                pass_second_factor(client, users[role])
                 response = getattr(client, method)(reverse(name, kwargs=case.kwargs(ctx)))
                 transaction.set_rollback(True)
             if not response.get("Content-Type", "").startswith("text/html"):

@@ -19,6 +19,7 @@ from tests.factories import (
     ProgramFactory,
     ReportFactory,
 )
+from tests.second_factor import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +196,7 @@ def test_a_corrected_decision_shows_on_the_trail_with_its_reason(client, organiz
 
     measure = MeasureFactory(program=ProgramFactory(organization=organization), phase=4)
     client.force_login(coordinator)
+    pass_second_factor(client, coordinator)
     path = reverse("continuation_decision", args=[organization.slug, measure.pk])
     decision = {
         "outcome": "adjust",

@@ -30,6 +30,7 @@ from tests.factories import (
     UnitFactory,
     UserFactory,
 )
+from tests.second_factor import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 OSLO = ZoneInfo("Europe/Oslo")
@@ -375,6 +376,7 @@ def test_every_kind_in_the_demo_shows_on_the_trail_and_in_the_file(client):
     call_command("seed_demo", password="demo-passord-1")
     organization = Organization.objects.get(slug="demo-kommune")
     client.force_login(User.objects.get(email="admin@demo-kommune.no"))
+    pass_second_factor(client, User.objects.get(email="admin@demo-kommune.no"))
     shown = set()
     for kind in audited_models():
         entries = audit_page(client, organization, kind=kind).context["entries"]

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import describe_violations
+from tests.second_factor import fresh_recovery_code
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +108,7 @@ def test_the_keyboard_alone_logs_in_and_skips_to_the_main_content(
 ):
     coordinator.language = "" if language == "nb" else language
     coordinator.save(update_fields=["language"])
+    code = fresh_recovery_code(coordinator)
 
     # The login form in keyboard order: email, Tab, password, Enter submits.
     page.goto(LOGIN_PATH)
@@ -116,6 +118,10 @@ def test_the_keyboard_alone_logs_in_and_skips_to_the_main_content(
     page.keyboard.press("Tab")
     expect(page.locator("input[name='password']")).to_be_focused()
     page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    # A coordinator's second factor: the code field, typed, Enter submits.
+    page.locator("input[name='code']").focus()
+    page.keyboard.type(code)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base_url}/o/{organization.slug}/")
     expect(page.locator("html")).to_have_attribute("lang", language)

@@ -25,6 +25,7 @@ from tests.factories import (
     SuccessFactorFactory,
     UserFactory,
 )
+from tests.second_factor import pass_second_factor
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
@@ -163,6 +164,7 @@ def test_a_nynorsk_organisation_writes_its_factors_in_nynorsk(db, client, passwo
     herad = OrganizationFactory(slug="herad", written_standard="nn")
     admin = MembershipFactory(organization=herad, role=Role.ADMIN).user
     client.login(username=admin.email, password=password)
+    pass_second_factor(client, admin)
     url = reverse("factor_create", args=["herad"])
     assert client.post(url, {"phase": 1, "text_nb": "Bokmål."}).status_code == 200
     assert client.post(url, {"phase": 1, "text_nn": "Nynorsk."}).status_code == 302

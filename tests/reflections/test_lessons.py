@@ -31,6 +31,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.second_factor import pass_second_factor
 
 
 @pytest.fixture
@@ -679,6 +680,7 @@ def test_the_partners_staff_see_it_but_other_organisations_do_not(
     assert client.get(url("lesson_shared_detail", partner.partner, lesson.pk)).status_code == 200
     assert client.get(url("lesson_detail", partner.partner, lesson.pk)).status_code == 404
     assert client.login(username=stranger_staff.email, password=password)
+    pass_second_factor(client, stranger_staff)
     assert client.get(url("lesson_shared_detail", stranger, lesson.pk)).status_code == 404
     assert listed(client.get(url("lesson_shared_list", stranger))) == []
 

@@ -30,6 +30,7 @@ from tests.factories import (
     OrganizationFactory,
     QuestionFactory,
 )
+from tests.second_factor import pass_second_factor
 
 
 @pytest.fixture
@@ -383,6 +384,7 @@ def test_a_nynorsk_organisation_gets_the_message_on_its_nynorsk_field(db, client
     herad = OrganizationFactory(slug="herad", written_standard="nn")
     admin = MembershipFactory(organization=herad, role=Role.ADMIN).user
     client.login(username=admin.email, password=password)
+    pass_second_factor(client, admin)
     response = client.post(url("question_create", slug="herad"), wording())
     assert set(response.context["form"].errors) == {"text_nn"}
     assert client.post(url("question_create", slug="herad"), wording(nn="Kva no?")).status_code == (
