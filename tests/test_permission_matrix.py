@@ -64,7 +64,7 @@ def test_permission_matrix(url_name, method, role, ctx, client, request, passwor
     case = MATRIX[url_name]
     if role != "anonymous":
         user = request.getfixturevalue(ROLE_FIXTURES[role])
-        assert client.login(username=user.email, password=password)
+        client.force_login(user)
     url = reverse(url_name, kwargs=case.kwargs(ctx))
     response = getattr(client, method)(url)
     expected = getattr(case, method)[role]
