@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from organizations.formtools import ReminderDaysField
 from organizations.models import Membership, Organization, Role, Unit, User
 
-
 # The password rule (settings.AUTH_PASSWORD_VALIDATORS) as people read it, under every field
 # where a new password is chosen: joining, changing it and setting a new one after a reset.
 PASSWORD_HELP = _(

@@ -13,6 +13,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -89,7 +90,7 @@ WRONG_TOKENS = Throttle("wrong-token", "TOKEN_FAILURE_LIMIT")
 
 def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
     """429 inside the product's layout, saying when to try again, with ``Retry-After``."""
-    until = timezone.localtime() + timezone.timedelta(seconds=wait)
+    until = timezone.localtime() + timedelta(seconds=wait)
     response = render(request, "429.html", {"until": until}, status=429)
     response["Retry-After"] = str(wait)
     return response

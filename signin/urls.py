@@ -6,7 +6,5 @@ from signin import views
 
 urlpatterns = [
     path("lockouts/", views.LockoutListView.as_view(), name="lockout_list"),
-    path(
-        "lockouts/<int:pk>/release/", views.LockoutReleaseView.as_view(), name="lockout_release"
-    ),
+    path("lockouts/<int:pk>/release/", views.LockoutReleaseView.as_view(), name="lockout_release"),
 ]
