@@ -49,6 +49,8 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
         "organization": ("grantor", "partner"),
         "name": ("grantor", "partner"),
     },
+    # An administrator lifting a member's login lockout (signin/); the history row says who.
+    {"model": "signin.LockoutRelease", "organization": "organization", "name": "username"},
     # --- measures --------------------------------------------------------------------------
     {
         "model": "measures.Program",

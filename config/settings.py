@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "organizations",
     "measures",
     "phases",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "reports",
     "notifications",
     "twofactor",
+    "signin",
     "demo",
 ]
 
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a login refused for lockout into our page (signin/).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Corrections of decisions carry their reason into the history (the audit trail shows it),
@@ -149,6 +153,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login for an account locked out from this address, before the
+    # password is checked (django-axes; see docs/security-lockout.md).
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -159,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -172,6 +179,33 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
 OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "Tiltakshjulet")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+
+# --- Lockout and throttles (docs/security-lockout.md) ----------------------------------------
+# Failed logins are counted per account *and* address: a stranger elsewhere who guesses a
+# colleague's password locks out only himself. From the limit on, the account is locked for
+# that address; every attempt while locked counts again and doubles the wait, up to the
+# maximum. A successful login forgets the failures.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+LOGIN_COOLOFF_MAX_HOURS = env_int("LOGIN_COOLOFF_MAX_HOURS", 24, minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = "signin.lockout.cool_off"
+# Each attempt row expires on its own (its cool-off may be longer than another's).
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "signin.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "organizations.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "signin.views.locked_out"
+# Successful logins are not logged: the product keeps no record of who signs in when.
+AXES_DISABLE_ACCESS_LOG = True
+# Requests refused by a throttle (organizations/throttle.py): per client address per period,
+# and reset mails per email address. Counters live in the cache (Redis when REDIS_URL is set).
+THROTTLE_PERIOD_MINUTES = env_int("THROTTLE_PERIOD_MINUTES", 60, minimum=1)
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 10, minimum=1)
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3, minimum=1)
+TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20, minimum=1)
 
 # --- Language, time and formats ---------------------------------------------------------------
 LANGUAGE_CODE = "nb"
@@ -223,7 +257,10 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+# Behind a proxy the client's address is the last one it adds to X-Forwarded-For; otherwise
+# that header is the client's own word and is never read (organizations/throttle.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -253,8 +290,21 @@ else:
 # The address used in links inside emails (no request is at hand in a Celery worker).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
-# --- Celery ------------------------------------------------------------------------------------
+# --- Cache ----------------------------------------------------------------------------------
+# Throttle counters must be shared by every web process: Redis when there is one.
 REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": check_redis_url(REDIS_URL),
+            "KEY_PREFIX": "tiltakshjulet",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Celery ------------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = check_redis_url(REDIS_URL)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 60 * 60}

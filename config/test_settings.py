@@ -20,6 +20,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Throttle counters in this process's memory, emptied before each test (tests/conftest.py);
+# tests/test_throttle.py runs the counter on Redis as well when REDIS_URL is set.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Unit tests never leave messages behind on the embedded broker; with REDIS_URL set the
 # integration tests use Redis and a real worker.
 if not REDIS_URL:

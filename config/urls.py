@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from notifications.urls import personal_urlpatterns as notification_patterns
 from organizations.forms import EmailAuthenticationForm
+from organizations.throttle import guard_tokens
 from organizations.views import accounts, organization, public
 from reports.urls import public_urlpatterns as shared_report_patterns
 from twofactor.urls import account_urlpatterns as two_factor_patterns
 from twofactor.urls import organization_urlpatterns as two_factor_member_patterns
+from signin import views as signin
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
@@ -18,13 +20,13 @@ account_patterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", signin.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/", signin.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -32,7 +34,7 @@ account_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        signin.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -60,7 +62,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path(
         "invitations/<str:token>/",
-        accounts.InvitationAcceptView.as_view(),
+        guard_tokens(accounts.InvitationAcceptView.as_view()),
         name="invitation_accept",
     ),
     path("o/", organization.OrganizationListView.as_view(), name="organization_list"),
@@ -72,6 +74,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("reports.urls")),
     path("o/<slug:org_slug>/", include("notifications.urls")),
     path("o/<slug:org_slug>/", include(two_factor_member_patterns)),
+    path("o/<slug:org_slug>/", include("signin.urls")),
     *calendar_patterns,
     *notification_patterns,
     *shared_report_patterns,

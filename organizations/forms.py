@@ -12,6 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from organizations.formtools import ReminderDaysField
 from organizations.models import Membership, Organization, Role, Unit, User
 
+# The password rule (settings.AUTH_PASSWORD_VALIDATORS) as people read it, under every field
+# where a new password is chosen: joining, changing it and setting a new one after a reset.
+PASSWORD_HELP = _(
+    "At least 12 characters. Any letters, digits and signs will do: a few words in a row are "
+    "easy to remember and hard to guess. Very common passwords, and passwords too like your "
+    "name or email address, are refused."
+)
+
 
 class EmailAuthenticationForm(AuthenticationForm):
     """The login form, with the username field presented as an email address."""
@@ -132,7 +140,7 @@ class AcceptInvitationForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
+        help_text=PASSWORD_HELP,
     )
     password2 = forms.CharField(
         label=_("Password again"),

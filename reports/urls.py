@@ -3,6 +3,7 @@ pages are in ``public_urlpatterns`` (mounted at the site's root: no organisation
 
 from django.urls import path
 
+from organizations.throttle import guard_tokens
 from reports.views import dashboard, published, reports, sharing
 
 urlpatterns = [
@@ -47,6 +48,11 @@ urlpatterns = [
 ]
 
 public_urlpatterns = [
-    path("r/<str:token>/", sharing.SharedReportView.as_view(), name="shared_report"),
-    path("r/<str:token>/pdf/", sharing.SharedReportPdfView.as_view(), name="shared_report_pdf"),
+    # Every wrong token counts against the client's address (organizations/throttle.py).
+    path("r/<str:token>/", guard_tokens(sharing.SharedReportView.as_view()), name="shared_report"),
+    path(
+        "r/<str:token>/pdf/",
+        guard_tokens(sharing.SharedReportPdfView.as_view()),
+        name="shared_report_pdf",
+    ),
 ]

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
 from organizations.models import Role
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
@@ -108,7 +109,9 @@ def login(client: Client):
     the roles that need one (tests/test_two_factor.py walks that step itself)."""
 
     def _login(user) -> Client:
-        assert client.login(username=user.email, password=DEFAULT_PASSWORD)
+        # Without the login form: django-axes refuses authenticate() without a request, and
+        # tests/test_lockout.py and the browser tests log in through the form.
+        client.force_login(user)
         pass_second_factor(client, user)
         return client
 
@@ -116,8 +119,28 @@ def login(client: Client):
 
 
 @pytest.fixture
+def password_login(client: Client):
+    """``password_login(email, password)`` logs in through the login form, as a person does
+    (django-axes sees the request); True when it worked."""
+
+    def _password_login(email: str, password: str) -> bool:
+        response = client.post(reverse("login"), {"username": email, "password": password})
+        return response.status_code == 302
+
+    return _password_login
+
+
+@pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters (organizations/throttle.py) never carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ def _counts():
     return tuple(m.objects.count() for m in (Organization, Unit, User, Membership, Partnership))
 
 
-def test_seed_demo_creates_the_demo_and_is_idempotent(db, client):
+def test_seed_demo_creates_the_demo_and_is_idempotent(db, client, password_login):
     call_command("seed_demo", password="demo-passord-1")
     first = _counts()
     call_command("seed_demo", password="demo-passord-2")
@@ -33,7 +33,7 @@ def test_seed_demo_creates_the_demo_and_is_idempotent(db, client):
     assert Organization.objects.get(slug="demo-fylke").kind == Organization.Kind.COUNTY
     for (email, slug), role in DEMO_ROLES.items():
         assert Membership.objects.get(user__email=email, organization__slug=slug).role == role
-    assert client.login(username="politiker@demo-kommune.no", password="demo-passord-2")
+    assert password_login("politiker@demo-kommune.no", "demo-passord-2")
     for organization in Organization.objects.all():
         organization.full_clean()
 

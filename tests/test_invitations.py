@@ -183,7 +183,7 @@ def test_an_existing_user_logs_in_and_accepts(client, organization, other_organi
     client.post(url, {})  # not logged in: nothing happens
     assert not Membership.objects.filter(user=existing, organization=organization).exists()
 
-    client.login(username=existing.email, password=password)
+    client.force_login(existing)
     assert client.post(url).status_code == 302
     assert Membership.objects.get(user=existing, organization=organization).role == Role.VIEWER
     invitation.refresh_from_db()

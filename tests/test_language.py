@@ -53,7 +53,7 @@ def test_the_switcher_saves_the_choice_on_the_profile(login, member, organizatio
     member.refresh_from_db()
     assert member.language == "nn"
     client.cookies.clear()
-    client.login(username=member.email, password="correct horse battery staple")
+    client.force_login(member)
     response = client.get(reverse("organization_home", args=[organization.slug]))
     assert _lang(response) == "nn"
 
@@ -63,7 +63,7 @@ def test_a_visitors_cookie_does_not_follow_the_next_person_who_logs_in(
 ):
     client.post(reverse("set_language"), {"language": "nn", "next": "/"})
     assert _lang(client.get(reverse("login"))) == "nn"
-    client.login(username=member.email, password=password)
+    client.force_login(member)
     response = client.get(reverse("organization_home", args=[organization.slug]))
     assert _lang(response) == "nb"
 

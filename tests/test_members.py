@@ -64,7 +64,7 @@ def test_deactivating_keeps_the_row_and_closes_the_door(
     assert target.history.count() == 2
 
     client.logout()
-    client.login(username=member.email, password=password)
+    client.force_login(member)
     assert client.get(reverse("organization_home", args=[organization.slug])).status_code == 404
 
     client.logout()

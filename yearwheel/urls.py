@@ -6,6 +6,7 @@ events belong to the organisation and are shared by every year's wheel.
 
 from django.urls import path
 
+from organizations.throttle import guard_tokens
 from yearwheel.views import agenda, calendars, events, rings, wheel, wheels
 
 Y = "wheel/<int:year>"
@@ -42,5 +43,8 @@ urlpatterns = [
 # a member of (mounted in config/urls.py).
 account_urlpatterns = [
     path("accounts/calendar/", calendars.SubscriptionView.as_view(), name="calendar_subscription"),
-    path("calendar/<str:token>.ics", calendars.FeedView.as_view(), name="calendar_feed"),
+    # Every wrong token counts against the client's address (organizations/throttle.py).
+    path(
+        "calendar/<str:token>.ics", guard_tokens(calendars.FeedView.as_view()), name="calendar_feed"
+    ),
 ]

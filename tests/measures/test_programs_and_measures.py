@@ -176,7 +176,7 @@ def test_members_comment_and_viewers_only_read(
     login(member).post(url, {"text": "Bra jobba!"})
     assert Comment.objects.get().author == member
     client.logout()
-    client.login(username=viewer.email, password=password)
+    client.force_login(viewer)
     assert client.post(url, {"text": "Hei"}).status_code == 403
     assert Comment.objects.count() == 1
 

@@ -163,7 +163,7 @@ def test_a_factor_needs_the_organisation_s_written_standard(login, admin_user, e
 def test_a_nynorsk_organisation_writes_its_factors_in_nynorsk(db, client, password):
     herad = OrganizationFactory(slug="herad", written_standard="nn")
     admin = MembershipFactory(organization=herad, role=Role.ADMIN).user
-    client.login(username=admin.email, password=password)
+    client.force_login(admin)
     pass_second_factor(client, admin)
     url = reverse("factor_create", args=["herad"])
     assert client.post(url, {"phase": 1, "text_nb": "Bokmål."}).status_code == 200

@@ -676,10 +676,10 @@ def test_the_partners_staff_see_it_but_other_organisations_do_not(
         organization=stranger, role=Role.ADMIN, user=UserFactory(email="admin@fjern.test")
     ).user
 
-    assert client.login(username=neighbour_staff.email, password=password)
+    client.force_login(neighbour_staff)
     assert client.get(url("lesson_shared_detail", partner.partner, lesson.pk)).status_code == 200
     assert client.get(url("lesson_detail", partner.partner, lesson.pk)).status_code == 404
-    assert client.login(username=stranger_staff.email, password=password)
+    client.force_login(stranger_staff)
     pass_second_factor(client, stranger_staff)
     assert client.get(url("lesson_shared_detail", stranger, lesson.pk)).status_code == 404
     assert listed(client.get(url("lesson_shared_list", stranger))) == []

@@ -383,7 +383,7 @@ def test_bad_theme_phase_or_length_saves_nothing(login, coordinator, organizatio
 def test_a_nynorsk_organisation_gets_the_message_on_its_nynorsk_field(db, client, password):
     herad = OrganizationFactory(slug="herad", written_standard="nn")
     admin = MembershipFactory(organization=herad, role=Role.ADMIN).user
-    client.login(username=admin.email, password=password)
+    client.force_login(admin)
     pass_second_factor(client, admin)
     response = client.post(url("question_create", slug="herad"), wording())
     assert set(response.context["form"].errors) == {"text_nn"}

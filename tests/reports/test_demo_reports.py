@@ -13,7 +13,7 @@ from reports.models import MeasureSummary, PublishedReport
 
 
 @pytest.mark.django_db
-def test_the_demo_has_two_published_reports_a_term_apart_that_differ(client):
+def test_the_demo_has_two_published_reports_a_term_apart_that_differ(client, password_login):
     call_command("seed_demo", password="demo-passord-1")
     call_command("seed_demo", password="demo-passord-1")
     assert PublishedReport.objects.count() == 2, "seeding twice publishes nothing twice"
@@ -29,7 +29,7 @@ def test_the_demo_has_two_published_reports_a_term_apart_that_differ(client):
     assert comparison.status_changes >= 2
     assert comparison.indicator_changes > 0
 
-    assert client.login(username="politiker@demo-kommune.no", password="demo-passord-1")
+    assert password_login("politiker@demo-kommune.no", "demo-passord-1")
     for name in ("published_report", "published_report_compare", "published_report_pdf"):
         url = reverse(name, args=["demo-kommune", newer.pk])
         assert client.get(url).status_code == 200, name
