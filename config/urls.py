@@ -6,9 +6,9 @@ from organizations.forms import EmailAuthenticationForm
 from organizations.throttle import guard_tokens
 from organizations.views import accounts, organization, public
 from reports.urls import public_urlpatterns as shared_report_patterns
+from signin import views as signin
 from twofactor.urls import account_urlpatterns as two_factor_patterns
 from twofactor.urls import organization_urlpatterns as two_factor_member_patterns
-from signin import views as signin
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
