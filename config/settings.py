@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "organizations",
+    "imports",
     "measures",
     "phases",
     "yearwheel",

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 
+from imports.models import ConfirmedImport
+from imports.services import import_once
 from measures.exchange.imports import ImportFileError, read_measurements
 from measures.models import Measurement
+from measures.services import measurements_import
 from organizations.importfiles import UnreadableFile, column_letter, csv_records, decode_upload
+from tests.conftest import require_or_skip
 from tests.factories import GoalFactory, IndicatorFactory, MeasureFactory, ProgramFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
@@ -241,3 +247,84 @@ def test_a_cell_too_long_for_csvs_own_limit_is_named_as_well():
 )
 def test_columns_are_named_as_spreadsheets_name_them(index, letter):
     assert column_letter(index) == letter
+
+
+# --- the confirmation, once -----------------------------------------------------------------
+
+
+def confirmed_payload(client, indicator):
+    text = f"indicator_id;date;value\n{indicator.pk};01.11.2026;45\n"
+    return preview(client, text.encode()).context["confirm_form"].initial["payload"]
+
+
+def test_a_double_clicked_confirmation_imports_once_and_shows_one_outcome(client_en, indicator):
+    payload = confirmed_payload(client_en, indicator)
+    first = client_en.post(import_url(), {"payload": payload})
+    second = client_en.post(import_url(), {"payload": payload})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    page = client_en.get(second["Location"]).content.decode()
+    assert page.count("1 measurement is saved.") == 1
+    assert "already has a measurement" not in page
+    assert Measurement.objects.count() == 1
+    assert ConfirmedImport.objects.get().count == 1
+
+
+def test_a_refused_confirmation_claims_nothing_and_can_be_tried_again(client_en, indicator):
+    payload = confirmed_payload(client_en, indicator)
+    blocking = Measurement.objects.create(indicator=indicator, date=dt.date(2026, 11, 1), value=1)
+    refused = client_en.post(import_url(), {"payload": payload})
+    assert "already has a measurement" in refused.content.decode()
+    assert not ConfirmedImport.objects.exists()
+    blocking.delete()
+    again = client_en.post(import_url(), {"payload": payload})
+    assert again.status_code == 302
+    assert Measurement.objects.get().value == Decimal(45)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_the_same_moment_import_once(organization, coordinator, indicator):
+    require_or_skip(
+        connection.vendor == "postgresql",
+        "two connections that wait on each other need PostgreSQL (set DATABASE_URL)",
+    )
+    from measures.exchange.imports import ImportRow
+
+    started = threading.Event()
+    release = threading.Event()
+    outcomes = []
+
+    def save():
+        started.set()
+        release.wait(5)  # hold the claim's transaction open while the other one arrives
+        row = ImportRow(
+            number=2, indicator_id=indicator.pk, date=dt.date(2026, 11, 1), value=Decimal(7)
+        )
+        return measurements_import(organization=organization, user=coordinator, rows=[row])
+
+    def confirm(hold):
+        try:
+            outcomes.append(
+                import_once(
+                    token="same-preview",
+                    kind="measurements",
+                    organization=organization,
+                    user=coordinator,
+                    save=save if hold else lambda: pytest.fail("saved twice"),
+                )
+            )
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=confirm, args=(True,))
+    first.start()
+    assert started.wait(5)
+    second = threading.Thread(target=confirm, args=(False,))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive(), "the second confirmation waits for the first"
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert sorted((o.count, o.first) for o in outcomes) == [(1, False), (1, True)]
+    assert Measurement.objects.count() == 1
