@@ -22,7 +22,8 @@ class ConfirmedImport(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    count = models.PositiveIntegerField(_("number saved"), default=0)
+    # What the import did, as the view that confirmed it needs to tell it again (counts, …).
+    outcome = models.JSONField(_("outcome"), default=dict)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -30,4 +31,4 @@ class ConfirmedImport(models.Model):
         verbose_name_plural = _("confirmed imports")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.token} ({self.count})"
+        return f"{self.kind} {self.token}"

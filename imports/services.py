@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -19,7 +20,7 @@ def new_token() -> str:
 
 @dataclass(frozen=True)
 class Outcome:
-    count: int
+    values: dict[str, Any]  # what ``save`` returned, the first time
     first: bool  # False: an earlier confirmation of the same preview saved it
 
 
@@ -29,10 +30,11 @@ def import_once(
     kind: str,
     organization: Organization,
     user: User | None,
-    save: Callable[[], int],
+    save: Callable[[], dict[str, Any]],
 ) -> Outcome:
-    """Runs ``save`` (which saves the whole import, or raises and saves nothing, and returns the
-    number saved) at most once per token.
+    """Runs ``save`` at most once per token. ``save`` saves the whole import or raises and saves
+    nothing, and returns what it did as JSON values (kept, and returned again to any later
+    confirmation of the same preview).
 
     The claim is inserted in the same transaction as the import: if the import fails, the claim
     goes with it and the preview can be confirmed again; if it succeeds, a second confirmation
@@ -42,17 +44,17 @@ def import_once(
     """
     done = ConfirmedImport.objects.filter(token=token, organization=organization).first()
     if done is not None:
-        return Outcome(count=done.count, first=False)
+        return Outcome(values=done.outcome, first=False)
     try:
         with transaction.atomic():
             claim = ConfirmedImport.objects.create(
                 token=token, kind=kind, organization=organization, user=user
             )
-            claim.count = save()
-            claim.save(update_fields=["count"])
+            claim.outcome = save()
+            claim.save(update_fields=["outcome"])
     except IntegrityError:
         done = ConfirmedImport.objects.filter(token=token, organization=organization).first()
         if done is None:  # not our claim that clashed: the import's own error
             raise
-        return Outcome(count=done.count, first=False)
-    return Outcome(count=claim.count, first=True)
+        return Outcome(values=done.outcome, first=False)
+    return Outcome(values=claim.outcome, first=True)

@@ -405,9 +405,11 @@ class MeasurementImportView(OrganizationViewMixin, TemplateView):
                 kind="measurements",
                 organization=self.organization,
                 user=user_of(request),
-                save=lambda: measurements_import(
-                    organization=self.organization, user=user_of(request), rows=rows
-                ),
+                save=lambda: {
+                    "count": measurements_import(
+                        organization=self.organization, user=user_of(request), rows=rows
+                    )
+                },
             )
         except ImportRejected as rejected:
             return self.preview(
@@ -415,8 +417,9 @@ class MeasurementImportView(OrganizationViewMixin, TemplateView):
             )
         # A second confirmation of the same preview (a double click, a retry) saved nothing and
         # shows what the first did: the same words, once.
+        count = outcome.values["count"]
         text = ngettext(
-            "%(count)s measurement is saved.", "%(count)s measurements are saved.", outcome.count
-        ) % {"count": outcome.count}
+            "%(count)s measurement is saved.", "%(count)s measurements are saved.", count
+        ) % {"count": count}
         success_once(request, text)
         return redirect(reverse("exchange", args=[self.organization.slug]))
