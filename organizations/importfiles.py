@@ -85,7 +85,7 @@ def decode_upload(content: bytes, *, legacy_encoding: str | None = "cp1252") -> 
                     _(
                         "Line %(line)s is not valid %(encoding)s, although the file begins as "
                         "%(encoding)s: the file is damaged or mixes two character encodings. "
-                        "Save it again as “CSV UTF-8” and upload it again."
+                        "Save it as “CSV UTF-8” and upload it again."
                     )
                     % {"line": line, "encoding": name}
                 ) from error
