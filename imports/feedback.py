@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.messages.storage.base import BaseStorage
 from django.http import HttpRequest
 
 
@@ -11,6 +12,7 @@ def success_once(request: HttpRequest, text: str) -> None:
     confirmation of the same import must not show its outcome twice)."""
     waiting = messages.get_messages(request)
     already = any(str(message) == text for message in waiting)
-    waiting.used = False  # looking at them must not use them up
+    if isinstance(waiting, BaseStorage):
+        waiting.used = False  # looking at them must not use them up
     if not already:
         messages.success(request, text)
