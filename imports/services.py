@@ -5,12 +5,18 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from imports.models import ConfirmedImport
 from organizations.models import Organization, User
+
+# A claim matters only while its preview can still be confirmed (an hour: PREVIEW_MAX_AGE in
+# the views); it is kept a day, then removed by the next import confirmed in the product.
+KEEP_CLAIMS = timedelta(days=1)
 
 
 def new_token() -> str:
@@ -52,6 +58,7 @@ def import_once(
             )
             claim.outcome = save()
             claim.save(update_fields=["outcome"])
+            ConfirmedImport.objects.filter(created_at__lt=timezone.now() - KEEP_CLAIMS).delete()
     except IntegrityError:
         done = ConfirmedImport.objects.filter(token=token, organization=organization).first()
         if done is None:  # not our claim that clashed: the import's own error

@@ -330,3 +330,24 @@ def test_two_confirmations_at_the_same_moment_import_once(organization, coordina
     second.join(10)
     assert sorted((o.values["count"], o.first) for o in outcomes) == [(1, False), (1, True)]
     assert Measurement.objects.count() == 1
+
+
+def test_claims_are_kept_a_day_and_then_removed_by_the_next_import(organization, coordinator):
+    def claim(token):
+        return import_once(
+            token=token,
+            kind="measurements",
+            organization=organization,
+            user=coordinator,
+            save=lambda: {"count": 0},
+        )
+
+    with time_machine.travel(dt.datetime(2027, 1, 9, 12, 0, 1), tick=False):
+        claim("a day old, less a second")
+    with time_machine.travel(dt.datetime(2027, 1, 9, 11, 59, 59), tick=False):
+        claim("a day old, and a second")
+    claim("now")
+    assert set(ConfirmedImport.objects.values_list("token", flat=True)) == {
+        "a day old, less a second",
+        "now",
+    }
