@@ -53,6 +53,9 @@ REQUIRED_COLUMNS = ("indicator_id", "date", "value")
 _SPACES = (" ", "\xa0", "\u202f", "\u2009")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}([ \xa0\u202f\u2009]\d{3})+([.,]\d+)?")
+# 1.234 is a thousand and more to someone who puts points between the thousands, and one and
+# a bit to someone who writes a decimal point: both are read elsewhere, so neither is guessed.
+_POINT_OR_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _NORWEGIAN_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CELL_FORMATS = {_NORWEGIAN_DATE: "%d.%m.%Y", _ISO_DATE: "%Y-%m-%d"}
@@ -386,6 +389,15 @@ def _number_from_text(raw: str) -> Decimal:
                 "for example 1234,5."
             )
             % {"value": raw}
+        )
+    if _POINT_OR_THOUSANDS.fullmatch(text):
+        whole, decimals = text.split(".")
+        raise ValueError(
+            _(
+                "“%(value)s” can be read two ways: with a point between the thousands or as a "
+                "decimal point. Write %(thousands)s or %(decimal)s."
+            )
+            % {"value": raw, "thousands": whole + decimals, "decimal": f"{whole},{decimals}"}
         )
     text = text.replace(",", ".")
     if not _NUMBER.fullmatch(text):

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from imports.models import ConfirmedImport
 from imports.services import import_once
-from measures.exchange.imports import ImportFileError, read_measurements
+from measures.exchange.imports import ImportFileError, parse_value, read_measurements
 from measures.models import Measurement
 from measures.services import measurements_import
 from organizations.importfiles import UnreadableFile, column_letter, csv_records, decode_upload
@@ -351,3 +351,30 @@ def test_claims_are_kept_a_day_and_then_removed_by_the_next_import(organization,
         "a day old, less a second",
         "now",
     }
+
+
+# --- numbers that could be read two ways ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "advice"),
+    [("1.234", "Write 1234 or 1,234."), ("-12.345", "Write -12345 or -12,345."), ("123.456", "")],
+)
+def test_a_point_before_three_digits_is_refused_as_two_readings(raw, advice):
+    with translation.override("en"), pytest.raises(ValueError, match="can be read two ways") as e:
+        parse_value(raw)
+    assert str(e.value).endswith(advice)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0.125", Decimal("0.125")),  # thousands are never grouped after a zero
+        ("1234.567", Decimal("1234.567")),  # grouped, it would have a point after the 1
+        ("1.2345", Decimal("1.2345")),
+        ("1.23", Decimal("1.23")),
+        ("1,234", Decimal("1.234")),  # the decimal comma says it
+    ],
+)
+def test_points_that_can_only_be_decimal_points_are_read(raw, expected):
+    assert parse_value(raw) == expected
