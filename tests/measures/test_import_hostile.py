@@ -378,3 +378,8 @@ def test_a_point_before_three_digits_is_refused_as_two_readings(raw, advice):
 )
 def test_points_that_can_only_be_decimal_points_are_read(raw, expected):
     assert parse_value(raw) == expected
+
+
+def test_the_upload_page_tells_how_to_save_a_csv_file(client_en):
+    page = client_en.get(import_url()).content.decode()
+    assert "Save a CSV file from Excel as “CSV UTF-8”" in page
