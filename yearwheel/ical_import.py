@@ -174,6 +174,25 @@ class ImportOutcome:
     unchanged: int = 0
     first_date: date | None = None
 
+    def as_json(self) -> dict[str, Any]:
+        """As kept with the confirmation's claim (imports.ConfirmedImport)."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "first_date": self.first_date.isoformat() if self.first_date else None,
+        }
+
+    @classmethod
+    def from_json(cls, values: dict[str, Any]) -> ImportOutcome:
+        first = values.get("first_date")
+        return cls(
+            created=int(values["created"]),
+            updated=int(values["updated"]),
+            unchanged=int(values["unchanged"]),
+            first_date=date.fromisoformat(first) if first else None,
+        )
+
 
 def payload(*, ring: Ring, kind: str, rows: list[ImportRow]) -> dict[str, Any]:
     """The confirmed import as plain JSON values, to be signed into the preview page."""

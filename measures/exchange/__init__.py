@@ -18,6 +18,8 @@ Exports (what a coordinator takes to a spreadsheet or a BI tool), one organisati
 The measurements export starts with the four columns the import reads, so a file can be
 exported, filled in and imported again. Reading and checking an import is
 ``imports.read_measurements``; saving it is ``services.measurements_import``, all or nothing.
-The import reads semicolon, comma and tab separated CSV (UTF-8, with or without a byte order
-mark, Windows-1252 or UTF-16) and the first sheet of an .xlsx workbook.
+The import reads semicolon, comma and tab separated CSV (UTF-8 with or without a byte order
+mark, UTF-16 with one, or Windows-1252 throughout) through the shared reading step of
+organizations/importfiles.py, which refuses what could be read two ways, and the first sheet of
+an .xlsx workbook (see docs/imports.md).
 """

@@ -5,7 +5,6 @@ Saves nothing; ``services.measurements_import`` saves checked rows, all or nothi
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -24,6 +23,7 @@ from openpyxl import load_workbook
 
 from measures.exchange.exports import MEASUREMENTS
 from measures.models import Indicator, Measurement
+from organizations.importfiles import UnreadableFile, check_cells, csv_records, decode_upload
 from organizations.models import Organization
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -34,6 +34,9 @@ MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 # Spreadsheets often carry thousands of formatted but empty rows after the data.
 BLANK_ROWS_ENDING_THE_DATA = 1000
 MAX_COMMENT_LENGTH = 500
+# Any one cell, in any column: room for a long comment (refused by its own rule, with the row
+# in the preview), while a cell that swallowed half the file is refused outright.
+MAX_CELL_CHARACTERS = 2000
 MAX_DECIMALS = 4  # Measurement.value: 14 digits, 4 of them after the decimal separator
 VALUE_LIMIT = Decimal(10) ** 10
 
@@ -50,6 +53,9 @@ REQUIRED_COLUMNS = ("indicator_id", "date", "value")
 _SPACES = (" ", "\xa0", "\u202f", "\u2009")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}([ \xa0\u202f\u2009]\d{3})+([.,]\d+)?")
+# 1.234 is a thousand and more to someone who puts points between the thousands, and one and
+# a bit to someone who writes a decimal point: both are read elsewhere, so neither is guessed.
+_POINT_OR_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _NORWEGIAN_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CELL_FORMATS = {_NORWEGIAN_DATE: "%d.%m.%Y", _ISO_DATE: "%Y-%m-%d"}
@@ -176,31 +182,13 @@ def _not_readable() -> ImportFileError:
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        try:
-            text = content.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise _not_readable() from error
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Norwegian Excel's plain "CSV (semicolon separated)" is Windows-1252.
-            text = content.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise _not_readable()
-    offset = 0
-    first_line, _newline, rest = text.partition("\n")
-    if first_line.strip().lower().startswith("sep="):  # Excel's hint line: sep=;
-        text, offset = rest, 1
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", "\t", ","), key=header_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # One shared reading step (organizations/importfiles.py): it refuses what could be read two
+    # ways (mixed encodings, an open quotation mark, …) instead of guessing, naming the line.
     try:
-        for number, record in enumerate(reader, start=1 + offset):
-            yield number, list(record)
-    except csv.Error as error:
-        raise _not_readable() from error
+        text = decode_upload(content, legacy_encoding="cp1252")
+        yield from csv_records(text, max_cell=MAX_CELL_CHARACTERS)
+    except UnreadableFile as error:
+        raise ImportFileError(str(error)) from error
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -218,7 +206,10 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         sheet = workbook.worksheets[0]
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            check_cells(number, cells, MAX_CELL_CHARACTERS)
             yield number, list(cells)
+    except UnreadableFile as error:
+        raise ImportFileError(str(error)) from error
     except ImportFileError:
         raise
     except Exception as error:  # as above: damage may show only while reading the rows
@@ -398,6 +389,15 @@ def _number_from_text(raw: str) -> Decimal:
                 "for example 1234,5."
             )
             % {"value": raw}
+        )
+    if _POINT_OR_THOUSANDS.fullmatch(text):
+        whole, decimals = text.split(".")
+        raise ValueError(
+            _(
+                "“%(value)s” can be read two ways: with a point between the thousands or as a "
+                "decimal point. Write %(thousands)s or %(decimal)s."
+            )
+            % {"value": raw, "thousands": whole + decimals, "decimal": f"{whole},{decimals}"}
         )
     text = text.replace(",", ".")
     if not _NUMBER.fullmatch(text):

@@ -24,6 +24,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from imports.feedback import success_once
+from imports.services import import_once, new_token
 from measures import recurrence
 from measures.exchange.exports import DATASETS, csv_lines, xlsx_bytes
 from measures.exchange.imports import (
@@ -362,7 +364,9 @@ class MeasurementImportView(OrganizationViewMixin, TemplateView):
     ) -> HttpResponse:
         confirm_form = None
         if result.is_valid and confirmable:
-            payload = signing.dumps({"rows": result.payload()}, salt=self._salt(), compress=True)
+            payload = signing.dumps(
+                {"rows": result.payload(), "token": new_token()}, salt=self._salt(), compress=True
+            )
             if len(payload) <= MAX_PAYLOAD_CHARACTERS:
                 confirm_form = MeasurementImportConfirmForm(initial={"payload": payload})
             else:
@@ -386,6 +390,7 @@ class MeasurementImportView(OrganizationViewMixin, TemplateView):
                 form.cleaned_data["payload"], salt=self._salt(), max_age=PREVIEW_MAX_AGE
             )
             rows = rows_from_payload(data["rows"])
+            token = str(data["token"])
         except signing.SignatureExpired:
             messages.error(
                 request, _("The preview is more than an hour old. Upload the file again.")
@@ -395,15 +400,26 @@ class MeasurementImportView(OrganizationViewMixin, TemplateView):
             messages.error(request, _("The preview could not be confirmed. Upload the file again."))
             return redirect("measurement_import", self.organization.slug)
         try:
-            count = measurements_import(
-                organization=self.organization, user=user_of(request), rows=rows
+            outcome = import_once(
+                token=token,
+                kind="measurements",
+                organization=self.organization,
+                user=user_of(request),
+                save=lambda: {
+                    "count": measurements_import(
+                        organization=self.organization, user=user_of(request), rows=rows
+                    )
+                },
             )
         except ImportRejected as rejected:
             return self.preview(
                 ImportResult(rows=rejected.rows), rejected.message, confirmable=False
             )
+        # A second confirmation of the same preview (a double click, a retry) saved nothing and
+        # shows what the first did: the same words, once.
+        count = outcome.values["count"]
         text = ngettext(
             "%(count)s measurement is saved.", "%(count)s measurements are saved.", count
-        )
-        messages.success(request, text % {"count": count})
+        ) % {"count": count}
+        success_once(request, text)
         return redirect(reverse("exchange", args=[self.organization.slug]))

@@ -547,8 +547,8 @@ def test_a_preview_too_large_to_send_back_cannot_be_confirmed(
         (b"indicator_id;date;value\n\n\n", "The file has no measurements"),
         (b"\xd0\xcf\x11\xe0" + b"\0" * 100, r"old Excel file \(\.xls\)"),
         (b"PK\x03\x04 not really a zip", "The file could not be read"),
-        (b"a\0b", "The file could not be read"),
-        (b"\xff\xfeab\x00", "The file could not be read"),
+        (b"a\0b", "Line 1 holds a NUL character"),
+        (b"\xff\xfeab\x00", "Line 1 is not valid UTF-16"),
     ],
 )
 def test_unusable_files_get_one_clear_message(content, message, organization):

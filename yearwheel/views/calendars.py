@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from imports.feedback import success_once
+from imports.services import import_once, new_token
 from organizations.views.base import OrganizationViewMixin, user_of
 from yearwheel import feeds, ical, ical_read
 from yearwheel.ical_import import (
     CalendarImportForm,
+    ImportOutcome,
     apply_import,
     match_existing,
     outcome_message,
@@ -191,7 +194,7 @@ class ImportUploadView(ImportMixin, TemplateView):
         to_save = [row for row in parsed.importable if row.status != ical_read.UNCHANGED]
         if to_save:
             signed = signing.dumps(
-                payload(ring=ring, kind=kind, rows=parsed.importable),
+                {**payload(ring=ring, kind=kind, rows=parsed.importable), "token": new_token()},
                 salt=self.salt(),
                 compress=True,
             )
@@ -230,6 +233,7 @@ class ImportConfirmView(ImportMixin, View):
                 request.POST.get("payload", ""), salt=self.salt(), max_age=PREVIEW_MAX_AGE
             )
             ring_id, kind, rows = rows_from_payload(data)
+            token = str(data["token"])
         except signing.SignatureExpired:
             messages.error(
                 request, _("The preview is more than an hour old. Upload the file again.")
@@ -246,21 +250,29 @@ class ImportConfirmView(ImportMixin, View):
             )
             return back
         try:
-            outcome = apply_import(
+            # Once per preview: a double click or a retry shows what the first confirmation did.
+            done = import_once(
+                token=token,
+                kind="calendar",
                 organization=self.organization,
                 user=user_of(request),
-                ring=ring,
-                kind=kind,
-                rows=rows,
+                save=lambda: apply_import(
+                    organization=self.organization,
+                    user=user_of(request),
+                    ring=ring,
+                    kind=kind,
+                    rows=rows,
+                ).as_json(),
             )
         except IntegrityError:
-            # The same file confirmed twice at once: the other confirmation made the events.
+            # Two previews of the same file confirmed at once: the other one made the events.
             messages.error(
                 request,
                 _("The events were being imported at the same time. Upload the file again."),
             )
             return back
-        messages.success(request, outcome_message(outcome))
+        outcome = ImportOutcome.from_json(done.values)
+        success_once(request, outcome_message(outcome))
         wheel = wheel_for(self.organization, outcome.first_date)
         if wheel is not None:
             return redirect(wheel.get_absolute_url())
