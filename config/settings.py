@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reflections",
     "reports",
     "notifications",
+    "sso",
     "demo",
 ]
 
@@ -160,6 +161,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one working day
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14, minimum=1)
+
+# --- Single sign-on (OpenID Connect, sso/; see docs/single-sign-on.md) --------------------------
+# The key that encrypts the providers' client secrets; derived from SECRET_KEY when unset.
+SSO_ENCRYPTION_KEY = env_str("SSO_ENCRYPTION_KEY") or ""
+# Providers must be reached over https; http only for a provider on this machine in tests.
+SSO_ALLOW_HTTP = env_bool("SSO_ALLOW_HTTP", False)
+SSO_HTTP_TIMEOUT = env_int("SSO_HTTP_TIMEOUT", 10, minimum=1)
 
 # --- Language, time and formats ---------------------------------------------------------------
 LANGUAGE_CODE = "nb"

@@ -2,20 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from notifications.urls import personal_urlpatterns as notification_patterns
-from organizations.forms import EmailAuthenticationForm
 from organizations.views import accounts, organization, public
 from reports.urls import public_urlpatterns as shared_report_patterns
+from sso.urls import account_urlpatterns as sso_patterns
+from sso.views import login as sso_login
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Email first: single sign-on for organisations that have it, else the password.
+    path("login/", sso_login.LoginView.as_view(), name="login"),
+    path("logout/", sso_login.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
@@ -68,6 +64,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("reflections.urls")),
     path("o/<slug:org_slug>/", include("reports.urls")),
     path("o/<slug:org_slug>/", include("notifications.urls")),
+    path("o/<slug:org_slug>/", include("sso.urls")),
+    *sso_patterns,
     *calendar_patterns,
     *notification_patterns,
     *shared_report_patterns,
