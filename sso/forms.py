@@ -28,7 +28,7 @@ class EmailStepForm(forms.Form):
 
     username = forms.EmailField(
         label=_("Email address"),
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
 
 

@@ -50,6 +50,8 @@ class LoginView(auth_views.LoginView):
             choices = [(provider, self.start_url(provider)) for provider in providers]
             return self.render_step("choose", choices=choices, email=email)
         password_form = self.get_form_class()(request, initial={"username": email})
+        # The person has just given their address: the password is what they type next.
+        password_form.fields["password"].widget.attrs["autofocus"] = True
         return self.render_step("password", form=password_form)
 
     def start_url(self, provider: IdentityProvider) -> str:

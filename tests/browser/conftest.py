@@ -114,11 +114,13 @@ def page(context):
 
 @pytest.fixture
 def log_in(page):
-    """``log_in(user, password)`` fills in the login form and submits it, like a person would."""
+    """``log_in(user, password)`` fills in the login form and submits it, like a person would:
+    the email address first, then the password."""
 
     def _log_in(user, password: str) -> None:
         page.goto("/accounts/login/")
         page.locator("input[name='username']").fill(user.email)
+        page.locator("main form button[type='submit']").click()
         page.locator("input[name='password']").fill(password)
         page.locator("main form button[type='submit']").click()
 

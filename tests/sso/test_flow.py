@@ -8,7 +8,7 @@ import pytest
 from notifications.models import Notification
 from organizations.models import Membership, Role
 from sso.models import SignInPolicy
-from tests.sso.conftest import make_provider, member_of, sign_in_at_provider
+from tests.sso.providers import make_provider, member_of, sign_in_at_provider
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from organizations.models import Role
 from sso.models import IdentityProvider, SignInPolicy
 from tests.factories import MembershipFactory, OrganizationFactory
-from tests.sso.conftest import member_of
+from tests.sso.providers import member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from organizations.models import Role
 from sso import crypto
 from sso.models import IdentityProvider, SignInPolicy
 from tests.factories import OrganizationFactory
-from tests.sso.conftest import CLIENT_SECRET, make_provider
+from tests.sso.providers import CLIENT_SECRET, make_provider
 
 pytestmark = pytest.mark.django_db
 

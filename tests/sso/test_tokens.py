@@ -10,7 +10,7 @@ import pytest
 from joserfc.jwk import RSAKey
 
 from organizations.models import Role
-from tests.sso.conftest import CLIENT_ID, make_provider, member_of
+from tests.sso.providers import CLIENT_ID, make_provider, member_of
 
 pytestmark = pytest.mark.django_db
 
