@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from sso.discovery import client_for
@@ -45,7 +45,13 @@ class LoginView(auth_views.LoginView):
         email = form.cleaned_data["username"].strip().lower()
         providers = providers_for_email(email)
         if len(providers) == 1:
-            return redirect(self.start_url(providers[0]))
+            # Not a redirect: a content security policy with form-action 'self' stops a form
+            # post that is redirected to another site (Chromium checks every hop). A page
+            # that moves on by itself (and has a link, should it not) is a new navigation.
+            provider = providers[0]
+            return self.render_step(
+                "redirect", provider=provider, start_url=self.start_url(provider)
+            )
         if providers:
             choices = [(provider, self.start_url(provider)) for provider in providers]
             return self.render_step("choose", choices=choices, email=email)

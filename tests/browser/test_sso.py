@@ -76,3 +76,21 @@ def test_an_unknown_person_is_refused_with_a_message(page, sso_setup):
     sign_in(page, "nina@sso-kommune.test", "nina")
     expect(page.get_by_role("alert")).to_contain_text("invite you")
     expect(page.locator("#account-menu")).to_have_count(0)
+
+
+def test_it_works_under_a_content_security_policy_with_form_action_self(
+    page, context, base_url, sso_setup
+):
+    """A form may only be sent to this site; the way to the provider must not start with a
+    form post that is redirected there (Chromium checks form-action on redirects)."""
+    organization, _provider = sso_setup
+    member_of(organization, "kari@sso-kommune.test", Role.MEMBER)
+
+    def with_csp(route):
+        response = route.fetch(max_redirects=0)
+        headers = {**response.headers, "content-security-policy": "form-action 'self'"}
+        route.fulfill(response=response, headers=headers)
+
+    context.route(re.compile(re.escape(base_url) + r"/accounts/.*"), with_csp)
+    sign_in(page, "kari@sso-kommune.test", "kari")
+    expect(page).to_have_url(f"{base_url}/o/{organization.slug}/")
