@@ -42,7 +42,7 @@ class PasswordLoginForm(EmailAuthenticationForm):
                 _(
                     "Your organisation has turned off sign-in with a password. Sign in "
                     "through its identity provider: enter your email address again and "
-                    "choose Continue."
+                    "choose Next."
                 ),
                 code="password_login_disabled",
             )
