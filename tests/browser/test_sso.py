@@ -94,3 +94,25 @@ def test_it_works_under_a_content_security_policy_with_form_action_self(
     context.route(re.compile(re.escape(base_url) + r"/accounts/.*"), with_csp)
     sign_in(page, "kari@sso-kommune.test", "kari")
     expect(page).to_have_url(f"{base_url}/o/{organization.slug}/")
+
+
+def test_the_sign_in_pages_have_no_serious_accessibility_violations(
+    page, log_in, axe_violations, admin_user, organization, password, node_provider
+):
+    from tests.browser.conftest import describe_violations
+
+    # Not in use, so the administrator still logs in with a password.
+    make_provider(
+        organization, node_provider, allowed_domains="skole.testvik.test", is_active=False
+    )
+    log_in(admin_user, password)
+    for path in (f"/o/{organization.slug}/sign-in/", f"/o/{organization.slug}/sign-in/new/"):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        violations = axe_violations()
+        assert not violations, f"axe found problems on {path}:\n" + describe_violations(violations)
+    # The refusal page, as a person sees it when a sign-in has expired.
+    page.goto("/accounts/sso/callback/?code=x&state=y")
+    expect(page.get_by_role("alert")).to_be_visible()
+    violations = axe_violations()
+    assert not violations, describe_violations(violations)
