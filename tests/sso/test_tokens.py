@@ -211,3 +211,21 @@ def test_an_inactive_provider_cannot_be_started(client, provider):
     provider.is_active = False
     provider.save()
     assert client.get(f"/accounts/sso/{provider.pk}/start/").status_code == 404
+
+
+def test_a_secret_stored_under_another_key_stops_the_sign_in_with_a_message(
+    client, provider, crafted_provider, settings
+):
+    settings.SSO_ENCRYPTION_KEY = "a-new-key-after-a-rotation"
+    response = sign_in_with(client, provider, crafted_provider)
+    assert response.status_code == 502
+    assert "could not complete the sign-in" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_secret_is_sent_to_the_token_endpoint_only(client, provider, crafted_provider):
+    params = start(client, provider)
+    assert "client_secret" not in params
+    crafted_provider.id_token = crafted_provider.sign(crafted_provider.claims(params["nonce"]))
+    come_back(client, params)
+    assert "client_secret" not in crafted_provider.token_requests[-1]  # HTTP Basic instead
