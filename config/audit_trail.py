@@ -322,4 +322,17 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
         "name": "title",
         "link": ("report_detail", {"pk": "id"}),
     },
+    # --- sso -------------------------------------------------------------------------------
+    {
+        "model": "sso.IdentityProvider",
+        "organization": "organization",
+        "name": "name",
+        "link": ("sso_provider_update", {"pk": "id"}),
+    },
+    {
+        "model": "sso.SignInPolicy",
+        "organization": "organization",
+        "name": "",
+        "link": ("sso_settings", {}),
+    },
 ]

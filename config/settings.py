@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "twofactor",
     "signin",
+    "sso",
     "demo",
 ]
 
@@ -207,6 +208,13 @@ THROTTLE_PERIOD_MINUTES = env_int("THROTTLE_PERIOD_MINUTES", 60, minimum=1)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 10, minimum=1)
 PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 3, minimum=1)
 TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20, minimum=1)
+
+# --- Single sign-on (OpenID Connect, sso/; see docs/single-sign-on.md) --------------------------
+# The key that encrypts the providers' client secrets; derived from SECRET_KEY when unset.
+SSO_ENCRYPTION_KEY = env_str("SSO_ENCRYPTION_KEY") or ""
+# Providers must be reached over https; http only for a provider on this machine in tests.
+SSO_ALLOW_HTTP = env_bool("SSO_ALLOW_HTTP", False)
+SSO_HTTP_TIMEOUT = env_int("SSO_HTTP_TIMEOUT", 10, minimum=1)
 
 # --- Language, time and formats ---------------------------------------------------------------
 LANGUAGE_CODE = "nb"

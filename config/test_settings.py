@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# The tests' OpenID providers listen on loopback without TLS (tests/sso/).
+os.environ.setdefault("SSO_ALLOW_HTTP", "true")
 
 from config.settings import *  # noqa: F403
 from config.settings import REDIS_URL

@@ -2,24 +2,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from notifications.urls import personal_urlpatterns as notification_patterns
-from organizations.forms import EmailAuthenticationForm
 from organizations.throttle import guard_tokens
 from organizations.views import accounts, organization, public
 from reports.urls import public_urlpatterns as shared_report_patterns
 from signin import views as signin
+from sso.urls import account_urlpatterns as sso_patterns
+from sso.views import login as sso_login
 from twofactor.urls import account_urlpatterns as two_factor_patterns
 from twofactor.urls import organization_urlpatterns as two_factor_member_patterns
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Email first: single sign-on for organisations that have it, else the password.
+    path("login/", sso_login.LoginView.as_view(), name="login"),
+    path("logout/", sso_login.LogoutView.as_view(), name="logout"),
     path("password/", signin.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
@@ -75,6 +71,8 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("notifications.urls")),
     path("o/<slug:org_slug>/", include(two_factor_member_patterns)),
     path("o/<slug:org_slug>/", include("signin.urls")),
+    path("o/<slug:org_slug>/", include("sso.urls")),
+    *sso_patterns,
     *calendar_patterns,
     *notification_patterns,
     *shared_report_patterns,

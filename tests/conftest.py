@@ -152,3 +152,8 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+# The identity providers of the sign-in tests, shared by tests/sso/ and the browser tests so
+# each starts once per session.
+from tests.sso.providers import crafted_provider, node_provider  # noqa: E402, F401

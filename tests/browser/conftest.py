@@ -116,14 +116,16 @@ def page(context):
 
 @pytest.fixture
 def log_in(page):
-    """``log_in(user, password)`` fills in the login form and submits it, like a person would;
-    administrators and coordinators then type a recovery code made for the occasion (a code
-    from the app could not be used twice in one 30-second step)."""
+    """``log_in(user, password)`` fills in the login form and submits it, like a person would:
+    the email address first, then the password; administrators and coordinators then type a
+    recovery code made for the occasion (a code from the app could not be used twice in one
+    30-second step)."""
 
     def _log_in(user, password: str) -> None:
         code = fresh_recovery_code(user) if is_required(user) else None
         page.goto("/accounts/login/")
         page.locator("input[name='username']").fill(user.email)
+        page.locator("main form button[type='submit']").click()
         page.locator("input[name='password']").fill(password)
         page.locator("main form button[type='submit']").click()
         if code:
