@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "organizations",
+    "usersessions",
     "measures",
     "phases",
     "yearwheel",
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "organizations.middleware.LanguageMiddleware",
     "organizations.middleware.OrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (it says why a session ended) and the language (in which words).
+    "usersessions.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -211,12 +214,22 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+# Sessions are rows a person can list and end (usersessions/). A signed-in session ends after
+# SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however
+# active (usersessions/middleware.py).
+SESSION_ENGINE = "usersessions.backends"
+SESSION_IDLE_TIMEOUT = 60 * env_int("SESSION_IDLE_MINUTES", 120, minimum=5)
+SESSION_ABSOLUTE_TIMEOUT = 60 * 60 * env_int("SESSION_MAX_HOURS", 10, minimum=1)
+# The cookie (and the row) outlive the session by design: a browser that comes back after
+# the time-out still presents it, so the login page can say why the session ended. The row
+# cannot be used after the limits; the periodic task below deletes it.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -276,6 +289,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "plan-reminders": {"task": "notifications.tasks.plan_reminders", "schedule": 15 * 60},
     "dispatch-reminders": {"task": "notifications.tasks.dispatch_reminders", "schedule": 60},
+    "clear-ended-sessions": {
+        "task": "usersessions.tasks.clear_ended_sessions",
+        "schedule": 15 * 60,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

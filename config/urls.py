@@ -5,6 +5,8 @@ from notifications.urls import personal_urlpatterns as notification_patterns
 from organizations.forms import EmailAuthenticationForm
 from organizations.views import accounts, organization, public
 from reports.urls import public_urlpatterns as shared_report_patterns
+from usersessions import views as session_views
+from usersessions.urls import account_urlpatterns as session_patterns
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
@@ -16,7 +18,7 @@ account_patterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", session_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
@@ -30,7 +32,7 @@ account_patterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        session_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -68,7 +70,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("reflections.urls")),
     path("o/<slug:org_slug>/", include("reports.urls")),
     path("o/<slug:org_slug>/", include("notifications.urls")),
+    path("o/<slug:org_slug>/", include("usersessions.urls")),
     *calendar_patterns,
     *notification_patterns,
+    *session_patterns,
     *shared_report_patterns,
 ]
