@@ -47,6 +47,9 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
         "organization": ("grantor", "partner"),
         "name": ("grantor", "partner"),
     },
+    # An administrator ending all of a member's sessions (usersessions/): who did it is the
+    # entry's author; the record names whose sessions and how many.
+    {"model": "usersessions.ForcedSignOut", "organization": "organization", "name": "user"},
     # --- measures --------------------------------------------------------------------------
     {
         "model": "measures.Program",
