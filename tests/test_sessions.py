@@ -218,6 +218,8 @@ def test_an_administrator_logs_a_member_out_everywhere(
     record = ForcedSignOut.objects.get()
     assert (record.organization, record.user, record.session_count) == (organization, member, 2)
     assert record.history.get().history_user == admin_user
+    trail = admin.get(reverse("audit_trail", args=[organization.slug])).content.decode()
+    assert "Sign-out everywhere" in trail
 
 
 def test_a_coordinator_cannot_and_an_outsider_is_not_told(
