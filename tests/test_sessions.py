@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from organizations.models import Role
 from tests.factories import MembershipFactory
+from tests.test_settings_env import _run_manage
 from usersessions.agents import describe_agent, shorten_address
 from usersessions.models import ForcedSignOut, UserSession
 from usersessions.tasks import clear_ended_sessions
@@ -305,3 +306,26 @@ def test_the_browser_is_named_in_plain_words(agent, words):
 )
 def test_the_address_is_shortened(address, shown):
     assert shorten_address(address) == shown
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def test_the_limits_default_to_two_hours_idle_and_ten_hours_in_all():
+    assert (IDLE, LIFETIME, settings.SESSION_COOKIE_AGE) == (2 * 3600, 10 * 3600, 10 * 3600)
+
+
+def test_the_limits_come_from_the_environment_and_are_checked():
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_IDLE_TIMEOUT, s.SESSION_ABSOLUTE_TIMEOUT)"
+    )
+    result = _run_manage(
+        ["shell", "--no-imports", "-c", show],
+        DEBUG="true",
+        SESSION_IDLE_MINUTES="5",
+        SESSION_MAX_HOURS="8",
+    )
+    assert result.stdout.split() == ["300", str(8 * 3600)], result.stderr
+    result = _run_manage(["check"], DEBUG="true", SESSION_IDLE_MINUTES="4")
+    assert "SESSION_IDLE_MINUTES=4 must be at least 5" in result.stderr
