@@ -91,6 +91,6 @@ class SessionTimeoutMiddleware:
         device, by an administrator, by a password change or by time. (Logging out deletes
         the cookie, so it never lands here.) The response deletes the stale cookie, so the
         message is said once."""
-        return (
-            settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.session_key is None
+        return bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME)) and (
+            request.session.session_key is None
         )
