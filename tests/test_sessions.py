@@ -17,7 +17,7 @@ from organizations.models import Role
 from tests.factories import MembershipFactory
 from tests.test_settings_env import _run_manage
 from usersessions.agents import describe_agent, shorten_address
-from usersessions.models import ForcedSignOut, UserSession
+from usersessions.models import EndedSession, ForcedSignOut, UserSession
 from usersessions.tasks import clear_ended_sessions
 
 START = dt.datetime(2027, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -111,17 +111,19 @@ def test_an_active_session_ends_at_its_lifetime(member, password):
 
 
 @pytest.mark.parametrize(
-    ("seen", "now", "kept"),
+    ("seen", "now", "said"),
     [
-        (0, IDLE - 1, True),
-        (0, IDLE, False),
-        (LIFETIME - 60, LIFETIME - 1, True),
-        (LIFETIME - 60, LIFETIME, False),
+        (0, IDLE - 1, None),
+        (0, IDLE, "inactive for too long"),
+        (LIFETIME - 60, LIFETIME - 1, None),
+        (LIFETIME - 60, LIFETIME, "as long as a session may"),
     ],
 )
-def test_ended_sessions_are_deleted_by_the_periodic_clearing(member, password, seen, now, kept):
+def test_the_periodic_clearing_deletes_ended_sessions_and_keeps_why(
+    member, password, seen, now, said
+):
     with time_machine.travel(START, tick=False):
-        signed_in(member, password)
+        client = signed_in(member, password)
     # Its last request ``seen`` seconds after it started; the row's own expiry (the cookie's)
     # far later, so only the session's limits decide.
     UserSession.objects.update(
@@ -130,7 +132,25 @@ def test_ended_sessions_are_deleted_by_the_periodic_clearing(member, password, s
     )
     with time_machine.travel(START + dt.timedelta(seconds=now), tick=False):
         clear_ended_sessions()
-    assert UserSession.objects.filter(user=member).exists() is kept
+        assert UserSession.objects.filter(user=member).exists() is (said is None)
+        if said:
+            # The browser comes back later with its cookie: told why, once.
+            assert said in client.get(PROFILE, follow=True).content.decode()
+            assert not EndedSession.objects.exists()
+
+
+def test_what_ended_a_session_is_forgotten_when_its_cookie_expires(member, password):
+    with time_machine.travel(START, tick=False) as clock:
+        signed_in(member, password)
+        clock.shift(IDLE)
+        clear_ended_sessions()
+        assert EndedSession.objects.count() == 1
+        clock.move_to(START + dt.timedelta(seconds=LIFETIME - 1))
+        clear_ended_sessions()
+        assert EndedSession.objects.count() == 1
+        clock.shift(1)
+        clear_ended_sessions()
+        assert not EndedSession.objects.exists()
 
 
 # --- a person's own sessions -----------------------------------------------------------------

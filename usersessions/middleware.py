@@ -18,7 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from usersessions.agents import client_address, shorten_address
-from usersessions.backends import ADDRESS, AGENT, SEEN, STARTED
+from usersessions.backends import ADDRESS, AGENT, IDLE, LIFETIME, SEEN, STARTED
+from usersessions.models import EndedSession, key_digest
 
 # The last-seen stamp is written at most once a minute. Writing it on every request would
 # save the session row (and send a new cookie) on every page, image-less as our pages are,
@@ -26,9 +27,6 @@ from usersessions.backends import ADDRESS, AGENT, SEEN, STARTED
 # stamp, so a session may end up to a minute before the idle time-out has passed since the
 # person's very last request; never after it.
 STAMP_INTERVAL = 60
-
-IDLE = "idle"
-LIFETIME = "lifetime"
 
 
 def ending_reason(*, started: int, seen: int, now: int) -> str | None:
@@ -68,7 +66,7 @@ class SessionTimeoutMiddleware:
             elif now - seen >= STAMP_INTERVAL:
                 session[SEEN] = now
         elif self.ended_elsewhere(request):
-            messages.info(request, _("Your session has ended. Please log in again."))
+            messages.info(request, self.stale_cookie_message(request))
 
         response = self.get_response(request)
         # A login during this request (password, invitation, or any other way in) starts
@@ -84,6 +82,17 @@ class SessionTimeoutMiddleware:
         session[SEEN] = now
         session[AGENT] = request.headers.get("user-agent", "")[:300]
         session[ADDRESS] = shorten_address(client_address(request))
+
+    @staticmethod
+    def stale_cookie_message(request: HttpRequest) -> str:
+        """The reason, when the periodic clearing deleted the session for its time-out;
+        said once."""
+        digest = key_digest(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        ended = EndedSession.objects.filter(key_digest=digest).first()
+        if ended is None:
+            return _("Your session has ended. Please log in again.")
+        EndedSession.objects.filter(key_digest=digest).delete()
+        return ending_message(ended.reason)
 
     @staticmethod
     def ended_elsewhere(request: HttpRequest) -> bool:

@@ -86,6 +86,24 @@ class UserSession(AbstractBaseSession):
         return salted_hmac("usersessions.public_id", self.session_key).hexdigest()[:24]
 
 
+def key_digest(session_key: str) -> str:
+    return salted_hmac("usersessions.ended", session_key).hexdigest()
+
+
+class EndedSession(models.Model):
+    """Why a session that ended by time was deleted, kept only while its cookie may still
+    come back: the periodic clearing deletes the session itself, and the login page can still
+    say "because you had been inactive". Holds no session data and not the key (only a
+    digest of it), so nothing here can be used to sign in."""
+
+    key_digest = models.CharField(max_length=64, primary_key=True)
+    reason = models.CharField(max_length=20)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
 class ForcedSignOut(TimeStamped):
     """An administrator ended all of a member's sessions. Kept with a history so that it
     shows on the organisation's audit trail with who did it and when."""
