@@ -51,6 +51,9 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
     },
     # An administrator lifting a member's login lockout (signin/); the history row says who.
     {"model": "signin.LockoutRelease", "organization": "organization", "name": "username"},
+    # An administrator ending all of a member's sessions (usersessions/): who did it is the
+    # entry's author; the record names whose sessions and how many.
+    {"model": "usersessions.ForcedSignOut", "organization": "organization", "name": "user"},
     # --- measures --------------------------------------------------------------------------
     {
         "model": "measures.Program",

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "organizations",
     "imports",
+    "usersessions",
     "measures",
     "phases",
     "yearwheel",
@@ -76,10 +77,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organizations.middleware.LanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (it says why a session ended) and the language (in which words);
+    # before the second factor, so an ended session is asked to log in, not for a code.
+    "usersessions.middleware.SessionTimeoutMiddleware",
     # After the language, so the code page speaks the person's language; before every view.
     "twofactor.middleware.SecondFactorMiddleware",
     "organizations.middleware.OrganizationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a login refused for lockout into our page (signin/).
@@ -274,7 +278,16 @@ if BEHIND_PROXY:
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
+# Sessions are rows a person can list and end (usersessions/). A signed-in session ends after
+# SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in however
+# active (usersessions/middleware.py).
+SESSION_ENGINE = "usersessions.backends"
+SESSION_IDLE_TIMEOUT = 60 * env_int("SESSION_IDLE_MINUTES", 120, minimum=5)
+SESSION_ABSOLUTE_TIMEOUT = 60 * 60 * env_int("SESSION_MAX_HOURS", 10, minimum=1)
+# The cookie (and the row) outlive the session by design: a browser that comes back after
+# the time-out still presents it, so the login page can say why the session ended. The row
+# cannot be used after the limits; the periodic task below deletes it.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -347,6 +360,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "plan-reminders": {"task": "notifications.tasks.plan_reminders", "schedule": 15 * 60},
     "dispatch-reminders": {"task": "notifications.tasks.dispatch_reminders", "schedule": 60},
+    "clear-ended-sessions": {
+        "task": "usersessions.tasks.clear_ended_sessions",
+        "schedule": 15 * 60,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

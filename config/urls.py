@@ -10,6 +10,7 @@ from sso.urls import account_urlpatterns as sso_patterns
 from sso.views import login as sso_login
 from twofactor.urls import account_urlpatterns as two_factor_patterns
 from twofactor.urls import organization_urlpatterns as two_factor_member_patterns
+from usersessions.urls import account_urlpatterns as session_patterns
 from yearwheel.urls import account_urlpatterns as calendar_patterns
 
 account_patterns = [
@@ -73,7 +74,9 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("signin.urls")),
     path("o/<slug:org_slug>/", include("sso.urls")),
     *sso_patterns,
+    path("o/<slug:org_slug>/", include("usersessions.urls")),
     *calendar_patterns,
     *notification_patterns,
+    *session_patterns,
     *shared_report_patterns,
 ]

@@ -29,6 +29,7 @@ from organizations.views.base import OrganizationViewMixin
 from signin.forms import PlainPasswordChangeForm, PlainSetPasswordForm
 from signin.lockout import Lockout, current_lockouts, locked_until, username
 from signin.models import LockoutRelease
+from usersessions.services import sessions_end
 
 
 def locked_out(
@@ -64,18 +65,29 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password through the emailed link also lifts a lockout of the account
-    from this address: the person has shown they own the mailbox."""
+    from this address (the person has shown they own the mailbox), and ends every session of
+    the account: whoever knew the old password is out at once."""
 
     form_class = PlainSetPasswordForm
 
     def form_valid(self, form: PlainSetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         axes_reset(ip=client_ip(self.request), username=form.user.get_username())
+        sessions_end(user=form.user)
         return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, and then the person's other sessions end: Django keeps this one (it moves
+    it to a new key and the new password's hash), and the others would only fail at their
+    next request; deleting them makes them gone now and off the sessions page."""
+
     form_class = PlainPasswordChangeForm
+
+    def form_valid(self, form: PlainPasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        sessions_end(user=form.user, keep=self.request.session.session_key)
+        return response
 
 
 def _member_accounts(organization: Organization) -> list[str]:
