@@ -20,6 +20,7 @@ def test_an_admin_sets_up_an_authenticator_at_first_sign_in(
 ):
     page.goto("/accounts/login/")
     page.locator("input[name='username']").fill(admin_user.email)
+    page.locator("main form button[type='submit']").click()
     page.locator("input[name='password']").fill(password)
     page.locator("main form button[type='submit']").click()
 

@@ -16,9 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, organization, admin_user, password):
-    assert client.login(username=admin_user.email, password=password)
-    return client
+def admin_client(organization, admin_user, login):
+    return login(admin_user)
 
 
 def form_data(issuer, **overrides):
