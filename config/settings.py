@@ -137,7 +137,24 @@ AUDIT_TRAIL = audit_trail.AUDIT_TRAIL
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-DATABASES = {"default": parse_database_url(DATABASE_URL, base_dir=BASE_DIR)}
+# Seconds. A server that does not answer must fail a request, not hang it until gunicorn kills
+# the worker (its default timeout is 30 s): 5 s to connect is ample on a working network, and
+# no statement of a page or a task legitimately takes 20 s, so one that does is waiting for a
+# lock or on an overloaded server and ends with an error in the log while the worker lives on.
+# (A server frozen outright enforces nothing; docs/operations-health.md says what then helps.)
+# The same limits hold for Celery workers (their tasks run many small statements, each bounded
+# here, the task as a whole by Celery's time limits); give a process more by setting it in
+# that process's environment, e.g. for a `migrate` that builds an index on a large table.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=2)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 20, minimum=1)
+DATABASES = {
+    "default": parse_database_url(
+        DATABASE_URL,
+        base_dir=BASE_DIR,
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts --------------------------------------------------------------------------------
