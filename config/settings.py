@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reflections",
     "reports",
     "notifications",
+    "health",
     "demo",
 ]
 
@@ -290,13 +291,31 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 # One beat process, a static schedule in code. The reminder rows are the queue: the planner
 # writes them ahead, the dispatcher claims the due ones every minute (notifications/).
+PLAN_REMINDERS_EVERY = 15 * 60  # seconds
+DISPATCH_REMINDERS_EVERY = 60
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "plan-reminders": {"task": "notifications.tasks.plan_reminders", "schedule": 15 * 60},
-    "dispatch-reminders": {"task": "notifications.tasks.dispatch_reminders", "schedule": 60},
+    "plan-reminders": {
+        "task": "notifications.tasks.plan_reminders",
+        "schedule": PLAN_REMINDERS_EVERY,
+    },
+    "dispatch-reminders": {
+        "task": "notifications.tasks.dispatch_reminders",
+        "schedule": DISPATCH_REMINDERS_EVERY,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Health (health/, /healthz and `manage.py check_health`) ---------------------------------
+# Each periodic task leaves a heartbeat when a run ends; a heartbeat older than its limit
+# (seconds) makes the site unhealthy. Three periods let one slow or lost run pass unnoticed
+# and report the second. A component that has never run gets the same limit, counted from
+# the installation of the health app (see docs/operations-health.md).
+HEALTH_HEARTBEATS: dict[str, int] = {
+    "planner": env_int("HEALTH_PLANNER_MAX_AGE", 3 * PLAN_REMINDERS_EVERY, minimum=1),
+    "dispatcher": env_int("HEALTH_DISPATCHER_MAX_AGE", 3 * DISPATCH_REMINDERS_EVERY, minimum=1),
+}
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {
