@@ -6,6 +6,9 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Creating and dropping the test database waits for a checkpoint, which on a busy shared
+# server (CI) can take longer than a page's 20 s; the limit itself is tested in test_health.py.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "300")
 
 from config.settings import *  # noqa: F403
 from config.settings import REDIS_URL

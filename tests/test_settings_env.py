@@ -174,3 +174,25 @@ def test_production_settings_pass_the_deployment_checklist():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_limits_of_database_and_heartbeats_by_default():
+    # A process of its own: the test settings set a statement timeout of their own.
+    unset = {"DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "HEALTH_PLANNER_MAX_AGE"}
+    unset |= {"HEALTH_DISPATCHER_MAX_AGE", "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config import settings as s; "
+            "print(s.DATABASE_CONNECT_TIMEOUT, s.DATABASE_STATEMENT_TIMEOUT, s.HEALTH_HEARTBEATS)",
+        ],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k not in unset}, "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # Three beat periods: planning every 15 minutes, dispatch every minute.
+    assert result.stdout.strip() == "5 20 {'planner': 2700, 'dispatcher': 180}"
