@@ -25,8 +25,8 @@ class Heartbeat(models.Model):
     def __str__(self) -> str:
         return self.component
 
-    @classmethod
-    def beat(cls, component: str, now: datetime | None = None) -> None:
+    @staticmethod
+    def beat(component: str, now: datetime | None = None) -> None:
         """Records a finished run: one statement (an upsert), safe to repeat at any time."""
         Heartbeat.objects.bulk_create(
             [Heartbeat(component=component, last_run=now or timezone.now())],
