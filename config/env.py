@@ -72,11 +72,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def parse_database_url(url: str, *, base_dir: Path) -> dict[str, Any]:
+def parse_database_url(
+    url: str,
+    *,
+    base_dir: Path,
+    connect_timeout: int | None = None,
+    statement_timeout: int | None = None,
+) -> dict[str, Any]:
     """Django's DATABASES entry for ``postgres://user:pass@host:port/name`` or
     ``sqlite:///relative/or/absolute/path``.
 
-    Deliberately small: only the two engines the product supports are accepted.
+    Deliberately small: only the two engines the product supports are accepted. The timeouts
+    are in seconds; a ``connect_timeout`` or ``options`` given in the URL's query wins.
+    On SQLite the statement timeout is how long a statement waits for another process's lock,
+    the only way a statement there waits.
     """
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -93,7 +102,7 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
             # A web process, a worker and beat share the file; wait rather than fail.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {"timeout": statement_timeout or 20, "transaction_mode": "IMMEDIATE"},
         }
     if scheme in {"postgres", "postgresql"}:
         name = unquote(parts.path.lstrip("/"))
@@ -103,6 +112,16 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             port = parts.port
         except ValueError as exc:
             raise ImproperlyConfigured(f"DATABASE_URL={url!r} has an invalid port") from exc
+        conn_max_age = int(options.pop("conn_max_age", "60"))
+        pg_options: dict[str, Any] = dict(options)
+        if connect_timeout is not None:
+            pg_options.setdefault("connect_timeout", connect_timeout)
+        if statement_timeout is not None and "statement_timeout" not in pg_options.get(
+            "options", ""
+        ):
+            # Enforced by the server on every statement of the session, lock waits included.
+            server_options = f"{pg_options.get('options', '')} -c statement_timeout="
+            pg_options["options"] = f"{server_options}{statement_timeout * 1000}".strip()
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -110,9 +129,9 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", "60")),
+            "CONN_MAX_AGE": conn_max_age,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            "OPTIONS": pg_options,
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL={url!r} is not supported; use postgres://… or sqlite:///…"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "twofactor",
     "signin",
     "sso",
+    "health",
     "demo",
 ]
 
@@ -153,7 +154,24 @@ AUDIT_TRAIL = audit_trail.AUDIT_TRAIL
 
 # --- Database --------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
-DATABASES = {"default": parse_database_url(DATABASE_URL, base_dir=BASE_DIR)}
+# Seconds. A server that does not answer must fail a request, not hang it until gunicorn kills
+# the worker (its default timeout is 30 s): 5 s to connect is ample on a working network, and
+# no statement of a page or a task legitimately takes 20 s, so one that does is waiting for a
+# lock or on an overloaded server and ends with an error in the log while the worker lives on.
+# (A server frozen outright enforces nothing; docs/operations-health.md says what then helps.)
+# The same limits hold for Celery workers (their tasks run many small statements, each bounded
+# here, the task as a whole by Celery's time limits); give a process more by setting it in
+# that process's environment, e.g. for a `migrate` that builds an index on a large table.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=2)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 20, minimum=1)
+DATABASES = {
+    "default": parse_database_url(
+        DATABASE_URL,
+        base_dir=BASE_DIR,
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT,
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts --------------------------------------------------------------------------------
@@ -357,9 +375,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 # One beat process, a static schedule in code. The reminder rows are the queue: the planner
 # writes them ahead, the dispatcher claims the due ones every minute (notifications/).
+PLAN_REMINDERS_EVERY = 15 * 60  # seconds
+DISPATCH_REMINDERS_EVERY = 60
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "plan-reminders": {"task": "notifications.tasks.plan_reminders", "schedule": 15 * 60},
-    "dispatch-reminders": {"task": "notifications.tasks.dispatch_reminders", "schedule": 60},
+    "plan-reminders": {
+        "task": "notifications.tasks.plan_reminders",
+        "schedule": PLAN_REMINDERS_EVERY,
+    },
+    "dispatch-reminders": {
+        "task": "notifications.tasks.dispatch_reminders",
+        "schedule": DISPATCH_REMINDERS_EVERY,
+    },
     "clear-ended-sessions": {
         "task": "usersessions.tasks.clear_ended_sessions",
         "schedule": 15 * 60,
@@ -368,6 +394,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Health (health/, /healthz and `manage.py check_health`) ---------------------------------
+# Each periodic task leaves a heartbeat when a run ends; a heartbeat older than its limit
+# (seconds) makes the site unhealthy. Three periods let one slow or lost run pass unnoticed
+# and report the second. A component that has never run gets the same limit, counted from
+# the installation of the health app (see docs/operations-health.md).
+HEALTH_HEARTBEATS: dict[str, int] = {
+    "planner": env_int("HEALTH_PLANNER_MAX_AGE", 3 * PLAN_REMINDERS_EVERY, minimum=1),
+    "dispatcher": env_int("HEALTH_DISPATCHER_MAX_AGE", 3 * DISPATCH_REMINDERS_EVERY, minimum=1),
+}
 
 # --- Logging -----------------------------------------------------------------------------------
 LOGGING = {

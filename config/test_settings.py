@@ -8,6 +8,9 @@ os.environ.setdefault("HTTPS", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # The tests' OpenID providers listen on loopback without TLS (tests/sso/).
 os.environ.setdefault("SSO_ALLOW_HTTP", "true")
+# Creating and dropping the test database waits for a checkpoint, which on a busy shared
+# server (CI) can take longer than a page's 20 s; the limit itself is tested in test_health.py.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "300")
 
 from config.settings import *  # noqa: F403
 from config.settings import REDIS_URL
@@ -30,3 +33,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if not REDIS_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
+# No beat runs under the test suite, so the heartbeat checks of /healthz would turn it into a
+# clock of the suite's own run time; tests/test_health.py switches them on with set limits.
+HEALTH_HEARTBEATS = {}

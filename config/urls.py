@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from health import views as health_views
 from notifications.urls import personal_urlpatterns as notification_patterns
 from organizations.throttle import guard_tokens
 from organizations.views import accounts, organization, public
@@ -49,7 +50,7 @@ handler400 = "organizations.views.errors.bad_request"
 
 urlpatterns = [
     path("", public.home, name="home"),
-    path("healthz", public.healthz, name="healthz"),
+    path("healthz", health_views.healthz, name="healthz"),
     path("language/", public.set_language, name="set_language"),
     path(
         "accessibility/",

@@ -78,6 +78,37 @@ def test_it_parses_a_postgres_url():
     )
 
 
+def test_it_bounds_connecting_and_each_statement_on_postgres():
+    db = parse_database_url(
+        "postgres://app@db.example/tiltak", base_dir=ROOT, connect_timeout=5, statement_timeout=20
+    )
+    assert db["OPTIONS"] == {"connect_timeout": 5, "options": "-c statement_timeout=20000"}
+
+
+def test_timeouts_in_the_database_url_win():
+    db = parse_database_url(
+        "postgres://app@db.example/tiltak?connect_timeout=9&options=-c%20statement_timeout%3D0",
+        base_dir=ROOT,
+        connect_timeout=5,
+        statement_timeout=20,
+    )
+    assert db["OPTIONS"] == {"connect_timeout": "9", "options": "-c statement_timeout=0"}
+
+
+def test_other_server_options_in_the_url_are_kept():
+    db = parse_database_url(
+        "postgres://app@db.example/tiltak?options=-c%20search_path%3Dapp",
+        base_dir=ROOT,
+        statement_timeout=20,
+    )
+    assert db["OPTIONS"]["options"] == "-c search_path=app -c statement_timeout=20000"
+
+
+def test_sqlite_waits_for_a_lock_as_long_as_the_statement_timeout():
+    db = parse_database_url("sqlite:///var/db.sqlite3", base_dir=ROOT, statement_timeout=7)
+    assert db["OPTIONS"]["timeout"] == 7
+
+
 def test_it_parses_relative_and_absolute_sqlite_urls():
     assert parse_database_url("sqlite:///var/db.sqlite3", base_dir=ROOT)["NAME"] == str(
         ROOT / "var" / "db.sqlite3"
@@ -143,3 +174,25 @@ def test_production_settings_pass_the_deployment_checklist():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_limits_of_database_and_heartbeats_by_default():
+    # A process of its own: the test settings set a statement timeout of their own.
+    unset = {"DATABASE_CONNECT_TIMEOUT", "DATABASE_STATEMENT_TIMEOUT", "HEALTH_PLANNER_MAX_AGE"}
+    unset |= {"HEALTH_DISPATCHER_MAX_AGE", "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from config import settings as s; "
+            "print(s.DATABASE_CONNECT_TIMEOUT, s.DATABASE_STATEMENT_TIMEOUT, s.HEALTH_HEARTBEATS)",
+        ],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k not in unset}, "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    # Three beat periods: planning every 15 minutes, dispatch every minute.
+    assert result.stdout.strip() == "5 20 {'planner': 2700, 'dispatcher': 180}"

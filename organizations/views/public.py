@@ -1,22 +1,15 @@
-"""Pages outside any organisation: the front door, health, language, accessibility."""
+"""Pages outside any organisation: the front door, language, accessibility."""
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from kombu import Connection
 
 from organizations.models import Language, Membership, Role, User
-
-logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -65,41 +58,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return response
-
-
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        logger.exception("health check: database unreachable")
-        return False
-    return True
-
-
-def _broker_ok() -> bool:
-    try:
-        with Connection(
-            settings.CELERY_BROKER_URL,
-            transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS,
-            connect_timeout=2,
-        ) as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
-    except Exception:
-        logger.exception("health check: Celery broker unreachable")
-        return False
-    return True
-
-
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitoring: 200 when the database and broker answer, else 503."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    healthy = all(checks.values())
-    body = {
-        "status": "ok" if healthy else "unavailable",
-        **{name: "ok" if ok else "unavailable" for name, ok in checks.items()},
-    }
-    return JsonResponse(body, status=200 if healthy else 503)
