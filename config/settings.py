@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_origins,
     env_str,
     parse_database_url,
 )
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "organizations.middleware.OrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "organizations.security.ContentSecurityPolicyMiddleware",
+    "organizations.security.BrowserPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -219,6 +224,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp; organizations/security.py, docs/security-headers.md):
+# scripts and styles only from our own static files, no inline script or style anywhere,
+# no plugins, no framing. Bootstrap's CSS draws its form icons as data: images.
+# Origins besides our own that forms may post to (identity providers): an environment list,
+# and functions (dotted paths) that return more for a request, e.g. an organisation's IdP.
+CSP_FORM_ACTION_EXTRA = env_origins("CSP_FORM_ACTION_EXTRA")
+CSP_FORM_ACTION_SOURCES: list[str] = []
+# Report-only while a new policy is rolled out: browsers report violations but block nothing.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *CSP_FORM_ACTION_EXTRA],
+        "report-uri": ["/csp-report"],
+    },
+}
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if CSP_REPORT_ONLY else None
 
 # --- Email -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str(

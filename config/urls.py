@@ -48,6 +48,7 @@ handler400 = "organizations.views.errors.bad_request"
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
+    path("csp-report", public.csp_report, name="csp_report"),
     path("language/", public.set_language, name="set_language"),
     path(
         "accessibility/",
