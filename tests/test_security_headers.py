@@ -62,9 +62,7 @@ def problems_of(response, role: str) -> list[str]:
         problems.append(f"Permissions-Policy: {response.get('Permissions-Policy')!r}")
     cache = response.get("Cache-Control", "")
     is_html = response["Content-Type"].startswith("text/html")
-    if role != "anonymous" and (
-        "private" not in cache or (is_html and "no-store" not in cache)
-    ):
+    if role != "anonymous" and ("private" not in cache or (is_html and "no-store" not in cache)):
         problems.append(f"Cache-Control: {cache!r}")
     if is_html:
         html = response.content.decode()
@@ -185,9 +183,7 @@ def report(**fields) -> str:
 def test_a_violation_report_is_logged(client, db, caplog):
     body = report(**{"violated-directive": "style-src 'self'", "blocked-uri": "inline"})
     with caplog.at_level(logging.WARNING, logger="organizations.views.public"):
-        response = client.post(
-            reverse("csp_report"), body, content_type="application/csp-report"
-        )
+        response = client.post(reverse("csp_report"), body, content_type="application/csp-report")
     assert response.status_code == 204
     assert "CSP violation" in caplog.text
     assert "violated-directive=\"style-src 'self'\"" in caplog.text

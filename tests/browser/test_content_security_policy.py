@@ -35,9 +35,11 @@ def watched(page):
     page.add_init_script(WATCH)
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if any(word in message.text for word in COMPLAINTS)
-        else None,
+        lambda message: (
+            console.append(message.text)
+            if any(word in message.text for word in COMPLAINTS)
+            else None
+        ),
     )
 
     def visit(url: str) -> list[str]:
