@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from measures.models import Lifecycle
 from organizations.records import CorrectionRefused, RecordIsFinal
