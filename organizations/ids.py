@@ -39,7 +39,7 @@ def _is_key_of(field: forms.ModelChoiceField[Any], value: Any) -> bool:
     return parse_id(value) is not None
 
 
-class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class IdChoiceField(forms.ModelChoiceField):
     """A model choice whose submitted id is checked before the query: anything but an id
     from 1 to ``MAX_ID`` is "not one of the choices"."""
 
@@ -51,18 +51,18 @@ class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return super().to_python(value)
 
 
-class IdMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Several model choices whose ids are checked before the query (``pk__in``)."""
 
-    def _check_values(self, value: Any) -> Any:
-        for pk in value if isinstance(value, list | tuple | set | frozenset) else ():
-            if not _is_key_of(self, pk):
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            if pk not in self.empty_values and not _is_key_of(self, pk):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 def id_formfield(db_field: Any, **kwargs: Any) -> Any:
