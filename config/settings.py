@@ -233,7 +233,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 CSP_FORM_ACTION_EXTRA = env_origins("CSP_FORM_ACTION_EXTRA")
 CSP_FORM_ACTION_SOURCES: list[str] = []
 # Report-only while a new policy is rolled out: browsers report violations but block nothing.
-CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# (Not a setting of its own: django-csp takes a CSP_REPORT_ONLY setting for its old format.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
 _CSP_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -249,8 +250,8 @@ _CSP_POLICY = {
         "report-uri": ["/csp-report"],
     },
 }
-CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP_POLICY
-CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if CSP_REPORT_ONLY else None
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if _csp_report_only else None
 
 # --- Email -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str(
