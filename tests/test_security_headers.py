@@ -276,3 +276,22 @@ def test_report_only_mode_sends_the_report_only_header(client, db, settings):
     response = client.get(reverse("login"))
     assert "Content-Security-Policy" not in response
     assert policy_words(response["Content-Security-Policy-Report-Only"]) == policy_words(POLICY)
+
+
+def test_report_only_mode_passes_the_system_checks():
+    """django-csp takes a setting named CSP_REPORT_ONLY for its old format and fails the
+    checks (csp.E001): the environment variable must not become a setting of that name."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "SECRET_KEY": "x" * 50,
+            "HTTPS": "false",
+            "CSP_REPORT_ONLY": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
