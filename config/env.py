@@ -8,6 +8,7 @@ variable, never fall back silently to a default that changes behaviour (a mistyp
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -70,6 +71,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+# An origin as a Content-Security-Policy takes it: scheme, host and an optional port, nothing
+# else (a space or a semicolon would start another source or directive).
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def env_origins(name: str) -> list[str]:
+    """A comma-separated list of origins (``https://login.example.no``), each checked."""
+    origins = env_list(name, [])
+    for origin in origins:
+        if not ORIGIN.match(origin):
+            raise ImproperlyConfigured(
+                f"{name}: {origin!r} is not an origin like https://login.example.no"
+            )
+    return origins
 
 
 def parse_database_url(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_origins,
     env_str,
     parse_database_url,
 )
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",
@@ -86,6 +89,8 @@ MIDDLEWARE = [
     "twofactor.middleware.SecondFactorMiddleware",
     "organizations.middleware.OrganizationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "organizations.security.ContentSecurityPolicyMiddleware",
+    "organizations.security.BrowserPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a login refused for lockout into our page (signin/).
     "axes.middleware.AxesMiddleware",
@@ -308,6 +313,34 @@ SESSION_ABSOLUTE_TIMEOUT = 60 * 60 * env_int("SESSION_MAX_HOURS", 10, minimum=1)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp; organizations/security.py, docs/security-headers.md):
+# scripts and styles only from our own static files, no inline script or style anywhere,
+# no plugins, no framing. Bootstrap's CSS draws its form icons as data: images.
+# Origins besides our own that forms may post to (identity providers): an environment list,
+# and functions (dotted paths) that return more for a request, e.g. an organisation's IdP.
+CSP_FORM_ACTION_EXTRA = env_origins("CSP_FORM_ACTION_EXTRA")
+CSP_FORM_ACTION_SOURCES: list[str] = []
+# Report-only while a new policy is rolled out: browsers report violations but block nothing.
+# (Not a setting of its own: django-csp takes a CSP_REPORT_ONLY setting for its old format.)
+_csp_report_only = env_bool("CSP_REPORT_ONLY", False)
+_CSP_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *CSP_FORM_ACTION_EXTRA],
+        "report-uri": ["/csp-report"],
+    },
+}
+CONTENT_SECURITY_POLICY = None if _csp_report_only else _CSP_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP_POLICY if _csp_report_only else None
 
 # --- Email -----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str(

@@ -51,6 +51,7 @@ handler400 = "organizations.views.errors.bad_request"
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz", health_views.healthz, name="healthz"),
+    path("csp-report", public.csp_report, name="csp_report"),
     path("language/", public.set_language, name="set_language"),
     path(
         "accessibility/",

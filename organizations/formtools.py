@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from organizations.ids import parse_id
 from organizations.limits import whole_number
 
 
@@ -80,12 +81,13 @@ class FreeTextLimit(forms.BaseForm):
 def choice_from_query(form: forms.BaseForm, name: str, value: str) -> Any:
     """The object with pk ``value`` among a model choice field's choices (so never another
     organisation's), or None: for forms filled in from a link (``?measure=12``)."""
-    if not value.isdigit():
+    pk = parse_id(value)
+    if pk is None:
         return None
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - a programming error
     assert field.queryset is not None  # noqa: S101 - set by the form
-    return field.queryset.filter(pk=int(value)).first()
+    return field.queryset.filter(pk=pk).first()
 
 
 # Reminder days: the same bounds as the calendar alarms (yearwheel/ical.py) and the planner.

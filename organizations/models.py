@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from organizations.links import is_safe_url
 from organizations.validators import validate_county_number, validate_municipality_number
 
 
@@ -31,6 +32,28 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Besides each field's own checks: every link field holds a web or mail link
+        (organizations/links.py), whatever form or import the value came through."""
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.fields:
+            if not isinstance(field, models.URLField) or field.name in (exclude or ()):
+                continue
+            value = getattr(self, field.attname)
+            if value and field.name not in errors and not is_safe_url(value):
+                errors[field.name] = [
+                    ValidationError(
+                        _("A link must start with http://, https:// or mailto:."),
+                        code="unsafe_scheme",
+                    )
+                ]
+        if errors:
+            raise ValidationError(errors)
 
 
 class Language(models.TextChoices):

@@ -13,6 +13,7 @@ from measures.attainment import mean_percent
 from measures.forms import choices
 from measures.models import Phase, Program, TrafficLight
 from organizations.formtools import limit_choices
+from organizations.ids import IdChoiceField
 from organizations.models import Organization, Unit
 from reports.content import MeasureContent
 from reports.models import MeasureSummary
@@ -41,16 +42,14 @@ SORTS: dict[str, Callable[[MeasureContent], tuple[Any, ...]]] = {
 class DashboardFilterForm(forms.Form):
     """Every field optional; a value that is not understood is left out (and said so)."""
 
-    program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.none(), required=False
-    )
+    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
     phase = forms.TypedChoiceField(
         label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "–"), *TrafficLight.choices], required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.forms.choices import programs, units
 from measures.models import Measure, Program
+from organizations.ids import IdChoiceField, IdMultipleChoiceField
 from organizations.models import Organization, Unit
 from yearwheel.models import Kind, Ring
 from yearwheel.occurrences import Scope
@@ -18,22 +19,22 @@ class WheelFilterForm(forms.Form):
     """GET parameters ``program``, ``measure``, ``unit``, ``ring`` (repeated) and ``kind``
     (repeated). Values that do not belong to the organisation are errors, never leaks."""
 
-    program = forms.ModelChoiceField(
+    program = IdChoiceField(
         label=_("Programme"),
         queryset=Program.objects.none(),
         required=False,
         empty_label=_("All programmes"),
     )
-    measure = forms.ModelChoiceField(
+    measure = IdChoiceField(
         label=_("Measure"),
         queryset=Measure.objects.none(),
         required=False,
         empty_label=_("All measures"),
     )
-    unit = forms.ModelChoiceField(
+    unit = IdChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
     )
-    ring = forms.ModelMultipleChoiceField(
+    ring = IdMultipleChoiceField(
         label=_("Rings"),
         queryset=Ring.objects.none(),
         required=False,

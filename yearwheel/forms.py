@@ -17,6 +17,7 @@ from measures.forms.choices import people
 from measures.models import Goal, Measure, Program
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
 from organizations.formtools import FreeTextLimit, ReminderDaysField, limit_choices
+from organizations.ids import IdChoiceField, id_formfield
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
 from yearwheel.models import Event, Recurrence, Ring, Wheel
@@ -130,7 +131,7 @@ class RingForm(forms.ModelForm):
 # --- events --------------------------------------------------------------------------------
 
 
-class GoalChoiceField(forms.ModelChoiceField):
+class GoalChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Goal) -> str:
         return f"{obj.title} ({obj.measure.name})"
 
@@ -183,6 +184,7 @@ class EventForm(FreeTextLimit, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Event
         fields = [
             "title",

@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from organizations.ids import IdChoiceField
 from organizations.limits import mark_file_limit
 from organizations.models import Organization, User
 from yearwheel.ical import site_host
@@ -52,7 +53,7 @@ class CalendarImportForm(forms.Form):
         label=gettext_lazy("Calendar file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
     )
-    ring = forms.ModelChoiceField(
+    ring = IdChoiceField(
         label=gettext_lazy("Ring"),
         queryset=Ring.objects.none(),
         help_text=gettext_lazy("The imported events are put in this ring."),

@@ -120,6 +120,9 @@ def html_to_pdf(html: str, *, base_url: str = "", tagged: bool = False) -> bytes
     relative links absolute; static files are read from disk, nothing else is fetched.
     ``tagged`` asks for a tagged PDF/UA document where WeasyPrint supports it."""
     weasyprint = _weasyprint()
+    # The print pages link their stylesheet (no inline style: docs/security-headers.md); a
+    # relative link needs a base to be read from disk, so there always is one.
+    base_url = base_url or f"{settings.SITE_URL}/"
     document = weasyprint.HTML(
         string=html, base_url=base_url or None, url_fetcher=_fetcher_class(weasyprint, base_url)
     )

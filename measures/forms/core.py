@@ -21,11 +21,12 @@ from measures.models import (
 )
 from measures.tags import tags_for_names
 from organizations.formtools import FreeTextLimit, limit_choices
+from organizations.ids import IdChoiceField, IdMultipleChoiceField, id_formfield
 from organizations.models import Organization, Partnership, Unit, User
 from organizations.widgets import NorwegianDateInput
 
 
-class PartnershipChoiceField(forms.ModelMultipleChoiceField):
+class PartnershipChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Partnership) -> str:
         return f"{obj.partner.name} ({obj.get_access_display()})"
 
@@ -39,6 +40,7 @@ class ProgramForm(FreeTextLimit, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = id_formfield
         model = Program
         fields = [
             "name",
@@ -97,6 +99,7 @@ class MeasureForm(FreeTextLimit, forms.ModelForm):
     PLANNER_ONLY = ("program", "team_lead")
 
     class Meta:
+        formfield_callback = id_formfield
         model = Measure
         fields = [
             "program",
@@ -208,20 +211,16 @@ class MeasureFilterForm(forms.Form):
     }
 
     q = forms.CharField(label=_("Search"), required=False)
-    program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.none(), required=False
-    )
+    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
     phase = forms.TypedChoiceField(
         label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "–"), *TrafficLight.choices], required=False
     )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    team_lead = forms.ModelChoiceField(
-        label=_("Team lead"), queryset=User.objects.none(), required=False
-    )
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    team_lead = IdChoiceField(label=_("Team lead"), queryset=User.objects.none(), required=False)
+    tag = IdChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
     overdue = forms.BooleanField(label=_("Evaluation overdue"), required=False)
     archived = forms.BooleanField(label=_("Show archived"), required=False)
     sort = forms.ChoiceField(

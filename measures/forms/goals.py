@@ -31,6 +31,7 @@ from organizations.formtools import (
     limit_choices,
     radio_without_empty,
 )
+from organizations.ids import IdMultipleChoiceField
 from organizations.widgets import NorwegianDateInput
 
 # Phones show a keyboard with a decimal separator; the text input accepts both , and .
@@ -45,7 +46,7 @@ def tidy_initial(form: forms.ModelForm, names: tuple[str, ...]) -> None:
             form.initial[name] = tidy(value)
 
 
-class LogicElementChoiceField(forms.ModelMultipleChoiceField):
+class LogicElementChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: LogicElement) -> str:
         return f"{obj.get_column_display()}: {obj.text}"
 
@@ -222,7 +223,7 @@ class MeasurementForm(forms.ModelForm):
         return when
 
 
-class GoalChoiceField(forms.ModelMultipleChoiceField):
+class GoalChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Goal) -> str:
         return obj.title
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.models import KnowledgeItem, LogicColumn, LogicElement, LogicLink, Measure
 from measures.uploads import clean_upload, prepare_upload_field
 from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
+from organizations.ids import IdChoiceField
 from organizations.widgets import NorwegianDateInput
 
 # --- the logic model ---------------------------------------------------------------------------
@@ -68,7 +69,7 @@ class LogicElementForm(forms.ModelForm):
         return column
 
 
-class ElementChoiceField(forms.ModelChoiceField):
+class ElementChoiceField(IdChoiceField):
     def label_from_instance(self, obj: LogicElement) -> str:
         return f"{obj.get_column_display()}: {truncatechars(obj.text, 90)}"
 

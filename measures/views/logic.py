@@ -27,6 +27,7 @@ from measures.models import KnowledgeItem, LogicElement, LogicLink, Measure
 from measures.sections import Section
 from measures.views.base import MeasureViewMixin
 from measures.views.knowledge import knowledge_create_url, knowledge_entries
+from organizations.ids import parse_id
 
 # --- the logic model pages ---------------------------------------------------------------------
 
@@ -184,8 +185,8 @@ class LogicLinkCreateView(LogicChangeMixin, FormView):
     template_name = "measures/logic/arrow_form.html"
 
     def get_initial(self) -> dict[str, Any]:
-        source = self.request.GET.get("source", "")
-        return {"source": int(source)} if source.isdigit() else {}
+        source = parse_id(self.request.GET.get("source"))
+        return {} if source is None else {"source": source}
 
     def form_valid(self, form: LogicLinkForm) -> HttpResponse:
         try:

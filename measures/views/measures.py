@@ -22,6 +22,7 @@ from measures.sections import measure_sections, render_sections
 from measures.services import evaluation_due_refresh
 from measures.views.base import MeasureViewMixin
 from organizations.history import history_entries
+from organizations.ids import parse_id
 from organizations.models import User
 from organizations.views.base import ArchiveView, OrganizationViewMixin, user_of
 
@@ -144,8 +145,8 @@ class MeasureCreateView(MeasureFormMixin, OrganizationViewMixin, CreateView):
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
-        program = self.request.GET.get("program")
-        if program and program.isdigit():
+        program = parse_id(self.request.GET.get("program"))
+        if program is not None:
             initial["program"] = program
         return initial
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from organizations.models import Language, Membership, Role, User
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -58,3 +64,45 @@ def set_language(request: HttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+# A browser's violation report is a few hundred bytes; anything much larger is not one.
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_FIELDS = (
+    "document-uri",
+    "effective-directive",
+    "violated-directive",
+    "blocked-uri",
+    "source-file",
+    "line-number",
+    "column-number",
+    "disposition",
+)
+
+
+@csrf_exempt  # browsers send reports without our token (and without cookies)
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Where browsers report what the Content-Security-Policy blocked (``report-uri``): one
+    warning in the log per report, with the fields that say what was blocked on which page.
+    Anyone may send one, so the body is size-limited and only known fields are logged, each
+    cut short."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(body)["csp-report"]
+        fields = {name: str(report.get(name, ""))[:300] for name in CSP_REPORT_FIELDS}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return HttpResponse(status=400)
+    logger.warning(
+        "CSP violation: %s",
+        " ".join(f"{name}={value!r}" for name, value in fields.items() if value),
+    )
+    return HttpResponse(status=204)

@@ -26,6 +26,7 @@ from organizations.formtools import (
     limit_choices,
     radio_without_empty,
 )
+from organizations.ids import IdChoiceField, IdMultipleChoiceField
 from organizations.models import Unit, User
 from organizations.widgets import NorwegianDateInput
 from phases.models import IterationAttachment, PilotIteration, ServiceComponent
@@ -47,7 +48,7 @@ def staff_choices(organization: Any, current: int | None) -> QuerySet[User]:
     return User.objects.filter(Q(pk__in=staff) | Q(pk=current)).order_by("full_name", "email")
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
+class UnitsField(IdMultipleChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
 
@@ -229,7 +230,7 @@ class IterationAttachmentForm(forms.ModelForm):
         return clean_upload(self.cleaned_data.get("file"))
 
 
-class IterationChoiceField(forms.ModelChoiceField):
+class IterationChoiceField(IdChoiceField):
     def label_from_instance(self, obj: PilotIteration) -> str:
         return gettext("Lap %(number)s (%(start)s–%(end)s)") % {
             "number": obj.number,

@@ -16,6 +16,7 @@ from measures.forms.choices import partnerships
 from measures.forms.core import PartnershipChoiceField, TagsField
 from measures.models import Evaluation, Measure, Phase, Program, Tag
 from organizations.formtools import FreeTextLimit, limit_choices
+from organizations.ids import IdChoiceField
 from organizations.models import Organization, Partnership
 from phases.models import PilotIteration
 from reflections.models import LearningMeeting, Lesson
@@ -25,7 +26,7 @@ def short(day: date) -> str:
     return str(formats.date_format(day, "SHORT_DATE_FORMAT"))
 
 
-class IterationChoiceField(forms.ModelChoiceField):
+class IterationChoiceField(IdChoiceField):
     def label_from_instance(self, obj: PilotIteration) -> str:
         return gettext("%(measure)s – lap %(number)s, %(start)s–%(end)s") % {
             "measure": obj.measure.name,
@@ -35,7 +36,7 @@ class IterationChoiceField(forms.ModelChoiceField):
         }
 
 
-class EvaluationChoiceField(forms.ModelChoiceField):
+class EvaluationChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Evaluation) -> str:
         return gettext("%(measure)s – evaluation %(start)s–%(end)s") % {
             "measure": obj.measure.name,
@@ -44,7 +45,7 @@ class EvaluationChoiceField(forms.ModelChoiceField):
         }
 
 
-class MeetingChoiceField(forms.ModelChoiceField):
+class MeetingChoiceField(IdChoiceField):
     def label_from_instance(self, obj: LearningMeeting) -> str:
         subject = obj.measure or obj.program
         return gettext("%(subject)s – %(title)s, %(date)s") % {
@@ -246,13 +247,9 @@ class LessonFilterForm(forms.Form):
     phase = forms.TypedChoiceField(
         label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
     )
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
-    program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.none(), required=False
-    )
-    measure = forms.ModelChoiceField(
-        label=_("Measure"), queryset=Measure.objects.none(), required=False
-    )
+    tag = IdChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
+    measure = IdChoiceField(label=_("Measure"), queryset=Measure.objects.none(), required=False)
     archived = forms.BooleanField(label=_("Show archived"), required=False)
 
     def __init__(

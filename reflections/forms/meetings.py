@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Program
 from organizations.formtools import FreeTextLimit, limit_choices
+from organizations.ids import IdChoiceField, IdMultipleChoiceField
 from organizations.models import Membership, Organization, Role, User
 from organizations.widgets import NorwegianDateInput
 from reflections.models import ActionItem, LearningMeeting
@@ -38,7 +39,7 @@ def participant_choices(
     )
 
 
-class ParticipantsField(forms.ModelMultipleChoiceField):
+class ParticipantsField(IdMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         role = ROLE_LABELS.get(getattr(obj, "org_role", None) or "")
         if role is None:
@@ -46,7 +47,7 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return f"{obj} ({role})"
 
 
-class MeasureChoiceField(forms.ModelChoiceField):
+class MeasureChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Measure) -> str:
         return f"{obj.name} ({obj.program.name})"
 
@@ -185,12 +186,8 @@ class MeetingForm(FreeTextLimit, forms.ModelForm):
 class MeetingFilterForm(forms.Form):
     """The meeting list's filters; every field optional, every choice from this organisation."""
 
-    program = forms.ModelChoiceField(
-        label=_("Programme"), queryset=Program.objects.none(), required=False
-    )
-    measure = forms.ModelChoiceField(
-        label=_("Measure"), queryset=Measure.objects.none(), required=False
-    )
+    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
+    measure = IdChoiceField(label=_("Measure"), queryset=Measure.objects.none(), required=False)
     state = forms.ChoiceField(
         label=_("State"),
         choices=[("", "–"), *LearningMeeting.State.choices],
@@ -217,9 +214,7 @@ class ActionItemFilterForm(forms.Form):
         choices=[*ActionItem.Status.choices, (ALL, _("All"))],
         required=False,
     )
-    measure = forms.ModelChoiceField(
-        label=_("Measure"), queryset=Measure.objects.none(), required=False
-    )
+    measure = IdChoiceField(label=_("Measure"), queryset=Measure.objects.none(), required=False)
     mine = forms.BooleanField(label=_("Only mine"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 

@@ -12,6 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from organizations.formtools import FreeTextLimit, add_correction_reason
+from organizations.ids import IdChoiceField, IdMultipleChoiceField
 from organizations.models import Membership, Organization, Role, User
 from organizations.widgets import NorwegianDateInput
 from reflections.models import ActionItem, Answer, LearningMeeting, MeetingDecision, Question
@@ -21,7 +22,7 @@ class QuestionChoiceForm(forms.Form):
     """The questions to add to a meeting: any question of the organisation still in use (the
     page offers the ones suggested for the measure's phase)."""
 
-    questions = forms.ModelMultipleChoiceField(
+    questions = IdMultipleChoiceField(
         label=_("Questions"),
         queryset=Question.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -111,7 +112,7 @@ class OwnerChoiceIterator(forms.models.ModelChoiceIterator):
             yield (str(_("Other members") if participants else _("Members")), others)
 
 
-class OwnerField(forms.ModelChoiceField):
+class OwnerField(IdChoiceField):
     iterator = OwnerChoiceIterator
 
 

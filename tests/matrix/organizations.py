@@ -21,6 +21,8 @@ MATRIX: dict[str, Case] = {
     # public pages
     "home": Case(no_args, logged_in(302), logged_in(302)),
     "healthz": Case(no_args, everyone(200), everyone(405)),
+    # Violation reports from any browser; an empty POST is not a report (400).
+    "csp_report": Case(no_args, everyone(405), everyone(400)),
     "set_language": Case(no_args, everyone(405), everyone(302)),
     "accessibility_statement": Case(no_args, everyone(200), everyone(405)),
     # accounts

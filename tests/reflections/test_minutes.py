@@ -122,7 +122,7 @@ def test_the_minutes_hold_the_whole_meeting(login, viewer, meeting):
     # Who closed it and when (Oslo time).
     assert "Tora Teamleder, 15.10.2026 12:30" in html
     # A page for printing: no site navigation, its own print rules.
-    assert "@page { size: A4 portrait;" in html
+    assert '<link rel="stylesheet" href="/static/css/minutes.css">' in html
     assert "navbar" not in html
     assert minutes_url(meeting, "meeting_minutes_pdf") in html
 

@@ -81,7 +81,7 @@ def test_the_agenda_groups_the_year_by_month(organization, wheel, ring, member, 
     assert "Trygge friminutt" in page
     assert measure.program.name in page
     assert str(member) in page
-    assert "background-color:#1f5f8b" in page
+    assert 'fill="#1f5f8b"' in page  # the swatch
     assert months[9].rows[0].kind == str(Kind.MEETING.label)  # in bokmål, like the page
 
 

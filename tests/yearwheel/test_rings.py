@@ -66,7 +66,7 @@ def test_the_list_shows_rings_with_counts_and_system_rings(
         "actions",
     }
     assert "system ring" in page
-    assert "background-color:#2e6b30" in page
+    assert 'fill="#2e6b30"' in page  # the swatch
     assert url("ring_create", organization) not in page
     assert url("ring_update", organization, pk=ring.pk) not in page
 

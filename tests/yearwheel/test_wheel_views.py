@@ -269,7 +269,9 @@ def test_the_print_view_is_a3_landscape_with_legend_and_agenda(login, member, wh
     response = login(member).get(reverse("wheel_print", args=["testvik", 2026]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "@page { size: A3 landscape; margin: 12mm; }" in html
+    # Its print rules come from its own stylesheet (no inline style: the CSP allows none).
+    assert '<link rel="stylesheet" href="/static/css/wheel-print.css">' in html
+    assert "@page { size: A3 landscape; margin: 12mm; }" in static_text("css/wheel-print.css")
     assert "navbar" not in html
     assert 'class="wheel-svg"' in html and "wheel-cell" not in html
     assert "Politisk styring" in html.split('class="wheel-legend"')[1]
@@ -319,7 +321,8 @@ def test_a_long_agenda_goes_on_after_the_first_sheet(login, member, organization
     assert 20 < sum(len(month.rows) for month in beside) < 60
     html = response.content.decode()
     assert 'class="agenda agenda-more"' in html
-    assert ".agenda-more { clear: both; break-before: page; columns: 3;" in html
+    css = static_text("css/wheel-print.css")
+    assert ".agenda-more { clear: both; break-before: page; columns: 3;" in css
 
 
 def test_the_pdf_is_a_download_of_the_print_view(login, member, wheel, filled):
@@ -336,8 +339,19 @@ def test_the_pdf_is_a_download_of_the_print_view(login, member, wheel, filled):
         return
     import io
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    reader = PdfReader(io.BytesIO(body))
+    text = "".join(page.extract_text() for page in reader.pages)
     assert "Budsjettseminar" in text
+    # A3 landscape (420 × 297 mm): the print stylesheet was read into the PDF.
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (420, 297)
+
+
+def static_text(name: str) -> str:
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find(name), encoding="utf-8") as file:
+        return file.read()
 
 
 def test_without_weasyprint_the_pdf_is_a_clear_503(login, member, wheel, monkeypatch):
