@@ -64,11 +64,11 @@ PAGES = {
 
 @pytest.mark.parametrize("url_name", sorted(PAGES))
 def test_bad_ids_in_the_query_string_never_fail_the_page(
-    url_name, organization, admin_user, client, password
+    url_name, organization, admin_user, client, login
 ):
     ctx = LazyContext(BUILDERS, organization=organization)
     url = reverse(url_name, kwargs=MATRIX[url_name].kwargs(ctx))
-    assert client.login(username=admin_user.email, password=password)
+    login(admin_user)
     for value in BAD_VALUES:
         query = dict.fromkeys(PAGES[url_name], value)
         response = client.get(url, query)
@@ -98,21 +98,21 @@ def test_parse_id_takes_only_a_positive_bigint(text, expected):
 
 
 def test_the_ring_filter_with_an_overflowing_id_shows_the_form_error(
-    organization, coordinator, client, password
+    organization, coordinator, client, login
 ):
     ctx = LazyContext(BUILDERS, organization=organization)
     url = reverse("wheel_agenda", kwargs=MATRIX["wheel_agenda"].kwargs(ctx))
-    assert client.login(username=coordinator.email, password=password)
+    login(coordinator)
     response = client.get(url, {"ring": OVERFLOW})
     assert response.status_code == 200
     assert response.context["content"].filter_form.errors["ring"]
 
 
 def test_a_posted_overflowing_id_in_a_many_to_many_field_is_a_form_error(
-    organization, coordinator, client, password
+    organization, coordinator, client, login
 ):
     """Model forms' relations use the same checked fields (``Meta.formfield_callback``)."""
-    assert client.login(username=coordinator.email, password=password)
+    login(coordinator)
     url = reverse("program_create", args=[organization.slug])
     response = client.post(url, {"name": "Ny satsing", "units": [OVERFLOW]})
     assert response.status_code == 200

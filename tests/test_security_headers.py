@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from tests.conftest import ROLE_FIXTURES
 from tests.matrix.base import LazyContext
+from tests.second_factor import pass_second_factor
 from tests.test_permission_matrix import BUILDERS, MATRIX
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +95,7 @@ def test_every_page_carries_the_browser_policy(request, organization, monkeypatc
             client = Client()
             if role != "anonymous":
                 client.force_login(users[role])
+                pass_second_factor(client, users[role])
             url = reverse(name, kwargs=MATRIX[name].kwargs(ctx))
             response = client.get(url)
             transaction.set_rollback(True)

@@ -370,6 +370,7 @@ def test_an_admin_resets_a_members_second_factor(
     authenticator_for(coordinator)
     fresh_recovery_code(coordinator)
     membership = coordinator.memberships.get()
+    type(admin_user).objects.filter(pk=admin_user.pk).update(language="en")  # the trail in English
     login(admin_user)
     page = client.get(reverse("membership_role", args=[organization.slug, membership.pk]))
     reset_url = reverse("two_factor_member_reset", args=[organization.slug, membership.pk])

@@ -74,7 +74,7 @@ def test_a_person_in_the_coordinators_group_lands_as_coordinator(page, base_url,
 
 def test_an_unknown_person_is_refused_with_a_message(page, sso_setup):
     sign_in(page, "nina@sso-kommune.test", "nina")
-    expect(page.get_by_role("alert")).to_contain_text("invite you")
+    expect(page.get_by_role("alert")).to_contain_text("invitere deg")
     expect(page.locator("#account-menu")).to_have_count(0)
 
 

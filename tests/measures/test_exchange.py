@@ -489,10 +489,12 @@ def test_a_tampered_or_foreign_preview_is_refused(
 
 
 def test_an_old_preview_must_be_uploaded_again(login, coordinator, indicator, english):
-    client = login(coordinator)
     text = f"indicator_id;date;value\n{indicator.pk};01.11.2026;45\n"
-    payload = preview(client, upload(text)).context["confirm_form"].initial["payload"]
-    with time_machine.travel(dt.datetime(2027, 1, 10, 14, 0), tick=False):
+    # Signed in and previewed at noon; confirmed 61 minutes later, well inside the session.
+    with time_machine.travel(dt.datetime(2026, 12, 10, 12, 0), tick=False):
+        client = login(coordinator)
+        payload = preview(client, upload(text)).context["confirm_form"].initial["payload"]
+    with time_machine.travel(dt.datetime(2026, 12, 10, 13, 1), tick=False):
         done = client.post(import_url(), {"payload": payload}, follow=True)
     assert "more than an hour old" in done.content.decode()
     assert not Measurement.objects.exists()

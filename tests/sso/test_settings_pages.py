@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(organization, admin_user, login):
+    # The English texts, as the administrator's own choice (the organisation's is bokmål).
+    type(admin_user).objects.filter(pk=admin_user.pk).update(language="en")
     return login(admin_user)
 
 
