@@ -229,6 +229,8 @@ AXES_CLIENT_IP_CALLABLE = "organizations.throttle.client_ip"
 AXES_LOCKOUT_CALLABLE = "signin.views.locked_out"
 # Successful logins are not logged: the product keeps no record of who signs in when.
 AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are logged as warnings; the routine lines of every login attempt are not.
+AXES_VERBOSE = False
 # Requests refused by a throttle (organizations/throttle.py): per client address per period,
 # and reset mails per email address. Counters live in the cache (Redis when REDIS_URL is set).
 THROTTLE_PERIOD_MINUTES = env_int("THROTTLE_PERIOD_MINUTES", 60, minimum=1)
