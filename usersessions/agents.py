@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from django.conf import settings
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 BROWSERS = [
@@ -42,16 +40,6 @@ def describe_agent(user_agent: str) -> str:
         "browser": browser or _("An unknown browser"),
         "system": system or _("an unknown system"),
     }
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: behind the load balancer, the one it saw (the last entry of
-    X-Forwarded-For, the only one nobody but the proxy can write)."""
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def shorten_address(address: str) -> str:

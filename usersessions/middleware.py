@@ -17,7 +17,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from usersessions.agents import client_address, shorten_address
+from organizations.throttle import client_ip
+from usersessions.agents import shorten_address
 from usersessions.backends import ADDRESS, AGENT, IDLE, LIFETIME, SEEN, STARTED
 from usersessions.models import EndedSession, key_digest
 
@@ -81,7 +82,7 @@ class SessionTimeoutMiddleware:
         session[STARTED] = now
         session[SEEN] = now
         session[AGENT] = request.headers.get("user-agent", "")[:300]
-        session[ADDRESS] = shorten_address(client_address(request))
+        session[ADDRESS] = shorten_address(client_ip(request))
 
     @staticmethod
     def stale_cookie_message(request: HttpRequest) -> str:
