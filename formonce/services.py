@@ -47,8 +47,14 @@ class _InsertCounter:
     def __init__(self) -> None:
         self.inserts = 0
 
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool,
-                 context: dict[str, Any]) -> Any:
+    def __call__(
+        self,
+        execute: Callable[..., Any],
+        sql: str,
+        params: Any,
+        many: bool,
+        context: dict[str, Any],
+    ) -> Any:
         text = sql.lstrip()[:80].upper()
         if text.startswith("INSERT") and FormClaim._meta.db_table.upper() not in text:
             self.inserts += 1

@@ -58,8 +58,14 @@ def measure_case(ctx):
 
 def event_case(ctx):
     ring = RingFactory(organization=ctx["organization"])
-    data = {"title": "Foreldremøte", "kind": "meeting", "ring": ring.pk,
-            "start_date": "24.11.2026", "start_time": "18:00", "end_time": "19:30"}
+    data = {
+        "title": "Foreldremøte",
+        "kind": "meeting",
+        "ring": ring.pk,
+        "start_date": "24.11.2026",
+        "start_time": "18:00",
+        "end_time": "19:30",
+    }
     url = reverse("event_create", kwargs={"org_slug": ctx["organization"].slug})
     return url, url, data, Event
 
@@ -83,8 +89,13 @@ def measurement_case(ctx):
 
 
 def lesson_case(ctx):
-    data = {"title": "Faste spørsmål", "lesson": "Samme spørsmål viser endringer.",
-            "context": "Høsten 2026.", "phase": "3", "tags_text": ""}
+    data = {
+        "title": "Faste spørsmål",
+        "lesson": "Samme spørsmål viser endringer.",
+        "context": "Høsten 2026.",
+        "phase": "3",
+        "tags_text": "",
+    }
     url = reverse("lesson_create", args=[ctx["organization"].slug])
     return url, url, data, Lesson
 
