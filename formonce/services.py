@@ -112,7 +112,7 @@ def run_once(
             claim = FormClaim.objects.create(user=user, path=path, token=token)
             with connection.execute_wrapper(counter):
                 response = _render(view())
-            if counter.inserts and response.status_code < 400:
+            if counter.inserts and response.status_code < 400 and not _shows_errors(response):
                 _remember(claim, request, response)
             else:
                 claim.delete()
@@ -122,6 +122,13 @@ def run_once(
             raise
         return replay(request, done)
     return response
+
+
+def _shows_errors(response: HttpResponse) -> bool:
+    """A form shown again with its errors saved nothing of its own, whatever else the view
+    wrote on the way (a log row): its token must stay free for the corrected form."""
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    return bool(getattr(form, "is_bound", False) and form.errors)
 
 
 def _remember(claim: FormClaim, request: HttpRequest, response: HttpResponse) -> None:

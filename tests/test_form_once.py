@@ -292,3 +292,34 @@ def test_every_create_page_renders_its_form_with_a_token(organization, login, re
     # Some pages have no form with the matrix's objects (no logic element to draw from).
     assert len(set(checked)) >= 20, checked
     assert not missing, missing
+
+
+@pytest.mark.parametrize(
+    ("status", "errors", "claimed"),
+    [(302, False, True), (200, False, True), (200, True, False), (400, False, False)],
+)
+def test_only_an_answer_that_saved_something_claims_the_token(
+    organization, admin_user, status, errors, claimed
+):
+    """Rows written on the way (a log row) do not claim a form shown again with its errors,
+    nor a refusal; the corrected form must still be sent with the same token."""
+    from django import forms
+    from django.template.response import TemplateResponse
+
+    measure = MeasureFactory(program=ProgramFactory(organization=organization))
+    request = RequestFactory().post("/x/", {"form_once": "a-token-of-the-right-form"})
+    request._messages = CookieStorage(request)
+    request.user = admin_user
+
+    def view() -> HttpResponse:
+        Comment.objects.create(measure=measure, author=admin_user, text="logget")
+        form = forms.Form(data={})
+        if errors:
+            form.add_error(None, "Feil")
+        response = TemplateResponse(request, "includes/form.html", {"form": form}, status=status)
+        if status == 302:
+            response["Location"] = "/saved/"
+        return response
+
+    run_once(request, admin_user, "a-token-of-the-right-form", view)
+    assert FormClaim.objects.exists() is claimed
