@@ -127,7 +127,7 @@ def run_once(
 def _shows_errors(response: HttpResponse) -> bool:
     """A form shown again with its errors saved nothing of its own, whatever else the view
     wrote on the way (a log row): its token must stay free for the corrected form."""
-    form = (getattr(response, "context_data", None) or {}).get("form")
+    form: Any = (getattr(response, "context_data", None) or {}).get("form")
     return bool(getattr(form, "is_bound", False) and form.errors)
 
 
