@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "organizations",
     "imports",
+    "formonce",
     "usersessions",
     "measures",
     "phases",
@@ -92,6 +93,9 @@ MIDDLEWARE = [
     "organizations.security.ContentSecurityPolicyMiddleware",
     "organizations.security.BrowserPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Calls the view itself for a POST with a one-time form token, so after every other
+    # middleware that has a process_view (the CSRF check, the second factor, the organisation).
+    "formonce.middleware.FormOnceMiddleware",
     # Last, as django-axes asks: turns a login refused for lockout into our page (signin/).
     "axes.middleware.AxesMiddleware",
 ]
@@ -424,6 +428,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-ended-sessions": {
         "task": "usersessions.tasks.clear_ended_sessions",
         "schedule": 15 * 60,
+    },
+    "clear-form-claims": {
+        "task": "formonce.tasks.clear_form_claims",
+        "schedule": 60 * 60,
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -421,7 +421,10 @@ class MeasurementFormView(IndicatorMixin, MeasureFormView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         try:
-            return super().form_valid(form)
+            # A savepoint, so the form can be shown again inside a surrounding transaction
+            # (a POST with a one-time form token runs in one: formonce).
+            with transaction.atomic():
+                return super().form_valid(form)
         except IntegrityError:
             # Someone saved a measurement on the same date between our check and our save.
             form.add_error("date", _("There is already a measurement on this date."))
