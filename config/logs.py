@@ -254,10 +254,16 @@ def _unbind_task(task_id: str | None = None, **_kwargs: Any) -> None:
 
 def init_sentry(dsn: str) -> None:
     """Sends errors (and error log lines) to Sentry. No personal data: no user details,
-    cookies, headers or bodies (send_default_pii off); the request id travels as a tag."""
+    cookies, headers or bodies (send_default_pii off), and no local variables, which hold
+    whatever the failing code was handling; the request id travels as a tag."""
     import sentry_sdk
 
-    sentry_sdk.init(dsn=dsn, send_default_pii=False, before_send=_tag_request_id)
+    sentry_sdk.init(
+        dsn=dsn,
+        send_default_pii=False,
+        include_local_variables=False,
+        before_send=_tag_request_id,
+    )
 
 
 def _tag_request_id(event: Any, _hint: Any) -> Any:

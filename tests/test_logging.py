@@ -200,14 +200,15 @@ def test_a_task_queued_outside_a_request_has_no_request_id(log_lines):
 def test_sentry_starts_only_with_a_dsn_and_without_personal_data():
     code = (
         "import django, sentry_sdk; django.setup(); client = sentry_sdk.get_client(); "
-        "print(client.is_active(), client.is_active() and client.options['send_default_pii'])"
+        "o = client.options if client.is_active() else {}; "
+        "print(client.is_active(), o.get('send_default_pii'), o.get('include_local_variables'))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"}
     env.pop("SENTRY_DSN", None)
     run = [sys.executable, "-c", code]
     without = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert without.stdout.split() == ["False", "False"]
+    assert without.stdout.split() == ["False", "None", "None"]
     # Nothing is sent: no event happens in this process, and the address is closed.
     env["SENTRY_DSN"] = "http://public@127.0.0.1:9/1"
     with_dsn = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert with_dsn.stdout.split() == ["True", "False"]
+    assert with_dsn.stdout.split() == ["True", "False", "False"]
