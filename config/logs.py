@@ -160,7 +160,10 @@ LOG_FORMATS = ("json", "text")
 
 
 def logging_config(log_format: str, level: str) -> dict[str, Any]:
-    """The ``LOGGING`` dict for Django, and the ``logconfig_dict`` for gunicorn and Celery."""
+    """The ``LOGGING`` dict for Django, and the ``logconfig_dict`` for gunicorn and Celery.
+    Python's warnings go to the log too (logger ``py.warnings``), in the same format, instead of
+    as bare lines on standard error."""
+    logging.captureWarnings(True)
     formatter = "config.logs.JsonFormatter" if log_format == "json" else "config.logs.TextFormatter"
     return {
         "version": 1,

@@ -124,7 +124,8 @@ def test_text_format_reads_as_one_plain_line_with_the_context():
 
 def _log_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
     code = (
-        "import django, logging; django.setup(); logging.getLogger('tiltak.test').warning('hello')"
+        "import django, logging, warnings; django.setup(); "
+        "logging.getLogger('tiltak.test').warning('hello'); warnings.warn('careful')"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -139,9 +140,11 @@ def _log_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
 
 def test_log_format_setting_chooses_json_or_text():
     as_json = _log_in_a_fresh_process()
-    assert json.loads(as_json.stderr.strip())["message"] == "hello"
+    hello, warning = map(json.loads, as_json.stderr.splitlines())
+    assert hello["message"] == "hello"
+    assert warning["logger"] == "py.warnings" and "UserWarning: careful" in warning["message"]
     as_text = _log_in_a_fresh_process(LOG_FORMAT="text")
-    assert as_text.stderr.strip().endswith(" WARNING tiltak.test hello")
+    assert as_text.stderr.splitlines()[0].endswith(" WARNING tiltak.test hello")
     wrong = _log_in_a_fresh_process(LOG_FORMAT="xml")
     assert wrong.returncode != 0
     assert "LOG_FORMAT must be one of json, text" in wrong.stderr
