@@ -233,6 +233,10 @@ def _bind_task(task_id: str | None = None, task: Any = None, **_kwargs: Any) -> 
     if request_id is None:
         # Eager runs and some protocol versions keep custom headers in a dict of their own.
         request_id = (getattr(request, "headers", None) or {}).get(TASK_REQUEST_ID_HEADER)
+    if request_id is None and getattr(request, "is_eager", False):
+        # Run at once in the caller's process (tests): nothing was published, the caller's
+        # context is at hand.
+        request_id = current().get("request_id")
     fields = {
         "request_id": request_id_from(request_id) if request_id else None,
         "task_id": task_id,

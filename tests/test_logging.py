@@ -193,6 +193,15 @@ def test_a_task_queued_during_a_request_logs_that_request_id(worker_logging, cap
     assert logs.current() == {}
 
 
+def test_a_task_run_eagerly_in_a_request_logs_that_request_id(log_lines):
+    with logs.bound(request_id="req-7", organization="testvik"):
+        log_something.apply()
+        assert logs.current()["organization"] == "testvik"
+    [line] = [line for line in log_lines() if line["message"] == "inside the task"]
+    assert line["request_id"] == "req-7"
+    assert line["task_name"] == "tests.test_logging.log_something"
+
+
 def test_a_task_queued_outside_a_request_has_no_request_id(log_lines):
     log_something.apply()
     [line] = [line for line in log_lines() if line["message"] == "inside the task"]
