@@ -41,7 +41,7 @@ messages: install
 	$(BIN)/python tools/sync_english_catalogue.py
 
 # --- the local profile: SQLite and an embedded broker under var/, mail to var/mail/ ----------
-RUN_ENV := HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) \
+RUN_ENV := HTTPS=false SITE_URL=http://127.0.0.1:$(PORT) LOG_FORMAT=$${LOG_FORMAT:-text} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
 ifndef SECRET_KEY
 RUN_ENV += SECRET_KEY_FILE=var/secret_key

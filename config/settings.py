@@ -22,6 +22,7 @@ from config.env import (
     env_str,
     parse_database_url,
 )
+from config.logs import LOG_FORMATS, init_sentry, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR") or BASE_DIR / "var")
@@ -75,8 +76,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every line logged while a request runs carries its id (config/logs.py).
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above every middleware that writes a body, so the final page is compressed (gzip when
+    # the browser asks; config/compression.py).
+    "config.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -448,11 +454,15 @@ HEALTH_HEARTBEATS: dict[str, int] = {
     "dispatcher": env_int("HEALTH_DISPATCHER_MAX_AGE", 3 * DISPATCH_REMINDERS_EVERY, minimum=1),
 }
 
-# --- Logging -----------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# --- Logging (config/logs.py, docs/operations-logs.md) -------------------------------------
+# JSON lines for the log collector in production; `make run` sets text for a developer's eyes.
+LOG_FORMAT = env_str("LOG_FORMAT", "json") or "json"
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO") or "INFO"
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+
+# Errors to Sentry (or a compatible service) when SENTRY_DSN is set; never any personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    init_sentry(SENTRY_DSN)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from config import logs
 from organizations.models import Membership, User
 from organizations.rules import remember_membership
 
@@ -68,6 +69,7 @@ def enter_organization(request: HttpRequest, slug: str) -> Membership | None:
     organization = membership.organization
     request.organization = organization  # type: ignore[attr-defined]
     request.membership = membership  # type: ignore[attr-defined]
+    logs.update(organization=organization.slug)
     remember_membership(request.user, membership)
     if not getattr(request, "language_is_chosen", False):
         translation.activate(organization.written_standard)

@@ -24,6 +24,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from config.compression import uncompressed
 from organizations.models import Membership
 from organizations.views.base import OrganizationViewMixin, user_of
 from twofactor import services
@@ -109,6 +110,7 @@ class VerifyView(LoginRequiredMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(uncompressed, name="dispatch")
 class SetupView(LoginRequiredMixin, FormView):
     """Adds an authenticator app: QR code and the secret as text, confirmed with a code."""
 
@@ -150,6 +152,7 @@ class SetupView(LoginRequiredMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(uncompressed, name="dispatch")
 class RecoveryCodesView(LoginRequiredMixin, View):
     """Shows the new recovery codes once; they leave the session when the person is done."""
 
@@ -166,6 +169,7 @@ class RecoveryCodesView(LoginRequiredMixin, View):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(uncompressed, name="dispatch")
 class RecoveryCodesDownloadView(LoginRequiredMixin, View):
     http_method_names = ["get"]
 
@@ -209,6 +213,7 @@ class ProfileActionView(LoginRequiredMixin, View):
         raise NotImplementedError
 
 
+@method_decorator(uncompressed, name="dispatch")
 class RecoveryCodesRenewView(ProfileActionView):
     def act(self, request: HttpRequest) -> HttpResponse:
         request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_renew(
