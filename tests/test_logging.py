@@ -32,13 +32,15 @@ def log_lines():
         h for h in logging.getLogger().handlers if isinstance(h.formatter, logs.JsonFormatter)
     )
     buffer = io.StringIO()
-    previous = handler.setStream(buffer)
+    # Swapped without setStream(), which flushes the stream it replaces: in a whole run that
+    # is the stderr pytest captured when logging was configured, long closed by now.
+    previous, handler.stream = handler.stream, buffer
 
     def lines() -> list[dict]:
         return [json.loads(line) for line in buffer.getvalue().splitlines()]
 
     yield lines
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 def _not_found(login, user, organization, **headers):
