@@ -105,6 +105,9 @@ def s3_options() -> dict[str, Any]:
         # Should anything ask for a URL, it is signed and short-lived, never a public one.
         "querystring_auth": True,
         "querystring_expire": 60,
+        # A download is fetched whole before it is streamed on; past 1 MB it waits in a
+        # temporary file rather than in the worker's memory (uploads may be 10 MB each).
+        "max_memory_size": 1024 * 1024,
         "client_config": _client_config(_choice("S3_ADDRESSING_STYLE", "auto", ADDRESSING_STYLES)),
     }
 

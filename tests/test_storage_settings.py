@@ -73,6 +73,7 @@ def test_it_reads_every_s3_variable(s3_env, monkeypatch):
         "file_overwrite": False,
         "querystring_auth": True,
         "querystring_expire": 60,
+        "max_memory_size": 1024 * 1024,
     }
     assert config.s3 == {"addressing_style": "path"}
     assert (config.connect_timeout, config.read_timeout) == (5, 30)
