@@ -188,11 +188,14 @@ def feed_language(user: User, memberships: list[Membership]) -> str:
     return str(settings.LANGUAGE_CODE)
 
 
-def feed_calendar(user: User, *, today: date) -> icalendar.Calendar:
+def feed_calendar(
+    user: User, *, today: date, memberships: list[Membership] | None = None
+) -> icalendar.Calendar:
     """Everything the person may see on the wheels of their organisations, as one calendar.
 
     A fixed number of queries per organisation (rings, events, one per derived source)."""
-    memberships = visible_memberships(user)
+    if memberships is None:
+        memberships = visible_memberships(user)
     several = len(memberships) > 1
     with translation.override(feed_language(user, memberships)):
         if len(memberships) == 1:
