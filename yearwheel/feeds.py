@@ -17,7 +17,6 @@ import re
 import secrets
 from datetime import date, datetime, time, timedelta
 
-import icalendar
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
@@ -190,7 +189,7 @@ def feed_language(user: User, memberships: list[Membership]) -> str:
 
 def feed_calendar(
     user: User, *, today: date, memberships: list[Membership] | None = None
-) -> icalendar.Calendar:
+) -> ical.Calendar:
     """Everything the person may see on the wheels of their organisations, as one calendar.
 
     A fixed number of queries per organisation (rings, events, one per derived source)."""
