@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -28,8 +29,8 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from yearwheel.models import Event, Kind
 from yearwheel.occurrences import Occurrence
@@ -216,18 +217,26 @@ def _description(text: str, concerns: str, url: str) -> str:
     return "\n\n".join(parts)
 
 
+@lru_cache(maxsize=256)
+def _alarm_text(days: int, language: str | None) -> str:
+    """The alarm's words for ``days`` with a ``%(title)s`` left to fill: translated once per
+    language, not once per entry (a feed has thousands)."""
+    title = "%(title)s"
+    if days == 0:
+        return _("Today: %(title)s") % {"title": title}
+    if days == 1:
+        return _("Tomorrow: %(title)s") % {"title": title}
+    return ngettext("In %(days)s day: %(title)s", "In %(days)s days: %(title)s", days) % {
+        "days": days,
+        "title": title,
+    }
+
+
 def _alarms(summary: str, reminder_days: Sequence[int]) -> list[str]:
     lines: list[str] = []
+    language = get_language()
     for days in reminder_days:
-        if days == 0:
-            said = _("Today: %(title)s") % {"title": summary}
-        elif days == 1:
-            said = _("Tomorrow: %(title)s") % {"title": summary}
-        else:
-            said = ngettext("In %(days)s day: %(title)s", "In %(days)s days: %(title)s", days) % {
-                "days": days,
-                "title": summary,
-            }
+        said = _alarm_text(days, language) % {"title": summary}
         lines += [
             "BEGIN:VALARM",
             "ACTION:DISPLAY",

@@ -285,10 +285,10 @@ WRITES = [
     (occurrence_moved, True, True),
     (occurrence_skipped, False, True),
     (ring_hidden, False, True),
-    # Neither page names the person responsible today: both stay as they were, and must
-    # still equal a fresh build.
-    (event_responsible, False, False),
-    (responsible_renamed, False, False),
+    # Neither page names the person responsible; the feed changes by the event's
+    # LAST-MODIFIED, and both must still equal a fresh build.
+    (event_responsible, False, True),
+    (responsible_renamed, False, True),
     (membership_ended, False, True),
     (membership_added, False, True),
     (organization_renamed, False, True),
