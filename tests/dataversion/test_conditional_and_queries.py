@@ -11,7 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import EventFactory, IndicatorFactory, MeasureFactory, RingFactory
+from tests.factories import (
+    EventFactory,
+    IndicatorFactory,
+    MeasureFactory,
+    ProgramFactory,
+    RingFactory,
+)
 from yearwheel import feeds
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +33,11 @@ CACHED_FEED_QUERIES = 2
 def _site():
     with override_settings(SITE_URL="https://tiltak.kommune.test"):
         yield
+
+
+@pytest.fixture
+def program(organization):
+    return ProgramFactory(organization=organization)
 
 
 @pytest.fixture
@@ -94,7 +105,7 @@ def test_a_cached_feed_costs_a_fixed_few_queries(client, organization, feed, eve
         assert client.get(feed).status_code == 200
     assert len(queries) == CACHED_FEED_QUERIES, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(feed, headers={"if-none-match": "W/\"x\""}).status_code == 200
+        assert client.get(feed, headers={"if-none-match": 'W/"x"'}).status_code == 200
     assert len(queries) == CACHED_FEED_QUERIES
 
 

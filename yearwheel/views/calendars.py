@@ -151,7 +151,7 @@ class FeedView(View):
         # was built (If-Modified-Since), without reading or building the body.
         if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
             built = feed_cache.built_at(state)
-            last_modified = built.timestamp() if built is not None else None
+            last_modified = int(built.timestamp()) if built is not None else None
             not_modified = get_conditional_response(
                 request, etag=state.etag, last_modified=last_modified
             )
