@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "signin",
     "sso",
     "health",
+    "dataversion",
     "demo",
 ]
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from dataversion import versions
 from measures import recurrence
 from measures.attainment import attainment_percent, percent
 from measures.exchange.imports import ImportRow, check_rows
@@ -285,6 +286,8 @@ def measurements_import(
                 if row.date is not None and row.value is not None  # so it is, once checked
             ]
             bulk_create_with_history(measurements, Measurement, batch_size=500, default_user=user)
+            # bulk_create sends no signals: the cached dashboard learns of the rows here.
+            versions.bump_on_commit([organization.pk])
     except IntegrityError as error:
         # Someone saved a measurement for one of these indicators and dates in the meantime.
         raise ImportRejected(

@@ -144,6 +144,19 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _data_versions_bump_at_once(request, monkeypatch):
+    """A test runs inside a transaction that is rolled back, never committed, so a bump queued
+    with on_commit would never come and a cached dashboard or feed would not see the test's
+    writes. Here a write counts as committed at once. Tests marked ``real_commits`` keep
+    on_commit (with ``django_db(transaction=True)``: commits and rollbacks of their own)."""
+    if request.node.get_closest_marker("real_commits"):
+        return
+    from dataversion import versions
+
+    monkeypatch.setattr(versions, "_on_commit", lambda callback: callback())
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: the middleware activates a language per
     request and never resets it, so without this a test would inherit the last request's."""

@@ -20,7 +20,8 @@ from django.views.generic import TemplateView
 
 from measures.models import Measure
 from organizations.views.base import OrganizationViewMixin, query_without_page, user_of
-from reports.content import measures_content, totals
+from reports.content import totals
+from reports.dashboard_cache import dashboard_measures
 from reports.forms_dashboard import (
     SORTS,
     DashboardFilterForm,
@@ -32,7 +33,8 @@ from reports.models import MeasureSummary
 
 class DashboardView(OrganizationViewMixin, TemplateView):
     """A fixed number of queries whatever the number of measures (reports/content.py), plus
-    the filter form's choices."""
+    the filter form's choices; the content comes from the cache while the organisation's
+    data version, the day and the language stay the same (reports/dashboard_cache.py)."""
 
     permission_required = "reports.view_dashboard"
     template_name = "reports/dashboard.html"
@@ -46,7 +48,7 @@ class DashboardView(OrganizationViewMixin, TemplateView):
         )
         filters = form.filters() if bound else {}
         today = timezone.localdate()
-        measures = measures_content(
+        measures = dashboard_measures(
             self.organization,
             program=filters.get("program"),
             unit=filters.get("unit"),

@@ -3,6 +3,7 @@ events from a calendar file (see yearwheel/ical.py, feeds.py, ical_import.py and
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -10,10 +11,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,7 +24,7 @@ from django.views.generic import TemplateView
 from imports.feedback import success_once
 from imports.services import import_once, new_token
 from organizations.views.base import OrganizationViewMixin, user_of
-from yearwheel import feeds, ical, ical_read
+from yearwheel import feed_cache, feeds, ical, ical_read
 from yearwheel.ical_import import (
     CalendarImportForm,
     ImportOutcome,
@@ -137,14 +140,34 @@ class FeedView(View):
 
     http_method_names = ["get", "head"]
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         subscription = feeds.subscription_for_token(kwargs["token"])
         if subscription is None:
             raise Http404
-        calendar = feeds.feed_calendar(subscription.user, today=timezone.localdate())
+        user, today = subscription.user, timezone.localdate()
+        state = feed_cache.feed_state(user, today=today)
         feeds.record_fetch(subscription)
-        response = HttpResponse(ical.to_bytes(calendar), content_type=ical.CONTENT_TYPE)
+        # An unchanged feed: 304 from the key alone (If-None-Match), or from when the body
+        # was built (If-Modified-Since), without reading or building the body.
+        if "If-None-Match" in request.headers or "If-Modified-Since" in request.headers:
+            built = feed_cache.built_at(state)
+            last_modified = int(built.timestamp()) if built is not None else None
+            not_modified = get_conditional_response(
+                request, etag=state.etag, last_modified=last_modified
+            )
+            if not_modified is not None:
+                return self._headers(not_modified, state.etag, built)
+        body, built = feed_cache.feed_body(user, state, today=today)
+        response = HttpResponse(body, content_type=ical.CONTENT_TYPE)
         response["Content-Disposition"] = 'inline; filename="tiltakshjulet.ics"'
+        return self._headers(response, state.etag, built)
+
+    def _headers(
+        self, response: HttpResponseBase, etag: str, built: datetime | None
+    ) -> HttpResponseBase:
+        response["ETag"] = etag
+        if built is not None:
+            response["Last-Modified"] = http_date(built.timestamp())
         patch_cache_control(response, private=True, max_age=FEED_CACHE_SECONDS)
         return response
 
