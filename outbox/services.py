@@ -14,6 +14,7 @@ from outbox.models import Email
 log = logging.getLogger(__name__)
 
 DISPATCH_TASK = "notifications.tasks.dispatch_reminders"
+KICK_TIMEOUT = 1  # seconds
 
 
 def email_enqueue(
@@ -50,9 +51,19 @@ def email_enqueue(
 def kick() -> None:
     """Asks a worker to dispatch now rather than at the next beat, best effort: with the
     broker down the row simply waits for the beat's next dispatch, and the request that
-    wrote it still succeeds. ``retry=False``: a person is waiting for the page, not for the
-    broker to come back."""
+    wrote it still succeeds. A person is waiting for the page, not for the broker: one
+    connection attempt bounded by KICK_TIMEOUT, no retries (Celery's defaults retry for
+    seconds)."""
     try:
-        app.send_task(DISPATCH_TASK, retry=False)
+        with app.connection_for_write() as connection:
+            connection.transport_options = {
+                **(connection.transport_options or {}),
+                "socket_connect_timeout": KICK_TIMEOUT,
+                "socket_timeout": KICK_TIMEOUT,
+            }
+            connection.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=KICK_TIMEOUT
+            )
+            app.send_task(DISPATCH_TASK, connection=connection, retry=False)
     except Exception:  # the broker's errors vary by transport (kombu, redis, OSError)
         log.warning("outbox: could not reach the broker; the next scheduled dispatch sends")
