@@ -70,8 +70,8 @@ def test_an_invitation_during_a_broker_outage_goes_out_when_the_broker_is_back(
 
     [received] = smtp_sink.to("ny@testvik.test")
     assert received.message_id == row.message_id
-    link = re.search(r"/invitations/[^\s/]+/", received.text())
-    assert link, received.text()
+    link = re.search(r"/invitations/[^\s/]+/", received.text)
+    assert link, received.text
     assert client.get(link.group(0)).status_code in (200, 302)
     row.refresh_from_db()
     assert (row.text, row.html) == ("", "")  # the token is gone from the database

@@ -160,14 +160,14 @@ def test_the_lease_is_a_setting(organization, team_lead, settings):
     assert fresh(row).lease_until == SEVEN + timedelta(seconds=5)
 
 
-def test_a_batch_is_renewed_before_each_row(
+def test_a_batch_is_renewed_while_it_is_sent(
     organization,
     team_lead,
     smtp,  # noqa: F811 - the fixture imported above
     monkeypatch,
 ):
     """While the first rows are sent (20 seconds each here), the rows waiting behind them
-    stay this run's: the last row's lease moves on before each delivery."""
+    stay this run's: once a third of the lease has passed, it moves on before a delivery."""
     rows = [reminder(organization, team_lead) for _ in range(3)]
     seen: list[object] = []
     real = dispatch.deliver
@@ -183,3 +183,21 @@ def test_a_batch_is_renewed_before_each_row(
         monkeypatch.setattr(dispatch, "QUEUES", (dispatch.QUEUES[0], reminders))
         assert dispatch.dispatch() == 3
     assert seen == [SEVEN + LEASE + timedelta(seconds=20 * n) for n in range(3)]
+
+
+def test_a_fast_batch_is_not_renewed(
+    organization,
+    team_lead,
+    smtp,  # noqa: F811 - the fixture imported above
+    monkeypatch,
+):
+    """Renewals are writes: a batch sent within a third of its lease makes none."""
+    for _ in range(3):
+        reminder(organization, team_lead)
+    renewals: list[object] = []
+    real = leases.renew
+    monkeypatch.setattr(leases, "renew", lambda *args: renewals.append(args) or real(*args))
+    with at(SEVEN) as clock:
+        clock.shift(timedelta(seconds=1))
+        assert dispatch.dispatch() == 3
+    assert renewals == []
