@@ -41,7 +41,7 @@ def test_an_invitation_during_a_broker_outage_goes_out_when_the_broker_is_back(
 ) -> None:
     redis = PrivateRedis(tmp_path / "redis.log")  # not started: its port is closed
     # The web process's broker is that Redis (the kick after commit goes there).
-    monkeypatch.setattr(services, "app", Celery("web", broker=redis.url))
+    monkeypatch.setattr(services, "app", Celery("web", broker=redis.url, set_as_current=False))
     client = login(admin_user)
     response = client.post(
         reverse("member_invite", args=[organization.slug]),

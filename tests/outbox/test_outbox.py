@@ -47,7 +47,7 @@ def ask_for_reset(client, email):
 @pytest.fixture
 def broker_down(monkeypatch):
     """The best-effort kick goes to a Redis that is not there (a closed loopback port)."""
-    app = Celery("outage", broker=f"redis://127.0.0.1:{free_port()}/0")
+    app = Celery("outage", broker=f"redis://127.0.0.1:{free_port()}/0", set_as_current=False)
     monkeypatch.setattr(services, "app", app)
     return app
 
