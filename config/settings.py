@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reflections",
     "reports",
     "notifications",
+    "outbox",
     "twofactor",
     "signin",
     "sso",
@@ -425,6 +426,9 @@ CELERY_TASK_IGNORE_RESULT = True
 # writes them ahead, the dispatcher claims the due ones every minute (notifications/).
 PLAN_REMINDERS_EVERY = 15 * 60  # seconds
 DISPATCH_REMINDERS_EVERY = 60
+# How long a dispatcher's claim on a batch holds without renewal (outbox/leases.py): the
+# batch of a worker that died is taken over within this plus one dispatch period.
+DISPATCH_LEASE_SECONDS = env_int("DISPATCH_LEASE_SECONDS", 60, minimum=5)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "plan-reminders": {
         "task": "notifications.tasks.plan_reminders",

@@ -1,15 +1,18 @@
-"""The dispatcher: due reminder rows are claimed, sent and their outcome recorded.
+"""The dispatcher: due reminder rows and outbox emails are claimed, sent and their outcome
+recorded. One task runs both (``notifications.tasks.dispatch_reminders``, every minute).
 
-1. ``recover_stale`` gives rows back that a worker claimed and never finished (it was killed):
-   they are sent again. This is the one window where a person can get a reminder twice:
-   the mail server accepted it, and the worker died before it recorded ``sent``. The
-   Message-ID is the same on every attempt, so mail systems that drop duplicates do.
-2. ``claim`` takes up to ``BATCH`` due rows in a short transaction with
-   ``select_for_update(skip_locked=True)``: two dispatchers never take the same row. Rows
-   too far past due are marked *missed* instead (sent late never).
-3. ``deliver`` sends one claimed row and records sent, failed (a permanent refusal, or
-   transient errors past ``MAX_ATTEMPTS``), or a retry with exponential backoff. Every update
-   is conditional on the row still being ``sending``.
+1. ``claim`` takes up to ``BATCH`` due rows in a short transaction with
+   ``select_for_update(skip_locked=True)`` under a lease (``outbox.leases``): two dispatchers
+   never take the same row, and the rows of a worker that died are taken over once its lease
+   has run out (``DISPATCH_LEASE_SECONDS``, a minute by default). Rows too far past due are
+   marked *missed* instead (sent late never).
+2. ``deliver`` renews the lease, sends one held row and records sent, failed (a permanent
+   refusal, or transient errors past ``MAX_ATTEMPTS``), or a retry with exponential backoff.
+   Every update is conditional on still holding the row's claim token.
+
+The one window where a person can get a reminder twice: the mail server accepted it, and
+the worker died (or stalled longer than the lease) before it recorded ``sent``. The
+Message-ID is the same on every attempt, so mail systems that drop duplicates do.
 
 Nothing here waits for the broker: the rows are the queue, so long delays never sit in a
 task's ETA and a restarted broker loses nothing.
@@ -19,125 +22,105 @@ from __future__ import annotations
 
 import logging
 import re
-import smtplib
-import socket
+import uuid
 from datetime import date, datetime, timedelta
 
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from notifications.models import Notification, Reminder
 from notifications.planned import MISSED_AFTER
+from outbox import dispatch as outbox_dispatch
+from outbox import leases
+from outbox.leases import FIRST_RETRY, MAX_ATTEMPTS, TRANSIENT_ERRORS, Claim, PermanentFailure
 from yearwheel.models import Event
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "BATCH",
+    "FIRST_RETRY",
+    "MAX_ATTEMPTS",
+    "TRANSIENT_ERRORS",
+    "Claim",
+    "PermanentFailure",
+    "claim",
+    "deliver",
+    "dispatch",
+    "give_back",
+]
+
 BATCH = 50
-MAX_ATTEMPTS = 5
-FIRST_RETRY = timedelta(minutes=2)  # then 4, 8, 16 minutes
-# A claimed row not finished after this long belongs to a worker that died.
-STALE_AFTER = timedelta(minutes=10)
-
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    ConnectionError,
-    socket.timeout,
-    TimeoutError,
-)
 
 
-class PermanentFailure(Exception):
-    """Sending can never succeed (no address, refused address): ``problem`` says why."""
-
-    def __init__(self, problem: str, detail: str = "") -> None:
-        super().__init__(detail or problem)
-        self.problem = problem
-
-
-def recover_stale(now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    return Reminder.objects.filter(
-        state=Reminder.State.SENDING, claimed_at__lt=now - STALE_AFTER
-    ).update(state=Reminder.State.PENDING, claimed_at=None, updated_at=now)
-
-
-def claim(now: datetime | None = None, limit: int = BATCH) -> list[int]:
-    """Claims due rows for this process; returns the ids to deliver.
+def claim(now: datetime | None = None, limit: int = BATCH) -> Claim:
+    """Claims due rows for this process; returns the claim (ids and token) to deliver.
 
     Rows past the missed cut-off are settled on the way, however many there are: a batch of
     nothing but missed rows does not end the search, or a backlog (after the dispatcher was
     down) would end every run with rows still in time waiting behind it."""
     now = now or timezone.now()
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Reminder.objects.select_for_update(skip_locked=True)
-                .filter(state=Reminder.State.PENDING, due_at__lte=now)
-                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-                .order_by("due_at", "pk")[:limit]
+
+    def settle(rows: list[Reminder]) -> list[int]:
+        missed = [row.pk for row in rows if row.due_at + MISSED_AFTER < now]
+        if missed:
+            Reminder.objects.filter(pk__in=missed).update(
+                state=Reminder.State.MISSED,
+                problem=Reminder.Problem.TOO_LATE,
+                claim_token=None,
+                lease_until=None,
+                updated_at=now,
             )
-            missed = [row.pk for row in rows if row.due_at + MISSED_AFTER < now]
-            claimed = [row.pk for row in rows if row.pk not in missed]
-            if missed:
-                Reminder.objects.filter(pk__in=missed).update(
-                    state=Reminder.State.MISSED, problem=Reminder.Problem.TOO_LATE, updated_at=now
-                )
-            if claimed:
-                Reminder.objects.filter(pk__in=claimed).update(
-                    state=Reminder.State.SENDING, claimed_at=now, updated_at=now
-                )
-        if claimed or len(rows) < limit:
-            return claimed
+        return missed
+
+    while True:
+        batch, locked = leases.claim(
+            Reminder.objects.filter(due_at__lte=now),
+            now=now,
+            limit=limit,
+            order_by=("due_at", "pk"),
+            settle=settle,
+        )
+        if batch.ids or locked < limit:
+            return batch
 
 
-def deliver(reminder_id: int, now: datetime | None = None) -> str:
-    """Sends one claimed reminder; returns the state it ended in."""
+def deliver(reminder_id: int, token: uuid.UUID, now: datetime | None = None) -> str:
+    """Sends one held reminder; returns the state it ended in."""
     from notifications.emails import check_recipient, send_reminder  # needs the app registry
 
     reminder = (
-        Reminder.objects.select_related("recipient", "organization")
-        .filter(pk=reminder_id, state=Reminder.State.SENDING)
+        leases.held(Reminder, token)
+        .select_related("recipient", "organization")
+        .filter(pk=reminder_id)
         .first()
     )
     if reminder is None:
-        return "gone"  # someone else finished it, or it was recovered and claimed again
+        return "gone"  # taken over by another dispatcher after this one's lease ran out
     if not still_wanted(reminder):
-        return _finish(reminder, Reminder.State.CANCELLED, "", "")
-    try:
+        leases.finish(Reminder, reminder.pk, token, state=Reminder.State.CANCELLED)
+        return Reminder.State.CANCELLED
+
+    def send() -> None:
         # Checked first: a person who left the organisation gets neither email nor notice.
         check_recipient(reminder)
         _notify_in_app(reminder)
         send_reminder(reminder)
-    except SoftTimeLimitExceeded:
-        # The task is out of time: the row goes back untried (no attempt counted) and the
-        # exception ends the task, as Celery expects.
-        give_back([reminder.pk])
-        raise
-    except PermanentFailure as failure:
-        return _finish(reminder, Reminder.State.FAILED, failure.problem, str(failure))
-    except smtplib.SMTPRecipientsRefused as error:
-        # The address was refused for good (5xx), or only for now (4xx: greylisting, a full
-        # mailbox, a rate limit), which is worth another try.
-        if all(code >= 500 for code, _message in error.recipients.values()):
-            return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
-        return _retry(reminder, f"{type(error).__name__}: {error}", now)
-    except smtplib.SMTPResponseException as error:
-        if 500 <= error.smtp_code < 600:
-            return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.REJECTED, str(error))
-        return _retry(reminder, str(error), now)
-    except TRANSIENT_ERRORS as error:
-        return _retry(reminder, f"{type(error).__name__}: {error}", now)
-    except Exception as error:
-        # Anything else (a name server that did not answer, a template that does not render)
-        # is retried and counted like a transient error: raising here would end the run and
-        # leave the rest of the batch "sending" until recover_stale, and this row would be
-        # tried again every ten minutes without ever using up its attempts.
-        log.exception("reminder %s: unexpected error", reminder.pk)
-        return _retry(reminder, f"{type(error).__name__}: {error}", now)
-    return _finish(reminder, Reminder.State.SENT, "", "")
+
+    outcome = leases.attempt(
+        send, lambda message: log.exception("reminder %s: %s", reminder.pk, message)
+    )
+    if outcome.state == leases.PENDING:
+        return leases.retry(Reminder, reminder, token, outcome.error, now)
+    if not leases.finish(
+        Reminder,
+        reminder.pk,
+        token,
+        state=outcome.state,
+        problem=outcome.problem,
+        error=outcome.error,
+    ):
+        log.warning("reminder %s: lease lost before the outcome was recorded", reminder.pk)
+    return outcome.state
 
 
 _OWN_EVENT = re.compile(r"^event-(\d+)-(\d{4}-\d{2}-\d{2})$")
@@ -211,66 +194,18 @@ def _notify_in_app(reminder: Reminder) -> None:
     )
 
 
-def _finish(reminder: Reminder, state: str, problem: str, error: str) -> str:
-    now = timezone.now()
-    updated = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
-        state=state,
-        problem=problem,
-        last_error=error[:2000],
-        attempts=F("attempts") + 1,
-        sent_at=now if state == Reminder.State.SENT else None,
-        updated_at=now,
-    )
-    if not updated:
-        log.warning("reminder %s finished by someone else", reminder.pk)
-    return state
+def give_back(reminder_ids: list[int], token: uuid.UUID) -> int:
+    """Held rows this process will not try after all go back to waiting at once, rather
+    than waiting for their lease to run out."""
+    return leases.give_back(Reminder, reminder_ids, token)
 
 
-def _retry(reminder: Reminder, error: str, now: datetime | None) -> str:
-    now = now or timezone.now()
-    attempts = reminder.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
-        return _finish(reminder, Reminder.State.FAILED, Reminder.Problem.GAVE_UP, error)
-    Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.SENDING).update(
-        state=Reminder.State.PENDING,
-        attempts=attempts,
-        next_attempt_at=now + FIRST_RETRY * 2 ** (attempts - 1),
-        claimed_at=None,
-        last_error=error[:2000],
-        updated_at=now,
-    )
-    return Reminder.State.PENDING
-
-
-def give_back(reminder_ids: list[int]) -> int:
-    """Claimed rows this process will not try after all go back to waiting at once, rather
-    than sitting "sending" until ``recover_stale`` takes them ten minutes later."""
-    return Reminder.objects.filter(pk__in=reminder_ids, state=Reminder.State.SENDING).update(
-        state=Reminder.State.PENDING, claimed_at=None, updated_at=timezone.now()
-    )
+# The outbox first: a person is waiting for an invitation or a reset link; reminders are
+# planned ahead.
+QUEUES = (outbox_dispatch.QUEUE, leases.Queue(Reminder, claim, deliver))
 
 
 def dispatch(now: datetime | None = None, *, budget: timedelta = timedelta(seconds=45)) -> int:
-    """Claims and delivers due reminders until none are due or the time budget is spent
-    (the next run carries on). Returns how many were delivered or settled.
-
-    The budget is checked before each row, well inside the task's time limits, so a slow
-    mail server makes the run stop early and hand the rest of its batch back."""
-    started = timezone.now()
-    recover_stale(now)
-    handled = 0
-    while timezone.now() - started < budget:
-        claimed = claim(now)
-        if not claimed:
-            break
-        for index, reminder_id in enumerate(claimed):
-            if timezone.now() - started >= budget:
-                give_back(claimed[index:])
-                return handled
-            try:
-                deliver(reminder_id, now)
-            except SoftTimeLimitExceeded:
-                give_back(claimed[index:])
-                raise
-            handled += 1
-    return handled
+    """Claims and delivers due emails and reminders until none are due or the time budget
+    is spent (the next run carries on). Returns how many were delivered or settled."""
+    return leases.work_through(QUEUES, now, budget=budget)

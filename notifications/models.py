@@ -75,6 +75,9 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # The lease (outbox.leases): who holds a "sending" row, and until when.
+    claim_token = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -93,7 +96,8 @@ class Reminder(models.Model):
             ),
             # The planner's question: this organisation's pending rows in its window.
             models.Index(fields=["organization", "state", "starts_on"], name="reminder_org_plan"),
-            models.Index(fields=["state", "claimed_at"], name="reminder_claimed"),
+            # Taking over the rows of a dispatcher whose lease ran out.
+            models.Index(fields=["state", "lease_until"], name="reminder_lease"),
         ]
 
     def __str__(self) -> str:

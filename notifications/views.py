@@ -25,6 +25,7 @@ from django.views.generic import ListView
 
 from notifications.models import Notification, Reminder
 from organizations.views.base import OrganizationViewMixin
+from outbox.models import Email
 
 # --- a person's notifications --------------------------------------------------------------
 
@@ -115,6 +116,24 @@ ADVICE = {
 }
 
 
+# The outbox's emails (invitations) that did not go out, and what to do about each.
+EMAIL_PROBLEM_STATES = (Email.State.FAILED, Email.State.MISSED)
+EMAILS_SHOWN = 20
+EMAIL_ADVICE = {
+    Email.Problem.REJECTED: gettext_lazy(
+        "Check the address: the mail server refused it. Invite the person again with the "
+        "right address."
+    ),
+    Email.Problem.GAVE_UP: gettext_lazy(
+        "The mail server was down for a long time. Invite the person again to send a new link."
+    ),
+    Email.Problem.TOO_LATE: gettext_lazy(
+        "The email could not go out before its link expired (the service was down). Invite "
+        "the person again."
+    ),
+}
+
+
 class ReminderFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("State"),
@@ -138,8 +157,12 @@ class ReminderProblemsView(OrganizationViewMixin, ListView):
     """``/o/<slug>/reminders/``: the organisation's reminders that failed or were missed,
     and the planned gaps (nobody to remind), newest first, with the last 30 days' counts.
 
-    A fixed number of queries: the page of rows (with their recipients), its count, and one
-    aggregate for the counts."""
+    Below them, the organisation's other emails (invitations) that failed or were missed:
+    kind, address, reason and attempts, never the body (it held the link's token, and is
+    cleared once the row is settled anyway).
+
+    A fixed number of queries: the page of rows (with their recipients), its count, one
+    aggregate for the counts, and the latest emails that went wrong."""
 
     permission_required = "notifications.view_reminder_problems"
     template_name = "notifications/reminder_problems.html"
@@ -170,8 +193,19 @@ class ReminderProblemsView(OrganizationViewMixin, ListView):
             query_without_page=query.urlencode(),
             stats=self.stats(),
             stats_days=STATS_DAYS,
+            failed_emails=self.failed_emails(),
         )
         return context
+
+    def failed_emails(self) -> list[Email]:
+        emails = list(
+            Email.objects.filter(organization=self.organization, state__in=EMAIL_PROBLEM_STATES)
+            .only("kind", "to", "state", "problem", "attempts", "created_at", "last_error")
+            .order_by("-created_at", "-pk")[:EMAILS_SHOWN]
+        )
+        for email in emails:
+            email.advice = EMAIL_ADVICE.get(Email.Problem(email.problem), "")  # type: ignore[attr-defined]
+        return emails
 
     def stats(self) -> dict[str, int]:
         """How the reminders due in the last 30 days went, and the coming gaps: one query."""

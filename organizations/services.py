@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.emails import invitation_email_enqueue
 from organizations.models import Invitation, Membership, Organization, Role, User
 
 
@@ -22,13 +21,11 @@ class InvitationUnavailable(Exception):
 def invitation_create(
     *, organization: Organization, email: str, role: str, invited_by: User
 ) -> Invitation:
-    """Creates an invitation and emails its link once the transaction commits.
+    """Creates an invitation and its email in the outbox, sent once the transaction commits.
 
     Inviting the same address again replaces the pending invitation, so only the newest link
     works and an admin can simply invite again when a message went astray.
     """
-    from organizations.tasks import send_invitation_email
-
     email = email.strip().lower()
     now = timezone.now()
     with transaction.atomic():
@@ -44,8 +41,10 @@ def invitation_create(
             invited_by=invited_by,
             expires_at=Invitation.default_expiry(),
         )
-        # The raw token exists only here and in the email: the row keeps a hash.
-        transaction.on_commit(partial(send_invitation_email.delay, invitation.pk, token))
+        # The raw token exists only here and in the email: the row keeps a hash. The email is
+        # an outbox row in this transaction, so it exists exactly when the invitation does,
+        # and no broker is involved in the request (docs/outbox.md).
+        invitation_email_enqueue(invitation, token)
     return invitation
 
 

@@ -26,7 +26,7 @@ from organizations.throttle import (
     too_many_requests,
 )
 from organizations.views.base import OrganizationViewMixin
-from signin.forms import PlainPasswordChangeForm, PlainSetPasswordForm
+from signin.forms import OutboxPasswordResetForm, PlainPasswordChangeForm, PlainSetPasswordForm
 from signin.lockout import Lockout, current_lockouts, locked_until, username
 from signin.models import LockoutRelease
 from usersessions.services import sessions_end
@@ -49,7 +49,9 @@ def locked_out(
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset request, throttled twice: requests per client address (429 past the
     limit), and mails per email address, silently, so the page is the same whether or not
-    the address has an account."""
+    the address has an account. The email goes through the outbox."""
+
+    form_class = OutboxPasswordResetForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         wait = PASSWORD_RESET_BY_ADDRESS.attempt(client_ip(request))

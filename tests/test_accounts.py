@@ -5,6 +5,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from outbox.dispatch import dispatch as send_outbox
 from tests.factories import UserFactory
 
 
@@ -30,6 +31,7 @@ def test_an_inactive_user_cannot_log_in(client, password, db):
 
 def test_a_forgotten_password_is_reset_through_an_emailed_link(client, member, password_login):
     client.post(reverse("password_reset"), {"email": member.email})
+    send_outbox()
     assert len(mail.outbox) == 1
     link = re.search(r"https?://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
     assert link, mail.outbox[0].body

@@ -11,6 +11,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.urls import reverse
 
+from outbox.dispatch import dispatch as send_outbox
 from signin.lockout import wait_after
 from signin.models import LockoutRelease
 
@@ -142,6 +143,7 @@ def test_a_new_password_through_the_emailed_link_lifts_the_lock(client, member):
     client.post(reverse("password_reset"), {"email": member.email}, REMOTE_ADDR=HOME)
     from django.core import mail
 
+    send_outbox()
     link = mail.outbox[0].body.split("testserver", 1)[1].split()[0]
     form_url = client.get(link, REMOTE_ADDR=HOME).url
     new = "et-nytt-langt-passord"

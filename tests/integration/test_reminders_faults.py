@@ -1,7 +1,8 @@
 """Reminders survive what production will do to them: a worker killed in the middle of a batch,
 and the broker restarted during a dispatch. Every reminder still arrives, and a duplicate is
 only possible in the dispatcher's documented window (accepted by the mail server, but the
-worker died before it recorded ``sent``; notifications/dispatch.py).
+worker died before it recorded ``sent``; outbox/leases.py). A killed worker's batch is taken
+over as soon as its lease runs out (a short lease here, as ``DISPATCH_LEASE_SECONDS``).
 
 Each test runs its own redis-server on a free port (never the shared one), a real worker on
 the PostgreSQL test database, and a slow SMTP sink so that there is a "middle" to hit.
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db.models import F
+from django.db.models import Max
+from django.utils import timezone
 
-from notifications.dispatch import STALE_AFTER
 from notifications.models import Notification, Reminder
 from tests.integration.smtp_sink import (
     PrivateRedis,
@@ -40,6 +40,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 COUNT = 30
 DELAY = 0.2  # seconds the sink takes per message: about six seconds for the batch
+LEASE = 5  # seconds (DISPATCH_LEASE_SECONDS; a minute in production)
 
 
 def _due(count: int) -> tuple[list[int], dict[int, str]]:
@@ -82,6 +83,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(
 ) -> None:
     redis = PrivateRedis(tmp_path / "redis.log")
     env = worker_environment(tmp_path, redis.url, smtp_sink)
+    env["DISPATCH_LEASE_SECONDS"] = str(LEASE)
     ids, message_ids = _due(COUNT)
     smtp_sink.delay = DELAY
     queue = unique_queue()
@@ -93,6 +95,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(
         send_dispatch(redis.url, queue)
         assert smtp_sink.wait_for(COUNT // 4, timeout=30), first.output()
         first.kill()  # SIGKILL to the worker and its pool child
+        killed_at = time.monotonic()
         received_at_kill = smtp_sink.count()
         at_kill = states(ids)
         sending = set(
@@ -101,19 +104,18 @@ def test_a_worker_killed_mid_batch_loses_nothing(
             )
         )
         assert 0 < at_kill[Reminder.State.SENT] < COUNT, at_kill  # killed mid-batch
-        assert sending, at_kill  # claimed and not finished: the rows recover_stale is for
-
-        # The claimed rows stay "sending" until STALE_AFTER (10 minutes) has passed, then the
-        # next dispatch gives them back. The test cannot wait ten minutes, so it moves their
-        # claim into the past instead, as if the time had gone by.
-        backdated = Reminder.objects.filter(pk__in=sending).update(
-            claimed_at=F("claimed_at") - STALE_AFTER - timedelta(minutes=1)
-        )
-        assert backdated == len(sending)
+        assert sending, at_kill  # claimed and not finished: the batch to take over
+        last_renewal_left = Reminder.objects.filter(pk__in=sending).aggregate(
+            until=Max("lease_until")
+        )["until"]
 
         second = Worker(env, queue, tmp_path / "worker-2.log")
         workers.append(second)
+        # The beat's next run after the lease ran out takes the batch over (that a valid
+        # lease is left alone is pinned in tests/notifications/test_leases.py).
+        assert wait_until(lambda: timezone.now() > last_renewal_left, timeout=LEASE + 5)
         _finish(ids, second, send_dispatch(redis.url, queue), timeout=40)
+        taken_over_in = time.monotonic() - killed_at
     finally:
         for worker in workers:
             worker.stop()
@@ -132,6 +134,8 @@ def test_a_worker_killed_mid_batch_loses_nothing(
         reminders=COUNT,
         received_at_kill=received_at_kill,
         sending_at_kill=len(sending),
+        lease_seconds=LEASE,
+        settled_after_kill_seconds=round(taken_over_in, 1),
         messages=sum(delivered.values()),
         duplicates=sum(n - 1 for n in duplicates.values()),
     )
@@ -141,6 +145,8 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     assert len(duplicates) <= len(sending)
     # One pool process sends one message at a time: at most one was in flight.
     assert len(duplicates) <= 1, duplicates
+    # Taken over once the lease ran out: the lease, plus sending the rest of the batch.
+    assert taken_over_in < LEASE + COUNT * DELAY + 15
 
 
 def test_redis_restarted_during_a_dispatch_loses_nothing(

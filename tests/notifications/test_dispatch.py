@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import smtplib
 import socket
+import uuid
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import ClassVar
@@ -104,22 +105,23 @@ def test_claim_takes_due_rows_earliest_first_up_to_the_limit(organization, team_
     reminder(organization, team_lead, due_at=SEVEN - timedelta(hours=1), state="sent")
     waiting = reminder(organization, team_lead, next_attempt_at=SEVEN + timedelta(minutes=2))
     with at(SEVEN):
-        assert dispatch.claim(limit=3) == [first.pk, second.pk, third.pk]
-        assert dispatch.claim(limit=3) == [fourth.pk]
-        assert dispatch.claim(limit=3) == []
+        assert dispatch.claim(limit=3).ids == [first.pk, second.pk, third.pk]
+        assert dispatch.claim(limit=3).ids == [fourth.pk]
+        assert dispatch.claim(limit=3).ids == []
     assert {(row.state, row.claimed_at) for row in map(fresh, [first, second, third, fourth])} == {
         ("sending", SEVEN)
     }
     assert fresh(waiting).state == "pending"  # its retry is not due before 07:02
+    Reminder.objects.filter(state="sending").update(state="sent")  # their leases would run out
     with at(SEVEN + timedelta(minutes=2)):
-        assert dispatch.claim() == [waiting.pk, not_yet.pk]
+        assert dispatch.claim().ids == [waiting.pk, not_yet.pk]
 
 
 def test_claim_takes_a_batch_at_a_time(organization, team_lead):
     rows = [reminder(organization, team_lead) for _ in range(dispatch.BATCH + 5)]
     with at(SEVEN):
-        assert dispatch.claim() == [row.pk for row in rows[: dispatch.BATCH]]
-        assert dispatch.claim() == [row.pk for row in rows[dispatch.BATCH :]]
+        assert dispatch.claim().ids == [row.pk for row in rows[: dispatch.BATCH]]
+        assert dispatch.claim().ids == [row.pk for row in rows[dispatch.BATCH :]]
 
 
 def test_rows_more_than_six_hours_late_are_missed_and_never_sent(organization, team_lead, smtp):
@@ -326,32 +328,12 @@ def test_one_broken_reminder_does_not_hold_up_the_others(organization, team_lead
 # --- workers that died, rows that are not ours ---------------------------------------------------
 
 
-def test_recover_stale_gives_back_rows_claimed_more_than_ten_minutes_ago(
-    organization, team_lead, smtp
-):
-    stale = reminder(organization, team_lead)
-    busy = reminder(organization, team_lead)
-    Reminder.objects.filter(pk=stale.pk).update(
-        state="sending", claimed_at=SEVEN - timedelta(minutes=11)
-    )
-    Reminder.objects.filter(pk=busy.pk).update(
-        state="sending", claimed_at=SEVEN - timedelta(minutes=9)
-    )
-    with at(SEVEN):
-        assert dispatch.recover_stale() == 1
-    assert (fresh(stale).state, stale.claimed_at, stale.attempts) == ("pending", None, 0)
-    assert (fresh(busy).state, busy.claimed_at) == ("sending", SEVEN - timedelta(minutes=9))
-    with at(SEVEN + timedelta(minutes=1)):
-        assert dispatch.dispatch() == 1  # sends the recovered one, leaves the busy one alone
-    assert (fresh(stale).state, fresh(busy).state) == ("sent", "sending")
-
-
 @pytest.mark.parametrize("state", ["pending", "sent", "failed", "missed", "cancelled"])
 def test_deliver_leaves_a_row_that_is_not_being_sent_alone(organization, team_lead, smtp, state):
     row = reminder(organization, team_lead, state=state)
     before = Reminder.objects.values().get(pk=row.pk)
     with at(SEVEN):
-        assert dispatch.deliver(row.pk) == "gone"
+        assert dispatch.deliver(row.pk, uuid.uuid4()) == "gone"
     assert Reminder.objects.values().get(pk=row.pk) == before
     assert smtp.sent == []
     assert not Notification.objects.exists()
@@ -360,12 +342,14 @@ def test_deliver_leaves_a_row_that_is_not_being_sent_alone(organization, team_le
 def test_the_notification_is_made_once_even_when_delivered_twice(organization, team_lead, smtp):
     row = reminder(organization, team_lead)
     with at(SEVEN):
-        [claimed] = dispatch.claim()
-        assert dispatch.deliver(claimed) == "sent"
-    # The worker died before it recorded the outcome; the row was recovered and claimed again.
-    Reminder.objects.filter(pk=row.pk).update(state="sending")
+        batch = dispatch.claim()
+        assert dispatch.deliver(batch.ids[0], batch.token) == "sent"
+    # The worker died before it recorded the outcome; its lease ran out and another
+    # dispatcher took the row over.
+    taken_over = uuid.uuid4()
+    Reminder.objects.filter(pk=row.pk).update(state="sending", claim_token=taken_over)
     with at(SEVEN + timedelta(minutes=15)):
-        assert dispatch.deliver(row.pk) == "sent"
+        assert dispatch.deliver(row.pk, taken_over) == "sent"
     assert Notification.objects.filter(reminder=row).count() == 1
     # The email went twice, with the same Message-ID, so a mail system can drop the second.
     assert [message.extra_headers["Message-ID"] for message in smtp.sent] == [row.message_id] * 2

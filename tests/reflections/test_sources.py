@@ -480,8 +480,9 @@ def test_the_escalation_email_names_the_item_and_its_owner(
     member.save()
     plan(organization)
     with time_machine.travel(NOON + timedelta(hours=1), tick=False):
-        for pk in claim():
-            deliver(pk)
+        batch = claim()
+        for pk in batch.ids:
+            deliver(pk, batch.token)
     (message,) = [m for m in mail.outbox if coordinator.email in m.to]
     with translation.override("en"):
         assert message.subject == "Action item overdue: Skrive rutinen"
