@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.finders import BaseFinder
-from django.core.checks import CheckMessage, Error
+from django.core.checks import CheckMessage, Warning
 from django.core.files.storage import FileSystemStorage
 from django.utils._os import safe_join
 
@@ -47,11 +47,13 @@ class VendorFinder(BaseFinder):
             self.storages[prefix] = storage
 
     def check(self, **kwargs: Any) -> list[CheckMessage]:
+        # A warning, as Django's for a missing STATICFILES_DIRS folder: an installed wheel runs
+        # without node_modules/ from files collected where `npm ci` ran (docs/deploy.md).
         return [
-            Error(
+            Warning(
                 f"{prefix}/{name} is missing from node_modules/",
-                hint="Run `npm ci` (or `make install`).",
-                id="frontend.E001",
+                hint="Run `npm ci` (or `make install`) before collectstatic.",
+                id="frontend.W001",
             )
             for prefix, (_folder, files) in VENDOR_FILES.items()
             for name in files
