@@ -20,10 +20,12 @@ $(BIN)/.installed: requirements-dev.lock pyproject.toml
 # after changing either): requirements.lock holds the runtime dependencies (production),
 # requirements-dev.lock those and the dev extra (`make install`). Hashes are those of the
 # public index: the machine's pip configuration (mirrors, local wheels) is left out, so every
-# machine writes the same file. LOCK_ARGS passes more options, e.g. LOCK_ARGS=--upgrade.
+# machine writes the same file. Extras stay on the pins (fonttools[woff]==…): pip's
+# hash-checking mode refuses a dependency's extra that no pin names. LOCK_ARGS passes more
+# options, e.g. LOCK_ARGS=--upgrade.
 LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
 	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock"
-LOCK_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+LOCK_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
 	--no-emit-index-url --no-emit-find-links --constraint constraints.txt $(LOCK_ARGS)
 lock: $(BIN)/.installed
 	$(LOCK_ENV) $(LOCK_COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml

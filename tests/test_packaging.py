@@ -72,7 +72,8 @@ def _locked(filename: str) -> dict[str, str]:
         name, _, version = first.partition("==")
         assert version, f"{filename}: {first} is not pinned to one version"
         assert "--hash=sha256:" in block, f"{filename}: {first} has no hash"
-        pins[canonicalize_name(name)] = version
+        # Extras stay on the pin (celery[redis]): pip's hash-checking mode needs them there.
+        pins[canonicalize_name(name.split("[")[0])] = version
     return pins
 
 
