@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import runpy
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,20 @@ def test_every_unit_reads_the_same_environment_file():
         text = (UNITS / f"tiltakshjulet-{unit}.service").read_text()
         assert "EnvironmentFile=/etc/tiltakshjulet/env" in text
         assert "WorkingDirectory=/srv/tiltakshjulet" in text
+
+
+def test_a_shell_reads_the_environment_file_as_systemd_does():
+    """The release steps read it with `set -a; . /etc/tiltakshjulet/env`."""
+    example = UNITS / "tiltakshjulet.env.example"
+    shell = subprocess.run(
+        ["bash", "-c", f'set -a; . "{example}"; env -0'],
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    read = dict(item.split("=", 1) for item in shell.stdout.split("\0") if "=" in item)
+    for line in example.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            assert read[name] == value.strip('"'), name

@@ -64,7 +64,7 @@ def _example_environment() -> dict[str, str]:
     for line in (UNITS / "tiltakshjulet.env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, _, value = line.partition("=")
-            values[name] = value
+            values[name] = value.removeprefix('"').removesuffix('"')  # as systemd reads it
     return values
 
 
