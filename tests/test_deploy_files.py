@@ -1,5 +1,5 @@
 """The example production files (deploy/, gunicorn.conf.py) agree with the app's own limits.
-tests/integration/test_production_stack.py runs them."""
+tests/browser/test_production_stack.py runs them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Seeds the production-stack test's own database with a small organisation.
 
-Run in a subprocess with the stack's environment (``python -m tests.integration.production_seed``,
+Run in a subprocess with the stack's environment (``python -m tests.browser.production_seed``,
 production settings): the test process itself only knows its own test database. Prints, as
 one JSON line, what the browser needs to sign in.
 """

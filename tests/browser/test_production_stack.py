@@ -38,7 +38,7 @@ from django.db import connection
 from kombu import Connection
 from playwright.sync_api import expect
 
-from tests.browser.conftest import EXPECT_TIMEOUT_MS, browser  # noqa: F401 (a fixture)
+from tests.browser.conftest import EXPECT_TIMEOUT_MS
 from tests.conftest import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,13 +223,13 @@ def _wait_for_heartbeats(stack: Stack) -> dict:
     )
 
 
-def test_the_production_stack_serves_a_coordinator_who_creates_a_measure(stack, browser):  # noqa: F811
+def test_the_production_stack_serves_a_coordinator_who_creates_a_measure(stack, browser):
     started = time.monotonic()
     # The release: the database and the static files, then the organisation.
     stack.run(sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0")
     stack.run(sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0")
     seed = json.loads(
-        stack.run(sys.executable, "-m", "tests.integration.production_seed").splitlines()[-1]
+        stack.run(sys.executable, "-m", "tests.browser.production_seed").splitlines()[-1]
     )
     stack.run(sys.executable, "-c", OVERDUE_SCHEDULE)
 
