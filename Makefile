@@ -6,13 +6,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install system-libs lint typecheck pytest messages translations static migrate demo clean
+.PHONY: run test install lock system-libs lint typecheck pytest messages translations static migrate demo clean
 
-$(BIN)/.installed: pyproject.toml constraints.txt
+# Exactly the locked versions, each checked against its hash; then the project itself, which
+# brings nothing new (--no-deps) and is built with the locked setuptools (--no-build-isolation).
+$(BIN)/.installed: requirements-dev.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Rewrites both lock files from pyproject.toml at the versions pinned in constraints.txt (run it
+# after changing either): requirements.lock holds the runtime dependencies (production),
+# requirements-dev.lock those and the dev extra (`make install`). Hashes are those of the
+# public index: the machine's pip configuration (mirrors, local wheels) is left out, so every
+# machine writes the same file. Extras stay on the pins (fonttools[woff]==…): pip's
+# hash-checking mode refuses a dependency's extra that no pin names. LOCK_ARGS passes more
+# options, e.g. LOCK_ARGS=--upgrade.
+LOCK_ENV := env -u PIP_FIND_LINKS -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_CONSTRAINT \
+	PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock"
+LOCK_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
+	--no-emit-index-url --no-emit-find-links --constraint constraints.txt $(LOCK_ARGS)
+lock: $(BIN)/.installed
+	$(LOCK_ENV) $(LOCK_COMPILE) --extra dev --output-file requirements-dev.lock pyproject.toml
+	$(LOCK_ENV) $(LOCK_COMPILE) --output-file requirements.lock pyproject.toml
+	rm -f $(BIN)/.installed
+	$(MAKE) install
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -276,11 +276,14 @@ USE_THOUSAND_SEPARATOR = True
 
 # --- Static files (front-end libraries come from npm into node_modules/) -----------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+# Where collectstatic writes and whitenoise serves from; outside the code in an installed wheel.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "staticfiles")
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Only the files the pages use from the front-end libraries (config/frontend.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "config.frontend.VendorFinder",
 ]
 STORAGES = {
     # Uploaded files and stored report PDFs: MEDIA_ROOT, or a bucket (config/storage.py).
