@@ -82,6 +82,10 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}".replace(",", " ")
 
 
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
 def _ratio(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
@@ -125,5 +129,41 @@ def table(result: dict[str, Any]) -> str:
             f"{planner['organizations']} organisations, {planner['seconds']} s); dispatcher "
             f"{dispatcher['emails_per_second']} emails/s ({dispatcher['emails']} emails in "
             f"{dispatcher['seconds']} s)"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The same table in Markdown, for docs/performance.md."""
+    run = result["runs"]["municipality"]
+    national = result["runs"].get("national")
+    national_rps = (
+        {p["key"]: p["load"]["requests_per_second"] for p in national["pages"]} if national else {}
+    )
+    lines = [
+        "| page | queries | bytes | req/s | p50 ms | p95 ms | p99 ms | errors | ×floor "
+        "| single ms | nat/mun | budget |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    floor = run["floor"]
+    loads = floor["loads"]
+    lines.append(
+        f"| {floor['label']} | {floor['queries']} | {_n(floor['body_bytes'])} "
+        f"| {floor['requests_per_second']:.1f} | {_ms(loads[0]['p50_ms'])} "
+        f"| {_ms(loads[0]['p95_ms'])} | {_ms(loads[0]['p99_ms'])} "
+        f"| {sum(f['errors'] for f in loads)} | 1 | {floor['single_ms']:.0f} | | yardstick |"
+    )
+    for page in run["pages"]:
+        load = page["load"]
+        misses = [b["budget"] for b in page["budgets"] if not b["pass"]]
+        verdict = "pass" if not misses else "**miss**: " + ", ".join(misses)
+        nat = "" if page.get("national_ratio") is None else f"{page['national_ratio']:.2f}"
+        if page["key"] in national_rps:
+            nat += f" ({national_rps[page['key']]:.2f} req/s)"
+        lines.append(
+            f"| {page['label']} | {page['queries']} | {_n(page['body_bytes'])} "
+            f"| {load['requests_per_second']:.2f} | {_ms(load['p50_ms'])} | {_ms(load['p95_ms'])} "
+            f"| {_ms(load['p99_ms'])} | {load['errors']} | {_ratio(page['ratio_to_floor'])} "
+            f"| {page['single_ms']:.0f} | {nat} | {verdict} |"
         )
     return "\n".join(lines) + "\n"

@@ -186,7 +186,7 @@ def copy_measurements(rows: list[tuple[int, Decimal, date, int | None]]) -> None
     buffer.seek(0)
     table = Measurement._meta.db_table
     with connection.cursor() as cursor:
-        cursor.copy_expert(  # type: ignore[attr-defined]
+        cursor.copy_expert(
             f"COPY {table} (indicator_id, value, date, comment, entered_by_id, created_at, "
             "updated_at) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
             buffer,
@@ -571,6 +571,10 @@ def analyze() -> None:
 
 def has_data() -> bool:
     return Organization.objects.filter(slug=BENCH_SLUG).exists()
+
+
+def has_national() -> bool:
+    return Organization.objects.count() >= NATIONAL_ORGANIZATIONS
 
 
 def existing(year: int) -> Seeded:

@@ -42,7 +42,7 @@ def database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_measures_every_key_page_without_errors(tmp_path):
+def test_it_measures_every_key_page_without_errors(tmp_path: Path) -> None:
     require_or_skip(connection.vendor == "postgresql", "the benchmark needs PostgreSQL")
     require_or_skip(shutil.which("node") is not None, "the benchmark needs node")
     require_or_skip((ROOT / "node_modules" / "autocannon").exists(), "npm ci installs autocannon")

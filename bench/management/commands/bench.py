@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psycopg2
+import psycopg2  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -71,11 +71,16 @@ class Command(BaseCommand):
             self.log("Seeding the large municipality…")
             seeded = seed.seed(scale=options["scale"], year=year, log=self.log)
         else:
+            if seed.has_national():
+                raise CommandError(
+                    "The kept data set is already national: run without --reuse to measure "
+                    "the municipality on its own first."
+                )
             seeded = seed.existing(year)
         self.store_pdf(seeded)
         runs = {"municipality": self.measure(seeded, options)}
         if options["national"]:
-            if fresh:
+            if not seed.has_national():
                 self.log("Seeding the other organisations of a national installation…")
                 seed.seed_national(scale=options["scale"], year=year, log=self.log)
             runs["national"] = self.measure(seeded, options)
@@ -91,6 +96,7 @@ class Command(BaseCommand):
         output.mkdir(parents=True, exist_ok=True)
         path = output / f"{started:%Y%m%dT%H%M%SZ}.json"
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        path.with_suffix(".md").write_text(report.markdown(result))
         self.stdout.write(report.table(result))
         self.stdout.write(f"Written: {path}")
 
