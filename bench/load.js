@@ -5,6 +5,7 @@
 // autocannon's own summary has no 95th percentile, so every response time is kept here.
 "use strict";
 
+const http = require("node:http");
 const autocannon = require("autocannon");
 
 const jobs = JSON.parse(process.argv[2]);
@@ -56,6 +57,28 @@ function run(options) {
   });
 }
 
+// Waits until one request to ``url`` (the floor page) answers within a second again, at most
+// five minutes: the server has worked off what the last load left in its queue.
+async function idle(url, headers) {
+  const deadline = Date.now() + 300000;
+  while (Date.now() < deadline) {
+    const started = Date.now();
+    try {
+      await new Promise((resolve, reject) => {
+        const request = http.get(url, { headers }, (response) => {
+          response.resume();
+          response.on("end", resolve);
+        });
+        request.on("error", reject);
+        request.setTimeout(300000, () => request.destroy(new Error("timeout")));
+      });
+    } catch (error) {
+      // The server is not answering yet: try again.
+    }
+    if (Date.now() - started < 1000) return;
+  }
+}
+
 (async () => {
   // One after the other, never at once: each load has the server to itself.
   for (const job of jobs) {
@@ -63,10 +86,7 @@ function run(options) {
     process.stdout.write(JSON.stringify({ key: job.key, ...result }) + "\n");
     // autocannon stops sending at the end, but the server still works off what its queue
     // holds; the next load waits for that, about as long as the slowest response took.
-    // (Nothing answered at all: the responses take longer than the load lasted.)
-    const slowest = result.requests ? result.max_ms : 2000 * job.duration;
-    const settle = Math.min(60000, Math.max(250, 1.2 * slowest));
-    await new Promise((done) => setTimeout(done, settle));
+    if (job.probe) await idle(job.probe, job.headers);
   }
 })().catch((error) => {
   console.error(String(error));

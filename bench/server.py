@@ -43,6 +43,11 @@ def gunicorn(*, workers: int, log_path: Path) -> Iterator[str]:
         "config.wsgi:application",
         f"--bind={HOST}:{port}",
         f"--workers={workers}",
+        # One request at a time per worker, as the sync worker, but with keep-alive: the sync
+        # worker closes every connection, and autocannon then reports latencies that cannot
+        # be (several times longer than connections divided by throughput allows).
+        "--worker-class=gthread",
+        "--threads=1",
         # Long enough that a slow page is measured as slow, not killed (production keeps 30 s).
         "--timeout=300",
         "--access-logfile=/dev/null",
@@ -84,7 +89,9 @@ def check_load_generator() -> None:
         raise RuntimeError("autocannon is missing: run `make install` (npm ci) first.")
 
 
-def job(base: str, page: Page, cookie: str, *, connections: int, duration: int) -> dict[str, Any]:
+def job(
+    base: str, page: Page, cookie: str, *, connections: int, duration: int, probe: str = ""
+) -> dict[str, Any]:
     """One bounded load on one page: ``connections`` connections for ``duration`` seconds,
     with the headers of a browser that takes gzip."""
     headers = {"Accept-Encoding": "gzip", **page.headers}
@@ -97,6 +104,8 @@ def job(base: str, page: Page, cookie: str, *, connections: int, duration: int) 
         "duration": duration,
         "headers": headers,
         "timeout": 120,
+        # After the load: wait until this page answers quickly again (bench/load.js).
+        "probe": probe,
     }
 
 

@@ -177,8 +177,12 @@ class Command(BaseCommand):
                 conditional.headers = validators
         log_path = Path(options["output"]) / "gunicorn.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        load = {"connections": options["connections"], "duration": options["duration"]}
         with server.gunicorn(workers=options["workers"], log_path=log_path) as base:
+            load = {
+                "connections": options["connections"],
+                "duration": options["duration"],
+                "probe": base + floor.path,
+            }
             # Warm-up: each worker imports and renders once before anything is measured; then
             # the floor before and after every page.
             jobs = [server.job(base, floor, cookie, connections=options["connections"], duration=1)]
