@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test install lock system-libs lint typecheck pytest messages translations static migrate demo clean
+.PHONY: run test install lock system-libs lint typecheck pytest messages translations static migrate demo clean bench
 
 # Exactly the locked versions, each checked against its hash; then the project itself, which
 # brings nothing new (--no-deps) and is built with the locked setuptools (--no-build-isolation).
@@ -93,6 +93,18 @@ demo: migrate
 run: install translations static demo
 	env $(RUN_ENV) $(BIN)/python manage.py plan_reminders
 	env $(RUN_ENV) $(BIN)/honcho --procfile Procfile start --port $(PORT)
+
+# --- benchmark (docs/performance.md): production settings on loopback, its own database ----------
+# BENCH_ARGS passes options on, e.g. BENCH_ARGS="--national" or "--scale 0.1 --duration 5".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tiltak_bench
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false HTTPS=false BENCH_FLOOR_PAGE=true \
+	ALLOWED_HOSTS=127.0.0.1,localhost LOG_FORMAT=text LOG_LEVEL=WARNING
+ifndef SECRET_KEY
+BENCH_ENV += SECRET_KEY_FILE=var/secret_key
+endif
+
+bench: install translations var/secret_key
+	env $(BENCH_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 # --- checks --------------------------------------------------------------------------------
 lint: install

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "health",
     "dataversion",
     "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -463,6 +464,12 @@ HEALTH_HEARTBEATS: dict[str, int] = {
     "planner": env_int("HEALTH_PLANNER_MAX_AGE", 3 * PLAN_REMINDERS_EVERY, minimum=1),
     "dispatcher": env_int("HEALTH_DISPATCHER_MAX_AGE", 3 * DISPATCH_REMINDERS_EVERY, minimum=1),
 }
+
+# --- Benchmark (bench/, docs/performance.md) -----------------------------------------------------
+# Mounts the floor page, /o/<org>/bench/floor/: a logged-in page under the same middleware that
+# renders 25 measures from one query, the yardstick `make bench` measures every page against.
+# Off in production: only the benchmark's own gunicorn turns it on.
+BENCH_FLOOR_PAGE = env_bool("BENCH_FLOOR_PAGE", False)
 
 # --- Logging (config/logs.py, docs/operations-logs.md) -------------------------------------
 # JSON lines for the log collector in production; `make run` sets text for a developer's eyes.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -82,3 +83,7 @@ urlpatterns = [
     *session_patterns,
     *shared_report_patterns,
 ]
+
+if settings.BENCH_FLOOR_PAGE:
+    # Only in the benchmark's own server (bench/, docs/performance.md); no product page links here.
+    urlpatterns.append(path("o/<slug:org_slug>/", include("bench.urls")))
