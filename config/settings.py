@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "signin",
     "sso",
     "health",
+    "orgarchive",
     "demo",
 ]
 
