@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db import models
 
-from orgarchive.registry import ModelPlan, export_plans
 from organizations.models import Organization
+from orgarchive.registry import ModelPlan, export_plans
 
 # Rows are read by owner keys in chunks, so no query carries more parameters than SQLite allows.
 CHUNK = 2000
@@ -40,8 +40,7 @@ def organisation_rows(
         if plan.owner is None:
             rows = list(manager.filter(pk=organization.pk).values_list(*names))
         else:
-            assert plan.owner_model is not None
-            owners = sorted(ids.get(plan.owner_model, set()), key=str)
+            owners = sorted(ids.get(plan.owner_model, set()), key=str)  # type: ignore[arg-type]
             rows = []
             for chunk in _chunks(owners):
                 query = manager.filter(**{f"{plan.owner}__in": chunk}).order_by(pk_name)

@@ -12,6 +12,7 @@ from typing import IO, Any
 from django.db import models
 from django.utils import timezone
 
+from organizations.models import Organization
 from orgarchive.archive import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -25,7 +26,6 @@ from orgarchive.archive import (
 )
 from orgarchive.collect import organisation_rows
 from orgarchive.registry import ModelPlan, relation_fields, user_model
-from organizations.models import Organization
 
 # What a user row carries: enough to match or create the person, never a password or a
 # permission of the installation.
@@ -84,7 +84,9 @@ def export_organization(organization: Organization, target: str | Path | IO[byte
             write(data_path(plan.label), json.dumps(content, default=to_json).encode())
             result.counts[plan.label] = len(rows)
 
-        users = list(User._base_manager.filter(pk__in=user_ids).order_by("pk").values_list(*USER_FIELDS))
+        users = list(
+            User._base_manager.filter(pk__in=user_ids).order_by("pk").values_list(*USER_FIELDS)
+        )
         write(USERS, json.dumps({"fields": USER_FIELDS, "rows": users}, default=to_json).encode())
         result.users = len(users)
 
@@ -99,8 +101,9 @@ def export_organization(organization: Organization, target: str | Path | IO[byte
         other_orgs.discard(organization.pk)
         external = {
             str(pk): {"slug": slug, "number": number, "name": name}
-            for pk, slug, number, name in Organization.objects.filter(pk__in=other_orgs)
-            .values_list("pk", "slug", "number", "name")
+            for pk, slug, number, name in Organization.objects.filter(
+                pk__in=other_orgs
+            ).values_list("pk", "slug", "number", "name")
         }
         manifest = {
             "format": FORMAT_NAME,

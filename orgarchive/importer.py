@@ -15,11 +15,12 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.core.files.base import ContentFile
 from django.db import connections, models, transaction
 
+from organizations.models import Organization
 from orgarchive.archive import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -31,8 +32,13 @@ from orgarchive.archive import (
     schema_state,
 )
 from orgarchive.exporter import file_columns, storage_of
-from orgarchive.registry import ModelPlan, export_plans, relation_fields, user_model
-from organizations.models import Organization
+from orgarchive.registry import (
+    ModelPlan,
+    export_plans,
+    has_constraint,
+    relation_fields,
+    user_model,
+)
 
 REMINDER = "notifications.Reminder"
 
@@ -58,7 +64,9 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
         manifest = json.loads(archive.read(MANIFEST))
     except (KeyError, ValueError) as error:
-        raise ArchiveError("This is not an organisation archive (no readable manifest.json).") from error
+        raise ArchiveError(
+            "This is not an organisation archive (no readable manifest.json)."
+        ) from error
     if manifest.get("format") != FORMAT_NAME:
         raise ArchiveError("This is not an organisation archive (unknown format).")
     if manifest.get("version") != FORMAT_VERSION:
@@ -152,8 +160,13 @@ class _Importer:
             if existing is None:
                 # A person new to this installation: no usable password until they reset it
                 # (or sign in with single sign-on); never an operator of the installation.
+                meta = self.user_model._meta
                 user = self.user_model(
-                    **{k: self.user_model._meta.get_field(k).to_python(v) for k, v in row.items() if k != "id"}
+                    **{
+                        k: cast(models.Field[Any, Any], meta.get_field(k)).to_python(v)
+                        for k, v in row.items()
+                        if k != "id"
+                    }
                 )
                 user.set_unusable_password()  # type: ignore[attr-defined]
                 user.save(using=self.using)
@@ -185,7 +198,9 @@ class _Importer:
         known = {plan.label for plan in export_plans()}
         unknown = sorted(set(self.manifest["counts"]) - known)
         if unknown:
-            raise ArchiveError(f"The archive holds kinds of records this version lacks: {', '.join(unknown)}.")
+            raise ArchiveError(
+                f"The archive holds kinds of records this version lacks: {', '.join(unknown)}."
+            )
         for plan in export_plans():
             try:
                 content = json.loads(self.archive.read(data_path(plan.label)))
@@ -208,10 +223,11 @@ class _Importer:
         kept = [r for r in rows if r["state"] not in ("pending", "sending")]
         if len(kept) < len(rows):
             self.result.notes.append(
-                f"{len(rows) - len(kept)} waiting reminders were left for the planner to plan again."
+                f"{len(rows) - len(kept)} waiting reminders were left for the planner "
+                "to plan again."
             )
         for row in kept:
-            # Keys are unique across the installation and name old ids: make them the archive's own.
+            # Keys are unique across the installation and name old ids: give them our own.
             row["key"] = f"restored-{self.manifest['created_at']}-{row['key']}"[:255]
         return kept
 
@@ -223,7 +239,10 @@ class _Importer:
         return present
 
     def _resolvable(
-        self, fk: models.ForeignKey[Any, Any], value: Any, present: dict[type[models.Model], set[Any]]
+        self,
+        fk: models.ForeignKey[Any, Any],
+        value: Any,
+        present: dict[type[models.Model], set[Any]],
     ) -> bool:
         target = fk.related_model
         if target is self.user_model:
@@ -242,19 +261,25 @@ class _Importer:
             present = self._present(tables)
             for table in tables:
                 required = [
-                    fk for fk in relation_fields(table.plan.model) if not fk.null and fk.db_constraint
+                    fk
+                    for fk in relation_fields(table.plan.model)
+                    if not fk.null and has_constraint(fk)
                 ]
                 if not required:
                     continue
                 kept = [
                     row
                     for row in table.rows
-                    if all(row[fk.attname] is None or self._resolvable(fk, row[fk.attname], present) for fk in required)
+                    if all(
+                        row[fk.attname] is None or self._resolvable(fk, row[fk.attname], present)
+                        for fk in required
+                    )
                 ]
                 if len(kept) < len(table.rows):
+                    kind = table.plan.model._meta.verbose_name_plural
                     self.result.notes.append(
-                        f"{len(table.rows) - len(kept)} {table.plan.model._meta.verbose_name_plural} "
-                        "were left out: they point to records that are not in this database."
+                        f"{len(table.rows) - len(kept)} {kind} were left out: they point to "
+                        "records that are not in this database."
                     )
                     table.rows = kept
                     changed = True
@@ -284,11 +309,12 @@ class _Importer:
         for table in tables:
             model = table.plan.model
             pk = model._meta.pk.attname
-            # In key order, so new keys keep the order of the old ones (lists sorted by id stay so).
+            # In key order, so new keys keep the order of the old ones (lists sorted by id stay).
             old = sorted(row[pk] for row in table.rows)
             self.ids[model].update(zip(old, self._new_ids(model, len(old)), strict=True))
             self.any_ids[model].update(self.ids[model])
-        # History of deleted (or left-out) records: one new id per old record, so its rows stay together.
+        # History of deleted (or left-out) records: one new id per old record, so its rows
+        # stay together.
         for table in tables:
             record = table.plan.record_model
             if record is None:
@@ -314,7 +340,9 @@ class _Importer:
                     try:
                         content = self.archive.read(file_path(name))
                     except KeyError:
-                        self.result.notes.append(f"The file {name} was missing when the archive was written.")
+                        self.result.notes.append(
+                            f"The file {name} was missing when the archive was written."
+                        )
                         renamed[name] = name
                         continue
                     # The storage picks another name if this one is taken; the rows follow it.
@@ -332,7 +360,7 @@ class _Importer:
         if target is self.user_model:
             return self.users.get(value)
         # A key without a constraint (in a history table) may name a deleted record.
-        known = self.ids if fk.db_constraint else self.any_ids
+        known = self.ids if has_constraint(fk) else self.any_ids
         mapped = known.get(target, {}).get(value)  # type: ignore[arg-type]
         if mapped is None and target is Organization:
             return self.orgs.get(value)

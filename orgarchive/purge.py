@@ -14,9 +14,9 @@ from typing import Any
 from django.apps import apps
 from django.db import connections, models, transaction
 
-from orgarchive.collect import CHUNK, organisation_rows
-from orgarchive.registry import relation_fields
 from organizations.models import Organization
+from orgarchive.collect import CHUNK, organisation_rows
+from orgarchive.registry import has_constraint, relation_fields
 
 
 def delete_organization(organization: Organization, using: str = "default") -> dict[str, int]:
@@ -32,13 +32,15 @@ def delete_organization(organization: Organization, using: str = "default") -> d
             for model in everything:
                 for fk in relation_fields(model):
                     targets = doomed.get(fk.related_model)  # type: ignore[arg-type]
-                    if not targets or not fk.db_constraint:
+                    if not targets or not has_constraint(fk):
                         continue
                     keys = sorted(targets, key=str)
                     for start in range(0, len(keys), CHUNK):
-                        query = model._base_manager.using(using).filter(
-                            **{f"{fk.attname}__in": keys[start : start + CHUNK]}
-                        ).exclude(pk__in=doomed.get(model, set()))
+                        query = (
+                            model._base_manager.using(using)
+                            .filter(**{f"{fk.attname}__in": keys[start : start + CHUNK]})
+                            .exclude(pk__in=doomed.get(model, set()))
+                        )
                         if fk.null:
                             query.update(**{fk.attname: None})
                             continue
@@ -50,7 +52,9 @@ def delete_organization(organization: Organization, using: str = "default") -> d
         for model, pks in doomed.items():
             keys = sorted(pks, key=str)
             for start in range(0, len(keys), CHUNK):
-                model._base_manager.using(using).filter(pk__in=keys[start : start + CHUNK])._raw_delete(using)
+                model._base_manager.using(using).filter(
+                    pk__in=keys[start : start + CHUNK]
+                )._raw_delete(using)
             counts[model._meta.label] = len(keys)
         connections[using].check_constraints()
     return counts

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -67,7 +68,14 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     return any(f.name == name for f in model._meta.concrete_fields)
 
 
-def relation_fields(model: type[models.Model]) -> list[models.ForeignKey[models.Model, models.Model]]:
+def has_constraint(fk: models.ForeignKey[Any, Any]) -> bool:
+    """False for the keys of history tables, which may name rows deleted since."""
+    return bool(getattr(fk, "db_constraint", True))
+
+
+def relation_fields(
+    model: type[models.Model],
+) -> list[models.ForeignKey[models.Model, models.Model]]:
     return [f for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
 
 
@@ -144,7 +152,7 @@ def export_plans() -> tuple[ModelPlan, ...]:
                 )
             )
     # Organization's own history: owned through its `id` column, handled by the exporter.
-    history = Organization.history.model  # type: ignore[attr-defined]
+    history = Organization.history.model
     plans.append(
         ModelPlan(model=history, owner="id", owner_model=Organization, record_model=Organization)
     )

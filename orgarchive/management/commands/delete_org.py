@@ -2,8 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from orgarchive.purge import delete_organization
 from organizations.models import Organization
+from orgarchive.purge import delete_organization
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from organizations.models import Organization
 from orgarchive.archive import ArchiveError
 from orgarchive.exporter import export_organization
-from organizations.models import Organization
 
 
 class Command(BaseCommand):

@@ -17,9 +17,11 @@ class Command(BaseCommand):
             result = import_organization(file)
         except (ArchiveError, OSError) as error:
             raise CommandError(f"Nothing was restored: {error}") from error
-        assert result.organization is not None
+        organization = result.organization
+        if organization is None:  # the importer always sets it; for the type checker
+            raise CommandError("Nothing was restored.")
         self.stdout.write(
-            f"Restored {result.organization.name} ({result.organization.slug}): "
+            f"Restored {organization.name} ({organization.slug}): "
             f"{sum(result.counts.values())} rows, {result.files} files; people: "
             f"{result.users_matched} found by email, {result.users_created} created without a "
             "password (they choose one with “Forgotten password”)."
