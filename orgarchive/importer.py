@@ -163,7 +163,7 @@ class _Importer:
                 meta = self.user_model._meta
                 user = self.user_model(
                     **{
-                        k: cast(models.Field[Any, Any], meta.get_field(k)).to_python(v)
+                        k: cast("models.Field[Any, Any]", meta.get_field(k)).to_python(v)
                         for k, v in row.items()
                         if k != "id"
                     }
