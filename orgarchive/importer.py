@@ -20,6 +20,7 @@ from typing import IO, Any, cast
 from django.core.files.base import ContentFile
 from django.db import connections, models, transaction
 
+from measures.models import Indicator, Measure
 from organizations.models import Organization
 from orgarchive.archive import (
     FORMAT_NAME,
@@ -41,6 +42,27 @@ from orgarchive.registry import (
 )
 
 REMINDER = "notifications.Reminder"
+PUBLISHED_REPORT = "reports.PublishedReport"
+
+
+def remap_report_content(content: Any, measures: dict[Any, Any], indicators: dict[Any, Any]) -> Any:
+    """A published report's frozen content names its measures and indicators by id (for the
+    links on its cards and the comparison of versions): give it the new ids."""
+    if not isinstance(content, dict):
+        return content
+    content = dict(content)
+    remapped = []
+    for measure in content.get("measures") or []:
+        measure = dict(measure)
+        measure["id"] = measures.get(measure.get("id"), measure.get("id"))
+        measure["indicators"] = [
+            {**indicator, "id": indicators.get(indicator.get("id"), indicator.get("id"))}
+            for indicator in measure.get("indicators") or []
+        ]
+        remapped.append(measure)
+    if "measures" in content:
+        content["measures"] = remapped
+    return content
 
 
 @dataclass
@@ -385,6 +407,10 @@ class _Importer:
                 values[fk.attname] = mapped
             if plan.record_model is not None:
                 values["id"] = self.any_ids[plan.record_model][row["id"]]
+            if plan.label == PUBLISHED_REPORT:
+                values["content"] = remap_report_content(
+                    values["content"], self.any_ids[Measure], self.any_ids[Indicator]
+                )
             for attname in files:
                 if values[attname]:
                     values[attname] = renamed.get(values[attname], values[attname])

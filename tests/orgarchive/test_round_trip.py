@@ -17,6 +17,7 @@ from orgarchive.archive import MANIFEST
 from orgarchive.exporter import export_organization
 from orgarchive.importer import import_organization
 from orgarchive.purge import delete_organization
+from reports.models import PublishedReport
 from tests.factories import (
     MeasurementFactory,
     MembershipFactory,
@@ -104,6 +105,12 @@ def test_every_demo_organisation_comes_back_equal(db):
     assert Measurement.history.filter(
         indicator__measure__organization=restored, history_type="-"
     ).exists()
+    # The frozen reports name the restored measures (their cards link to them).
+    own = set(Measure.objects.filter(organization=restored).values_list("pk", flat=True))
+    published = PublishedReport.objects.filter(organization=restored)
+    assert published.exists()
+    for report in published:
+        assert {m["id"] for m in report.content["measures"]} <= own
 
 
 @pytest.fixture
