@@ -96,7 +96,11 @@ def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
             f"The archive has format version {manifest.get('version')!r}; this version of the "
             f"product reads version {FORMAT_VERSION} only."
         )
-    for path, digest in manifest.get("sha256", {}).items():
+    digests = manifest.get("sha256", {})
+    unlisted = sorted(set(archive.namelist()) - set(digests) - {MANIFEST})
+    if unlisted:
+        raise ArchiveError(f"The archive is damaged: {unlisted[0]} has no checksum.")
+    for path, digest in digests.items():
         try:
             content = archive.read(path)
         except KeyError as error:
@@ -233,6 +237,8 @@ class _Importer:
             if sorted(names) != sorted(current):
                 raise ArchiveError(f"The columns of {plan.label} differ from this version's.")
             rows = [dict(zip(names, values, strict=True)) for values in content["rows"]]
+            if len(rows) != self.manifest["counts"].get(plan.label, 0):
+                raise ArchiveError(f"The archive is damaged: the count of {plan.label} differs.")
             if plan.label == REMINDER:
                 rows = self._reminders(rows)
             tables.append(_Table(plan, names, rows))

@@ -214,6 +214,17 @@ def test_it_refuses_a_damaged_archive(small):
     assert not Organization.objects.filter(slug="testvik").exists()
 
 
+def test_it_refuses_a_member_without_a_checksum(small):
+    archive = _export(small)
+    delete_organization(small)
+    buffer = io.BytesIO(archive)
+    with zipfile.ZipFile(buffer, "a") as target:
+        target.writestr("files/extra.pdf", b"x")
+
+    with pytest.raises(CommandError, match="has no checksum"):
+        _call_import(buffer.getvalue())
+
+
 def test_the_commands_write_and_read_a_file(small, tmp_path):
     path = tmp_path / "testvik.zip"
     out = io.StringIO()
