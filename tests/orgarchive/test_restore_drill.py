@@ -110,7 +110,7 @@ def test_the_restore_drill_gives_back_every_row(tmp_path):
             health = _manage(url, "check_health")
         finally:
             subprocess.run(
-                ["dropdb", *_postgres_args(db), "--if-exists", restored],
+                ["dropdb", *_postgres_args(db), "--if-exists", "--force", restored],
                 env=env,
                 check=True,
                 timeout=60,
