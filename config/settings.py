@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sso",
     "health",
     "dataversion",
+    "orgarchive",
     "demo",
     "bench",
 ]
