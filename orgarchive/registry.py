@@ -48,6 +48,7 @@ EXCLUDED: dict[str, str] = {
     "usersessions.EndedSession": "ended sign-ins of the installation, short-lived",
     "yearwheel.CalendarSubscription": "a person's private feed token across organisations",
     "health.Heartbeat": "the installation's own periodic tasks",
+    "outbox.Email": "mail waiting in this installation, sent from here; bodies hold sign-in links",
 }
 
 
