@@ -3,7 +3,7 @@ CSV), kept in the storage for a few days and then removed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -19,7 +19,7 @@ def job_file_path(instance: FileJob, filename: str) -> str:
     return f"filejobs/{instance.organization_id}/{instance.pk}-{filename}"
 
 
-def default_expiry() -> timezone.datetime:
+def default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.FILE_JOBS_KEEP_DAYS)
 
 

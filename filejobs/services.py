@@ -22,7 +22,7 @@ from filejobs.progress import State, is_stale, queue_on_commit, retry_delay
 from organizations.audit.export import csv_header, trail_csv_rows
 from organizations.audit.forms import AuditFilterForm, measure_names
 from organizations.audit.query import AuditFilters
-from organizations.csvfiles import csv_lines
+from organizations.csvfiles import Cell, csv_lines
 from organizations.models import Organization, User
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _build_audit_trail(job: FileJob) -> Built:
         filters = form.filters()
     counted = {"rows": 0}
 
-    def counting() -> Iterator[list]:  # type: ignore[type-arg]
+    def counting() -> Iterator[list[Cell]]:
         for row in trail_csv_rows(organization.pk, organization.slug, filters, measures):
             counted["rows"] += 1
             yield row
@@ -72,10 +72,13 @@ BUILDERS: dict[str, Callable[[FileJob], Built]] = {
 def queue_build(job_id: int, *, countdown: int = 0) -> None:
     from filejobs.tasks import build_file  # the task module imports this one
 
-    queue_on_commit(
-        lambda: build_file.apply_async(args=[job_id], countdown=countdown or None),
-        f"file job {job_id}",
-    )
+    def send() -> None:
+        if countdown:
+            build_file.apply_async(args=(job_id,), countdown=float(countdown))
+        else:
+            build_file.apply_async(args=(job_id,))
+
+    queue_on_commit(send, f"file job {job_id}")
 
 
 def request_file(*, organization: Organization, user: User, kind: str, parameters: str) -> FileJob:

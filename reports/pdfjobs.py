@@ -41,10 +41,13 @@ def max_attempts() -> int:
 def queue_render(published_id: int, *, countdown: int = 0) -> None:
     from reports.tasks import render_report_pdf  # the task module imports this one
 
-    queue_on_commit(
-        lambda: render_report_pdf.apply_async(args=[published_id], countdown=countdown or None),
-        f"the PDF of published report {published_id}",
-    )
+    def send() -> None:
+        if countdown:
+            render_report_pdf.apply_async(args=(published_id,), countdown=float(countdown))
+        else:
+            render_report_pdf.apply_async(args=(published_id,))
+
+    queue_on_commit(send, f"the PDF of published report {published_id}")
 
 
 def needs_render(published: PublishedReport, *, again: bool) -> bool:
