@@ -78,7 +78,11 @@ def ask_for_pdf(published_id: int, *, again: bool = False) -> PublishedReport:
     for, when the last one was lost, and (``again``: a member pressed "Try again") after a
     failure. Cheap and safe to call on every request for a missing PDF."""
     with transaction.atomic():
-        published = PublishedReport.objects.select_for_update().get(pk=published_id)
+        published = (
+            PublishedReport.objects.select_for_update()
+            .defer("content", "body_html")
+            .get(pk=published_id)
+        )
         if not needs_render(published, again=again):
             return published
         if not again and published.pdf_attempts >= max_attempts():

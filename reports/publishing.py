@@ -120,6 +120,8 @@ def previous_published(published: PublishedReport) -> PublishedReport | None:
         PublishedReport.objects.filter(
             earlier, same_scope, organization_id=published.organization_id
         )
+        # Only the comparison reads the content (on first use); the page only links to it.
+        .defer("content", "body_html")
         .exclude(pk=published.pk)
         .order_by("-published_at", "-pk")
         .first()

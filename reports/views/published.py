@@ -34,10 +34,14 @@ class PublishedMixin(OrganizationViewMixin):
 
     permission_required = VIEW
     published: PublishedReport
+    # The frozen content and the stored body run to megabytes for a large report: read only
+    # by the views that show them (a deferred field is read on first use).
+    deferred: tuple[str, ...] = ("content", "body_html")
 
     def load_objects(self) -> None:
         self.published = self.get_for_organization(
-            PublishedReport.objects.select_related("published_by"), pk=self.kwargs["pk"]
+            PublishedReport.objects.select_related("published_by").defer(*self.deferred),
+            pk=self.kwargs["pk"],
         )
         self.published.organization = self.organization
 
@@ -45,7 +49,6 @@ class PublishedMixin(OrganizationViewMixin):
         context: dict[str, Any] = super().get_context_data(**kwargs)
         context.update(
             published=self.published,
-            content=self.published.content,
             can_manage=self.request.user.has_perm(MANAGE, self.organization),
         )
         return context
@@ -53,6 +56,7 @@ class PublishedMixin(OrganizationViewMixin):
 
 class PublishedReportView(PublishedMixin, TemplateView):
     template_name = "reports/published.html"
+    deferred = ("content",)  # read only to render the body the first time
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -69,6 +73,7 @@ class PublishedReportCompareView(PublishedMixin, TemplateView):
         previous = previous_published(self.published)
         context.update(
             previous=previous,
+            content=self.published.content,
             comparison=compare(previous.content, self.published.content) if previous else None,
         )
         return context
