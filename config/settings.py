@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "imports",
     "formonce",
     "usersessions",
+    "filejobs",
     "measures",
     "phases",
     "yearwheel",
@@ -427,6 +428,27 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Heavy work (report PDFs, whole-trail exports: docs/heavy-work.md) has a queue of its own, so
+# a render of several minutes never holds up the reminders on the default queue ("celery").
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+HEAVY_QUEUE = "heavy"
+CELERY_TASK_ROUTES = {
+    "reports.tasks.render_report_pdf": {"queue": HEAVY_QUEUE},
+    "filejobs.tasks.build_file": {"queue": HEAVY_QUEUE},
+}
+# A worker process is replaced after this many tasks, or after a task that left it holding
+# more than this much memory (KiB): a 500-measure PDF takes 1.7 GB and Python keeps it.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 20, minimum=1)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000, minimum=50_000
+)
+# Queued or running heavy work older than this (seconds) is presumed lost and may be queued
+# again by the next request for it; longer than the heavy tasks' hard time limits.
+HEAVY_WORK_STALE_AFTER = env_int("HEAVY_WORK_STALE_AFTER", 25 * 60, minimum=11 * 60)
+# A report PDF whose render fails is tried this many times in all (one, four minutes apart).
+REPORT_PDF_MAX_ATTEMPTS = env_int("REPORT_PDF_MAX_ATTEMPTS", 3, minimum=1)
+# Files built for one person (the audit trail as CSV) are removed this many days after.
+FILE_JOBS_KEEP_DAYS = env_int("FILE_JOBS_KEEP_DAYS", 7, minimum=1)
 # One beat process, a static schedule in code. The reminder rows are the queue: the planner
 # writes them ahead, the dispatcher claims the due ones every minute (notifications/).
 PLAN_REMINDERS_EVERY = 15 * 60  # seconds
@@ -449,6 +471,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     "clear-form-claims": {
         "task": "formonce.tasks.clear_form_claims",
+        "schedule": 60 * 60,
+    },
+    "clear-expired-files": {
+        "task": "filejobs.tasks.clear_expired_files",
         "schedule": 60 * 60,
     },
 }

@@ -67,6 +67,7 @@ urlpatterns = [
     ),
     path("o/", organization.OrganizationListView.as_view(), name="organization_list"),
     path("o/<slug:org_slug>/", include("organizations.urls")),
+    path("o/<slug:org_slug>/", include("filejobs.urls")),
     path("o/<slug:org_slug>/", include("measures.urls")),
     path("o/<slug:org_slug>/", include("phases.urls")),
     path("o/<slug:org_slug>/", include("yearwheel.urls")),

@@ -10,7 +10,6 @@ urlpatterns = [
         "settings/", organization.OrganizationSettingsView.as_view(), name="organization_settings"
     ),
     path("audit/", audit.AuditTrailView.as_view(), name="audit_trail"),
-    path("audit.csv", audit.AuditTrailCsvView.as_view(), name="audit_trail_csv"),
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/invite/", members.InviteMemberView.as_view(), name="member_invite"),
     path("members/<int:pk>/role/", members.MembershipRoleView.as_view(), name="membership_role"),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from filejobs.progress import State
 from measures.models import Measure, Program
 from organizations.models import Organization, TimeStamped
 
@@ -113,7 +114,7 @@ class ReportComment(models.Model):
 
 class PublishedReportQuerySet(models.QuerySet["PublishedReport"]):
     def update(self, **kwargs: Any) -> int:
-        # Only the PDF, made on first download, is ever written after publishing.
+        # Only the PDF and the stored page body, made once, are ever written after publishing.
         if set(kwargs) - PublishedReport.WRITABLE:
             raise ValidationError("A published report cannot be changed.")
         return super().update(**kwargs)
@@ -125,10 +126,22 @@ def pdf_path(instance: PublishedReport, filename: str) -> str:
 
 class PublishedReport(models.Model):
     """One published version of a report, frozen: ``content`` holds everything it shows, in
-    the organisation's written standard at the time. Never changed after it is made (only its
-    PDF is stored once, on first download)."""
+    the organisation's written standard at the time. Never changed after it is made: only its
+    PDF (made by a worker, reports/pdfjobs.py) and its rendered body (reports/body.py) are
+    stored once, with the PDF's state on the way."""
 
-    WRITABLE = frozenset({"pdf", "pdf_sha256"})
+    WRITABLE = frozenset(
+        {
+            "pdf",
+            "pdf_sha256",
+            "pdf_state",
+            "pdf_requested_at",
+            "pdf_started_at",
+            "pdf_attempts",
+            "pdf_error",
+            "body_html",
+        }
+    )
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
     organization = models.ForeignKey(
@@ -152,6 +165,15 @@ class PublishedReport(models.Model):
     )
     pdf = models.FileField(upload_to=pdf_path, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # The PDF's way to the storage (filejobs/progress.py): queued when published, made by a
+    # worker, ready or failed. ``pdf_error`` is "unavailable" (no WeasyPrint) or "error".
+    pdf_state = models.CharField(max_length=10, choices=State.choices, default=State.MISSING)
+    pdf_requested_at = models.DateTimeField(null=True, blank=True)
+    pdf_started_at = models.DateTimeField(null=True, blank=True)
+    pdf_attempts = models.PositiveSmallIntegerField(default=0)
+    pdf_error = models.CharField(max_length=20, blank=True)
+    # The document's body rendered once from ``content`` (reports/body.py); "" until then.
+    body_html = models.TextField(blank=True, editable=False)
 
     objects = PublishedReportQuerySet.as_manager()
 
@@ -178,6 +200,10 @@ class PublishedReport(models.Model):
         return reverse(
             "published_report", kwargs={"org_slug": self.organization.slug, "pk": self.pk}
         )
+
+    @property
+    def pdf_ready(self) -> bool:
+        return self.pdf_state == State.READY and bool(self.pdf)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("A published report cannot be deleted.")

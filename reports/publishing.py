@@ -16,11 +16,13 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filejobs.progress import State
 from measures.models import Measure
 from organizations.models import User
 from reports.content import measures_in_scope as content_scope
 from reports.content import report_content
 from reports.models import PublishedReport, Report, ReportComment
+from reports.pdfjobs import queue_render
 
 
 def empty_report_message() -> str:
@@ -83,7 +85,7 @@ def publish(
             published_by=user.full_name or user.email,
             version=last + 1,
         )
-        return PublishedReport.objects.create(
+        published = PublishedReport.objects.create(
             report=locked,
             organization_id=locked.organization_id,
             version=last + 1,
@@ -96,7 +98,12 @@ def publish(
             content=content,
             published_at=published_at,
             published_by=user,
+            # The PDF is made by a worker once this commits (reports/pdfjobs.py).
+            pdf_state=State.QUEUED,
+            pdf_requested_at=timezone.now(),
         )
+        queue_render(published.pk)
+    return published
 
 
 def previous_published(published: PublishedReport) -> PublishedReport | None:
@@ -113,6 +120,8 @@ def previous_published(published: PublishedReport) -> PublishedReport | None:
         PublishedReport.objects.filter(
             earlier, same_scope, organization_id=published.organization_id
         )
+        # Only the comparison reads the content (on first use); the page only links to it.
+        .defer("content", "body_html")
         .exclude(pk=published.pk)
         .order_by("-published_at", "-pk")
         .first()

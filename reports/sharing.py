@@ -41,7 +41,13 @@ def link_for_token(token: str) -> ShareLink | None:
         pk = int(value)
     except ValueError:
         return None
-    link = ShareLink.objects.select_related("published__organization").filter(pk=pk).first()
+    link = (
+        ShareLink.objects.select_related("published__organization")
+        # Megabytes for a large report: read only by the page that shows them.
+        .defer("published__content", "published__body_html")
+        .filter(pk=pk)
+        .first()
+    )
     # Read from the row on every use, not from the signature: see the module's docstring.
     if link is None or not link.is_active:
         return None

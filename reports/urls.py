@@ -31,6 +31,11 @@ urlpatterns = [
         name="published_report_pdf",
     ),
     path(
+        "published/<int:pk>/pdf/retry/",
+        published.PublishedReportPdfRetryView.as_view(),
+        name="published_report_pdf_retry",
+    ),
+    path(
         "published/<int:pk>/compare/",
         published.PublishedReportCompareView.as_view(),
         name="published_report_compare",

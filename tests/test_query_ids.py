@@ -42,7 +42,6 @@ PAGES = {
     "measure_create": ["program"],
     "reminder_problems": fields(ReminderFilterForm),
     "audit_trail": fields(AuditFilterForm),
-    "audit_trail_csv": fields(AuditFilterForm),
     "lesson_list": fields(LessonFilterForm),
     "lesson_shared_list": fields(SharedLessonFilterForm),
     "lesson_create": ["iteration", "evaluation", "meeting", "measure"],

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organizations.models import Role
+from tests.audit.helpers import audit_csv
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory
 from tests.second_factor import authenticator_for, fresh_recovery_code
 from twofactor.models import SecondFactorReset
@@ -385,8 +386,7 @@ def test_an_admin_resets_a_members_second_factor(
     reset = SecondFactorReset.objects.get()
     assert (reset.organization, reset.user) == (organization, coordinator)
     assert reset.history.get().history_user == admin_user
-    csv = client.get(reverse("audit_trail_csv", args=[organization.slug]))
-    trail = b"".join(csv.streaming_content).decode()
+    trail = audit_csv(client, organization)
     assert "reset of a second factor" in trail.lower()
 
     client.post(reverse("logout"))

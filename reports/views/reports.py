@@ -38,7 +38,7 @@ def published_versions(organization_id: int) -> QuerySet[PublishedReport]:
     (only the scope's name is read out of it)."""
     return (
         PublishedReport.objects.filter(organization_id=organization_id)
-        .defer("content")
+        .defer("content", "body_html")
         .annotate(scope_name=KT("content__program__name"))
         .select_related("published_by")
         .order_by("-published_at", "-pk")

@@ -9,7 +9,6 @@ reader).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,14 +24,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from filejobs.progress import wants_progress
 from organizations.views.base import OrganizationViewMixin, user_of
-from reports import pdf as report_pdf
+from reports.body import stored_body
 from reports.forms_sharing import ShareLinkForm
 from reports.models import PublishedReport, ShareLink, ShareLinkUse
+from reports.pdf import pdf_response
+from reports.pdfjobs import ask_for_pdf
 from reports.sharing import link_for_token, token_for
-from yearwheel.pdf import PdfUnavailable
-
-logger = logging.getLogger(__name__)
+from reports.views.published import pdf_status_page
 
 MANAGE = "reports.manage_reports"
 
@@ -161,6 +161,7 @@ class SharedView(View):
 
     http_method_names = ["get", "head"]
     what: str = ShareLinkUse.What.PAGE
+    log_every_use = True
     link: ShareLink
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -170,7 +171,8 @@ class SharedView(View):
         if link is None:
             return private(render(request, "reports/sharing/invalid.html", status=404))
         self.link = link
-        ShareLinkUse.objects.create(link=link, what=self.what)
+        if self.log_every_use:
+            ShareLinkUse.objects.create(link=link, what=self.what)
         return private(super().dispatch(request, *args, **kwargs))
 
 
@@ -186,29 +188,36 @@ class SharedReportView(SharedView):
             {
                 "published": published,
                 "content": published.content,
+                "body": stored_body(published),
                 "pdf_url": reverse("shared_report_pdf", args=[self.kwargs["token"]]),
             },
         )
 
 
 class SharedReportPdfView(SharedView):
-    """The published report's PDF: the one stored on first download (reports/pdf.py), the
-    same for every reader and for the members."""
+    """The published report's PDF: the stored file, the same for every reader and for the
+    members. Before it is stored the reader gets the "being prepared" page; their request
+    at most queues the render once (reports/pdfjobs.py), never renders, and never retries a
+    failed one (that is for the members)."""
 
     what = ShareLinkUse.What.PDF
+    # Logged when the file is served, not for each look of the waiting page's script.
+    log_every_use = False
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         published = self.link.published
-        try:
-            pdf = report_pdf.stored_pdf(published, base_url=request.build_absolute_uri("/"))
-        except PdfUnavailable:
-            logger.exception(
-                "WeasyPrint cannot be loaded: the PDF of a shared report is unavailable"
-            )
-            return render(
-                request,
-                "reports/sharing/pdf_unavailable.html",
-                {"report_url": reverse("shared_report", args=[self.kwargs["token"]])},
-                status=503,
-            )
-        return report_pdf.pdf_response(published, pdf)
+        if not published.pdf_ready:
+            published = ask_for_pdf(published.pk)
+        if published.pdf_ready and not wants_progress(request):
+            ShareLinkUse.objects.create(link=self.link, what=self.what)
+            return pdf_response(published)
+        token = self.kwargs["token"]
+        return pdf_status_page(
+            request,
+            "reports/sharing/pdf_status.html",
+            published,
+            {
+                "pdf_url": reverse("shared_report_pdf", args=[token]),
+                "report_url": reverse("shared_report", args=[token]),
+            },
+        )

@@ -64,3 +64,21 @@ def newest(client: Client, organization: Any, kind: str) -> Any:
 def changes_of(entry: Any) -> dict[str, tuple[str, str]]:
     """``{field's verbose name in lower case: (before, after)}``."""
     return {change.field.lower(): (change.old, change.new) for change in entry.changes}
+
+
+def audit_csv(client: Client, organization: Any, **query: Any) -> str:
+    """The audit trail as CSV, as a person gets it: asked for with the filters, built by the
+    worker (run here directly), downloaded from the job's page."""
+    from filejobs import services
+    from filejobs.models import FileJob
+
+    response = client.post(reverse("audit_trail_export", args=[organization.slug]), query)
+    assert response.status_code == 302, response.status_code
+    job = FileJob.objects.latest("pk")
+    assert response["Location"] == reverse("file_job", args=[organization.slug, job.pk])
+    assert services.build(job.pk) == "ready"
+    download = client.get(reverse("file_job_download", args=[organization.slug, job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    assert "no-store" in download["Cache-Control"]
+    return b"".join(download.streaming_content).decode("utf-8-sig")

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from phases.models import PlannedActivity
-from tests.audit.helpers import audit_page, change_through_form, changes_of, newest
+from tests.audit.helpers import audit_csv, audit_page, change_through_form, changes_of, newest
 from tests.factories import (
     EventFactory,
     GoalFactory,
@@ -219,8 +219,5 @@ def test_a_corrected_decision_shows_on_the_trail_with_its_reason(client, organiz
     page = audit_page(client, organization, measure=measure.pk).content.decode()
     assert "Kommunestyret vedtok å avslutte." in page
     assert "2026/9999" in page and "2026/1234" in page
-    response = client.get(
-        reverse("audit_trail_csv", args=[organization.slug]), {"measure": measure.pk}
-    )
-    csv = b"".join(response.streaming_content).decode("utf-8-sig")
+    csv = audit_csv(client, organization, measure=measure.pk)
     assert "Kommunestyret vedtok å avslutte." in csv

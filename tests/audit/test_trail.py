@@ -14,7 +14,7 @@ from simple_history.utils import update_change_reason
 
 from measures.models import Measure
 from organizations.models import Role
-from tests.audit.helpers import audit_page, changes_of
+from tests.audit.helpers import audit_csv, audit_page, changes_of
 from tests.factories import (
     EventFactory,
     GoalFactory,
@@ -251,11 +251,7 @@ def test_a_period_that_ends_before_it_starts_is_refused_with_a_message(
 
 
 def _csv(client, organization, **query) -> str:
-    response = client.get(reverse("audit_trail_csv", args=[organization.slug]), query)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert "no-store" in response["Cache-Control"]
-    return b"".join(response.streaming_content).decode("utf-8-sig")
+    return audit_csv(client, organization, **query)
 
 
 def _rich_history(organization, admin_user, coordinator, measure):

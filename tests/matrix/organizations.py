@@ -48,7 +48,6 @@ MATRIX: dict[str, Case] = {
     "organization_settings": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
     # Read only, for those who answer for the organisation's records.
     "audit_trail": Case(slug, org(PLANNERS, 200), org(PLANNERS, 405)),
-    "audit_trail_csv": Case(slug, org(PLANNERS, 200), org(PLANNERS, 405)),
     "member_list": Case(slug, org(ADMINS, 200), org(ADMINS, 405)),
     "member_invite": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
     "membership_role": Case(slug_and("membership"), org(ADMINS, 200), org(ADMINS, 200)),

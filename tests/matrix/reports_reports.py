@@ -1,9 +1,10 @@
 """Expectations for composing, publishing and reading reports.
 
 Every member, politicians included, lists the published reports and reads them, their PDF and
-their comparison with the previous version. Only planners (admin, coordinator) compose, comment,
-preview and publish. An empty POST to a form re-renders it with errors (200); publishing is
-POST only and redirects (to the new version, or back with a message).
+their comparison with the previous version. Only planners (admin, coordinator) compose,
+comment, preview and publish, and have a failed PDF tried again. An empty POST to a form
+re-renders it with errors (200); publishing is POST only and redirects (to the new version,
+or back with a message).
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ MATRIX = {
     "report_preview": Case(slug_and("rr_report"), org(PLANNERS, 200), org(PLANNERS, 405)),
     "report_publish": Case(slug_and("rr_report"), org(PLANNERS, 405), org(PLANNERS, 302)),
     "published_report": Case(slug_and("published"), *read()),
-    "published_report_pdf": Case(slug_and("published"), *read()),
+    # Before a worker has stored the PDF (the matrix runs no worker): "being prepared".
+    "published_report_pdf": Case(
+        slug_and("published"), org(ALL_MEMBERS, 202), org(ALL_MEMBERS, 405)
+    ),
+    # Trying a failed PDF again (POST only) redirects to the download.
+    "published_report_pdf_retry": Case(
+        slug_and("published"), org(PLANNERS, 405), org(PLANNERS, 302)
+    ),
     "published_report_compare": Case(slug_and("published"), *read()),
 }

@@ -42,5 +42,6 @@ MATRIX = {
     "share_link_list": Case(slug_and("published"), org(PLANNERS, 200), org(PLANNERS, 200)),
     "share_link_revoke": Case(slug_and("rs_link"), org(PLANNERS, 405), org(PLANNERS, 302)),
     "shared_report": Case(token, everyone(200), everyone(405)),
-    "shared_report_pdf": Case(token, everyone(200), everyone(405)),
+    # Before a worker has stored the PDF: "being prepared" (202), never a render.
+    "shared_report_pdf": Case(token, everyone(202), everyone(405)),
 }

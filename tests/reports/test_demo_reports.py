@@ -10,6 +10,7 @@ from django.urls import reverse
 from measures.models import Measure
 from reports.compare import compare
 from reports.models import MeasureSummary, PublishedReport
+from reports.pdfjobs import render_and_store
 
 
 @pytest.mark.django_db
@@ -30,6 +31,7 @@ def test_the_demo_has_two_published_reports_a_term_apart_that_differ(client, pas
     assert comparison.indicator_changes > 0
 
     assert password_login("politiker@demo-kommune.no", "demo-passord-1")
+    render_and_store(newer.pk)  # what the worker does after publishing
     for name in ("published_report", "published_report_compare", "published_report_pdf"):
         url = reverse(name, args=["demo-kommune", newer.pk])
         assert client.get(url).status_code == 200, name

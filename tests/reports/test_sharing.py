@@ -16,9 +16,8 @@ from django.utils import timezone, translation
 
 from reports.models import PublishedReport, ShareLink, ShareLinkUse
 from reports.sharing import SALT, link_for_token, token_for
-from tests.conftest import require_or_skip
 from tests.factories import ReportFactory
-from yearwheel.pdf import PdfUnavailable
+from tests.reports.helpers import body_of, store_pdf
 
 NOW = dt.datetime(2026, 5, 10, 12, 0, tzinfo=dt.UTC)
 BROKEN = "This link does not work. It may have expired or been withdrawn."
@@ -47,17 +46,10 @@ def reader(client):
 
 
 @pytest.fixture
-def fake_pdf(monkeypatch):
-    """The published report's stored PDF (made and tested in test_pdf.py), as the share link
-    view gets it."""
-    calls = []
-
-    def stored_pdf(published, *, base_url=""):
-        calls.append(published)
-        return FAKE_PDF
-
-    monkeypatch.setattr("reports.pdf.stored_pdf", stored_pdf)
-    return calls
+def fake_pdf(published):
+    """The published report's PDF, stored as a worker stores it (made and tested in
+    test_pdf.py)."""
+    return store_pdf(published, FAKE_PDF)
 
 
 def publish(organization, user, title="Tertialrapport", written_standard="nb"):
@@ -273,40 +265,34 @@ def test_the_pdf_is_served_and_logged(reader, link, published, fake_pdf):
     response = reader.get(pdf_url(link))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content == FAKE_PDF
+    assert body_of(response) == FAKE_PDF
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "private, no-store"
     assert response["X-Robots-Tag"] == "noindex"
-    assert fake_pdf == [published]
     assert list(ShareLinkUse.objects.values_list("what", "used_at")) == [("pdf", NOW)]
 
 
-def test_the_pdf_is_the_stored_one_for_every_reader(reader, link, published):
-    """The real PDF (WeasyPrint): made on the first download, the same bytes afterwards."""
-    first = reader.get(pdf_url(link))
-    if first.status_code == 503:
-        require_or_skip(False, "WeasyPrint cannot be loaded here")
-    assert first.status_code == 200
-    pdf = b"".join(first.streaming_content) if first.streaming else first.content
-    assert pdf.startswith(b"%PDF")
-    published.refresh_from_db()
-    assert published.pdf_sha256
-    second = reader.get(pdf_url(link))
-    assert second.content == pdf
+def test_the_pdf_is_the_stored_one_for_every_reader(reader, link, published, fake_pdf):
+    first = body_of(reader.get(pdf_url(link)))
+    second = body_of(reader.get(pdf_url(link)))
+    assert first == second == FAKE_PDF
     assert ShareLinkUse.objects.filter(link=link, what="pdf").count() == 2
 
 
-def test_without_weasyprint_the_pdf_gives_a_plain_503(reader, link, monkeypatch):
-    def unavailable(published, *, base_url=""):
-        raise PdfUnavailable("no Pango")
-
-    monkeypatch.setattr("reports.pdf.stored_pdf", unavailable)
+def test_a_failed_pdf_gives_a_plain_503_without_a_way_to_retry(reader, link, published):
+    PublishedReport.objects.filter(pk=published.pk).update(
+        pdf_state="failed", pdf_error="unavailable", pdf_attempts=1
+    )
     response = reader.get(pdf_url(link))
     assert response.status_code == 503
     assert response["Cache-Control"] == "private, no-store"
     page = response.content.decode()
+    assert "The server cannot make PDF files at the moment." in page
     assert page_url(link) in page
     assert "/o/" not in page
+    assert "retry" not in page
+    assert PublishedReport.objects.get(pk=published.pk).pdf_state == "failed"
+    assert not ShareLinkUse.objects.filter(what="pdf").exists()
 
 
 def test_the_pdf_of_a_link_that_does_not_work_gives_404(
@@ -318,7 +304,6 @@ def test_the_pdf_of_a_link_that_does_not_work_gives_404(
     assert_broken(reader.get(reverse("shared_report_pdf", args=[token[:-2] + "xx"])))
     with time_machine.travel(NOW + dt.timedelta(days=31), tick=False):
         assert_broken(reader.get(pdf_url(link)))
-    assert fake_pdf == []
     assert not ShareLinkUse.objects.exists()
 
 
@@ -504,3 +489,39 @@ def test_another_organisations_link_cannot_be_withdrawn(
 
 def test_withdrawing_is_post_only(login, coordinator, link):
     assert login(coordinator).get(revoke_url(link)).status_code == 405
+
+
+def test_before_the_pdf_is_stored_a_reader_gets_the_being_prepared_page_and_no_render(
+    reader, link, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        "reports.tasks.render_report_pdf.apply_async",
+        lambda args, countdown=None, **options: sent.append(args[0]),
+    )
+
+    def render(*args, **kwargs):
+        raise AssertionError("a PDF was rendered in a share-link reader's request")
+
+    monkeypatch.setattr("reports.pdf.html_to_pdf", render)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reader.get(pdf_url(link))
+        again = reader.get(pdf_url(link))
+    assert response.status_code == again.status_code == 202
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Robots-Tag"] == "noindex"
+    page = response.content.decode()
+    assert "The PDF is being prepared" in page
+    assert "tell the person who sent you the link" in page
+    assert f'href="{pdf_url(link)}">Check again</a>' in page
+    assert page_url(link) in page
+    assert "/o/" not in page
+    # The missing PDF is queued once, for a worker; nothing is logged until it is served.
+    assert sent == [published.pk]
+    assert not ShareLinkUse.objects.exists()
+    progress = reader.get(pdf_url(link), {"progress": ""})
+    assert progress.json() == {"state": "queued"}
+
+    store_pdf(published, FAKE_PDF)
+    assert body_of(reader.get(pdf_url(link))) == FAKE_PDF
+    assert list(ShareLinkUse.objects.values_list("what", flat=True)) == ["pdf"]
