@@ -417,6 +417,9 @@ class _Importer:
                 values["content"] = remap_report_content(
                     values["content"], self.any_ids[Measure], self.any_ids[Indicator]
                 )
+                # The stored page body links to the old ids; the first view makes it again
+                # from the remapped content (reports/body.py).
+                values["body_html"] = ""
             for attname in files:
                 if values[attname]:
                     values[attname] = renamed.get(values[attname], values[attname])

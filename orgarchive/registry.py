@@ -48,6 +48,7 @@ EXCLUDED: dict[str, str] = {
     "usersessions.EndedSession": "ended sign-ins of the installation, short-lived",
     "yearwheel.CalendarSubscription": "a person's private feed token across organisations",
     "health.Heartbeat": "the installation's own periodic tasks",
+    "filejobs.FileJob": "a person's export file, made again on request, kept for days",
     "outbox.Email": "mail waiting in this installation, sent from here; bodies hold sign-in links",
 }
 

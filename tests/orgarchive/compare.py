@@ -93,6 +93,8 @@ def assert_same_organisation(
                 elif label == "reports.PublishedReport" and name == "content":
                     measures, indicators = maps[Measure], maps[Indicator]
                     expected = remap_report_content(value, measures, indicators)
+                elif label == "reports.PublishedReport" and name == "body_html":
+                    expected = ""  # made again from the remapped content on first view
                 elif name in files:
                     assert _file(plan, name, new[name]) == _file(plan, name, value), (label, name)
                     continue
