@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from measures.lookups import matching
 from measures.models import Tag
 from organizations.models import Organization, Partnership
 from reflections.models import Lesson
@@ -77,6 +78,8 @@ def search_lessons(organization: Organization, data: dict[str, Any]) -> QuerySet
     for name in ("program", "measure"):
         if data.get(name) is not None:
             queryset = queryset.filter(**{name: data[name]})
+    if data.get("measure_name"):
+        queryset = matching(queryset, data["measure_name"], ("measure__name",))
     return with_details(queryset).order_by("-created_at", "-pk")
 
 
