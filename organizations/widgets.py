@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,18 @@ class NorwegianDateInput(forms.DateInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d.%m.%Y")
 
 
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Attributes in their own order, as Django's ``attrs.html`` writes them: True as a bare
+    name, False left out."""
+    return mark_safe(  # noqa: S308 - every part is escaped by format_html
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
 class QuickSelect(forms.Select):
     """A select rendered in Python instead of three template includes per option.
 
@@ -30,7 +41,7 @@ class QuickSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
@@ -39,7 +50,7 @@ class QuickSelect(forms.Select):
                     format_html(
                         '<option value="{}"{}>{}</option>',
                         option["value"],
-                        flatatt(option["attrs"]),
+                        _attributes(option["attrs"]),
                         option["label"],
                     )
                 )
