@@ -5,7 +5,7 @@ Each area keeps its own URL module; all of them are included here.
 
 from django.urls import include, path
 
-from measures.views import measures, partners, programs
+from measures.views import lookups, measures, partners, programs
 
 urlpatterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program_list"),
@@ -23,6 +23,8 @@ urlpatterns = [
         name="program_restore",
     ),
     path("measures/", measures.MeasureListView.as_view(), name="measure_list"),
+    path("measures/lookup/", lookups.MeasureLookupView.as_view(), name="measure_lookup"),
+    path("measures/leads/lookup/", lookups.LeadLookupView.as_view(), name="lead_lookup"),
     path("measures/new/", measures.MeasureCreateView.as_view(), name="measure_create"),
     path("measures/<int:measure_pk>/", measures.MeasureDetailView.as_view(), name="measure_detail"),
     path(

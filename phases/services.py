@@ -49,11 +49,23 @@ def _default_keys(organization: Organization) -> set[str]:
     )
 
 
+# Organisations known to hold every shipped factor, with the keys shipped when it was seen:
+# the measure page and the gate page skip the check's query after the first visit.
+_COMPLETE: set[tuple[int, frozenset[str]]] = set()
+
+
 def ensure_default_factors(organization: Organization) -> None:
     """Copies the shipped factors the organisation does not have yet (idempotent; one query
     when there is nothing to copy). A default the product adds later is copied too; one the
     organisation retired stays retired, since its row is there."""
-    if {default["key"] for default in DEFAULT_FACTORS} <= _default_keys(organization):
+    shipped = frozenset(default["key"] for default in DEFAULT_FACTORS)
+    if (organization.pk, shipped) in _COMPLETE:
+        return
+    if shipped <= _default_keys(organization):
+        # Seen committed (outside a transaction): the rows stay, since factors are retired,
+        # never deleted, so this process need not ask again until the shipped list changes.
+        if not transaction.get_connection().in_atomic_block:
+            _COMPLETE.add((organization.pk, shipped))
         return
     with transaction.atomic():
         # Two first visits at once must not both copy: the organisation's row serialises them,

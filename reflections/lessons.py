@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from measures.lookups import matching
 from measures.models import Tag
 from organizations.models import Organization, Partnership
 from reflections.models import Lesson
@@ -44,16 +45,26 @@ def search_words(text: str) -> list[str]:
 
 def matching_words(queryset: QuerySet[Lesson], text: str) -> QuerySet[Lesson]:
     """Lessons in which every word appears somewhere: the title, the lesson, its context or
-    a tag's name (ignoring case). Tags are looked up in a subquery, so no lesson is listed
+    a tag's name (ignoring case). Matches are looked up in a subquery, so no lesson is listed
     twice and the count stays right."""
-    tagged = Lesson.tags.through.objects.filter(lesson_id=OuterRef("pk"))
     for word in search_words(text):
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(lesson__icontains=word)
-            | Q(context__icontains=word)
-            | Exists(tagged.filter(tag__name__icontains=word))
+        # One list of ids per word, the texts' and the tags' matches together: PostgreSQL
+        # finds the texts' through their trigram indexes (migration 0003), which an OR
+        # with the tags' subquery beside them would keep it from using.
+        # (Unordered: SQLite allows no ORDER BY inside a compound subquery.)
+        in_text = (
+            Lesson.objects.filter(
+                Q(title__icontains=word) | Q(lesson__icontains=word) | Q(context__icontains=word)
+            )
+            .order_by()
+            .values("pk")
         )
+        in_tags = (
+            Lesson.tags.through.objects.filter(tag__name__icontains=word)
+            .order_by()
+            .values("lesson_id")
+        )
+        queryset = queryset.filter(pk__in=in_text.union(in_tags, all=True))
     return queryset
 
 
@@ -77,6 +88,8 @@ def search_lessons(organization: Organization, data: dict[str, Any]) -> QuerySet
     for name in ("program", "measure"):
         if data.get(name) is not None:
             queryset = queryset.filter(**{name: data[name]})
+    if data.get("measure_name"):
+        queryset = matching(queryset, data["measure_name"], ("measure__name",))
     return with_details(queryset).order_by("-created_at", "-pk")
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms import choices
 from measures.life import Life, named_records, records_outside
+from measures.lookups import lookup_fields, resolve_lookup
 from measures.models import (
     Comment,
     ExternalContributor,
@@ -23,7 +25,7 @@ from measures.tags import tags_for_names
 from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.ids import IdChoiceField, IdMultipleChoiceField, id_formfield
 from organizations.models import Organization, Partnership, Unit, User
-from organizations.widgets import NorwegianDateInput
+from organizations.widgets import NorwegianDateInput, QuickSelect
 
 
 class PartnershipChoiceField(IdMultipleChoiceField):
@@ -241,3 +243,19 @@ class MeasureFilterForm(forms.Form):
         limit_choices(self, "unit", choices.units(organization))
         limit_choices(self, "team_lead", choices.leaders(organization))
         limit_choices(self, "tag", Tag.objects.filter(organization=organization))
+        # Hundreds of people are too many options: the team lead is searched and chosen.
+        lookup_fields(
+            self,
+            id_field="team_lead",
+            text_field="lead",
+            label=_("Team lead"),
+            url=reverse("lead_lookup", args=[organization.slug]),
+        )
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(choices=field.widget.choices)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        resolve_lookup(self, cleaned, "team_lead", "lead")
+        return cleaned

@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 
 from measures.forms.core import CommentForm, MeasureFilterForm, MeasureForm
+from measures.lookups import matching
 from measures.models import Comment, ExternalContributor, Measure, Tag
 from measures.sections import measure_sections, render_sections
 from measures.services import evaluation_due_refresh
@@ -46,6 +47,8 @@ def filter_measures(
     for field in ("program", "phase", "status", "team_lead"):
         if data.get(field) not in (None, ""):
             queryset = queryset.filter(**{field: data[field]})
+    if data.get("lead"):
+        queryset = matching(queryset, data["lead"], ("team_lead__full_name", "team_lead__email"))
     if data.get("unit"):
         queryset = queryset.filter(responsible_unit=data["unit"])
     if data.get("tag"):

@@ -8,16 +8,19 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from measures.forms.choices import partnerships
 from measures.forms.core import PartnershipChoiceField, TagsField
+from measures.lookups import lookup_fields, resolve_lookup
 from measures.models import Evaluation, Measure, Phase, Program, Tag
 from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.ids import IdChoiceField
 from organizations.models import Organization, Partnership
+from organizations.widgets import QuickSelect
 from phases.models import PilotIteration
 from reflections.models import LearningMeeting, Lesson
 
@@ -268,8 +271,24 @@ class LessonFilterForm(forms.Form):
         limit_choices(
             self, "measure", Measure.objects.filter(organization=organization).order_by("name")
         )
+        # Hundreds of measures are too many options: the measure is searched and chosen.
+        lookup_fields(
+            self,
+            id_field="measure",
+            text_field="measure_name",
+            label=_("Measure"),
+            url=reverse("measure_lookup", args=[organization.slug]),
+        )
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = QuickSelect(choices=field.widget.choices)
         if not planner:
             del self.fields["archived"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        resolve_lookup(self, cleaned, "measure", "measure_name")
+        return cleaned
 
 
 class SharedLessonFilterForm(forms.Form):

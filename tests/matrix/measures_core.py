@@ -24,6 +24,9 @@ MATRIX = {
     "program_archive": Case(slug_and("program"), org(PLANNERS, 405), org(PLANNERS, 302)),
     "program_restore": Case(slug_and("program"), org(PLANNERS, 405), org(PLANNERS, 302)),
     "measure_list": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
+    # The search-and-choose fields' lookups (JSON): members read, outsiders get 404.
+    "measure_lookup": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
+    "lead_lookup": Case(slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
     "measure_create": Case(slug, org(PLANNERS, 200), org(PLANNERS, 200)),
     "measure_detail": Case(measure_and(), org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)),
     "measure_update": Case(measure_and(), org(MEASURE_WORKERS, 200), org(MEASURE_WORKERS, 200)),

@@ -720,11 +720,11 @@ def test_the_measure_section_runs_a_fixed_number_of_queries(coordinator, measure
     )
     assert many == few
     # Default keys, factors, assessments (with wording and assessor), readiness; the timeline:
-    # transitions and the corrections of their justifications, decisions to go on,
-    # recommendations, continuation decisions, corrected laps' decisions and evaluations, and
-    # goal judgements.
+    # transitions and the corrections of their justifications, and one union of the formal
+    # records (decisions to go on, recommendations, continuation decisions, corrected laps'
+    # decisions and evaluations, and goal judgements).
     print("\nsection queries:", few)
-    assert few == 12
+    assert few == 7
 
 
 def test_the_timeline_is_newest_first(coordinator, measure):
