@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 
-from django.core.files.base import ContentFile
+from django.utils import timezone
 
+from filejobs.progress import State
 from reports.models import PublishedReport
-from reports.pdf import file_name, render_html
-from yearwheel.pdf import html_to_pdf
+from reports.pdf import attach, render_pdf
 
 
 def store_sample_pdf(published: PublishedReport, *, measures: int) -> int:
@@ -19,8 +18,12 @@ def store_sample_pdf(published: PublishedReport, *, measures: int) -> int:
     serves the stored file (making it is the PDF task's business)."""
     sample = copy.copy(published)
     sample.content = {**published.content, "measures": published.content["measures"][:measures]}
-    pdf = html_to_pdf(render_html(sample), tagged=True)
-    published.pdf.save(file_name(published), ContentFile(pdf), save=False)
-    published.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    published.save(update_fields=["pdf", "pdf_sha256"])
+    pdf = render_pdf(sample)
+    attach(published, pdf)
+    # Ready, as the worker leaves it (reports/pdfjobs.py): the download serves the file.
+    published.pdf_state = State.READY
+    published.pdf_started_at = published.pdf_requested_at = timezone.now()
+    published.save(
+        update_fields=["pdf", "pdf_sha256", "pdf_state", "pdf_requested_at", "pdf_started_at"]
+    )
     return len(pdf)

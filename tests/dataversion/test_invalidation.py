@@ -101,6 +101,11 @@ class World:
         self.other_event = EventFactory(
             organization=other_organization, title="Nabomøte", start_date=today()
         )
+        # A minute old, so a write in the test changes the events' LAST-MODIFIED (whole
+        # seconds) even when it falls in the second they were made.
+        Event.objects.filter(organization=organization).update(
+            updated_at=timezone.now() - dt.timedelta(minutes=1)
+        )
         self.feed = feeds.feed_path(feeds.create_or_regenerate(member)[0])
         self.dashboard = reverse("status_dashboard", kwargs={"org_slug": organization.slug})
 
