@@ -452,6 +452,7 @@ FILE_JOBS_KEEP_DAYS = env_int("FILE_JOBS_KEEP_DAYS", 7, minimum=1)
 # The kinds of file built that way, each a filejobs.kinds.JobKind (docs/heavy-work.md).
 FILE_JOB_KINDS = {
     "audit_trail": "filejobs.audit.AUDIT_TRAIL",
+    "wheel_pdf": "yearwheel.pdfjob.WHEEL_PDF",
 }
 # One beat process, a static schedule in code. The reminder rows are the queue: the planner
 # writes them ahead, the dispatcher claims the due ones every minute (notifications/).
