@@ -52,6 +52,9 @@ def request_file(
     with transaction.atomic():
         now = timezone.now()
         if reuse_within is not None:
+            # One person's requests one after another (the lock on their row): two clicks
+            # at the same moment find one job, not none each.
+            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
             same = FileJob.objects.filter(
                 organization=organization, requested_by=user, kind=kind, parameters=parameters
             )
