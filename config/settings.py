@@ -449,6 +449,11 @@ HEAVY_WORK_STALE_AFTER = env_int("HEAVY_WORK_STALE_AFTER", 25 * 60, minimum=11 *
 REPORT_PDF_MAX_ATTEMPTS = env_int("REPORT_PDF_MAX_ATTEMPTS", 3, minimum=1)
 # Files built for one person (the audit trail as CSV) are removed this many days after.
 FILE_JOBS_KEEP_DAYS = env_int("FILE_JOBS_KEEP_DAYS", 7, minimum=1)
+# The kinds of file built that way, each a filejobs.kinds.JobKind (docs/heavy-work.md).
+FILE_JOB_KINDS = {
+    "audit_trail": "filejobs.audit.AUDIT_TRAIL",
+    "wheel_pdf": "yearwheel.pdfjob.WHEEL_PDF",
+}
 # One beat process, a static schedule in code. The reminder rows are the queue: the planner
 # writes them ahead, the dispatcher claims the due ones every minute (notifications/).
 PLAN_REMINDERS_EVERY = 15 * 60  # seconds

@@ -1,5 +1,5 @@
-"""A file built by a worker for the person who asked for it (today: the whole audit trail as
-CSV), kept in the storage for a few days and then removed."""
+"""A file built by a worker for the person who asked for it (the whole audit trail as CSV, a
+year wheel as an A3 PDF), kept in the storage for a few days and then removed."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ class FileJob(models.Model):
 
     class Kind(models.TextChoices):
         AUDIT_TRAIL = "audit_trail", _("Audit trail as CSV")
+        WHEEL_PDF = "wheel_pdf", _("Annual wheel as PDF")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="file_jobs"
@@ -36,7 +37,8 @@ class FileJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="file_jobs"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    # What the file holds, as the page's filters were (a query string): rebuilt by the worker.
+    # What the file holds, as the page's filters (and the wheel's year and zoom) were, as a
+    # query string: read again by the worker.
     parameters = models.CharField(max_length=2000, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -7,66 +7,21 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import QueryDict
 from django.utils import timezone, translation
 
+from filejobs.kinds import job_kind
 from filejobs.models import FileJob
 from filejobs.progress import State, is_stale, queue_on_commit, retry_delay
-from organizations.audit.export import csv_header, trail_csv_rows
-from organizations.audit.forms import AuditFilterForm, measure_names
-from organizations.audit.query import AuditFilters
-from organizations.csvfiles import Cell, csv_lines
 from organizations.models import Organization, User
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-
-
-@dataclass
-class Built:
-    filename: str
-    lines: Iterator[str]
-    rows: Callable[[], int]
-
-
-def audit_filter_form(organization: Organization, query: QueryDict) -> AuditFilterForm:
-    return AuditFilterForm(
-        query or None, organization=organization, measures=measure_names(organization)
-    )
-
-
-def _build_audit_trail(job: FileJob) -> Built:
-    organization = job.organization
-    measures = measure_names(organization)
-    query = QueryDict(job.parameters)
-    filters = AuditFilters()
-    if query:
-        form = AuditFilterForm(query, organization=organization, measures=measures)
-        if not form.is_valid():  # checked when asked for: only a deleted person or measure
-            raise ValueError(f"invalid filters: {form.errors.as_json()}")
-        filters = form.filters()
-    counted = {"rows": 0}
-
-    def counting() -> Iterator[list[Cell]]:
-        for row in trail_csv_rows(organization.pk, organization.slug, filters, measures):
-            counted["rows"] += 1
-            yield row
-
-    filename = f"{organization.slug}-audit-{timezone.localdate():%Y-%m-%d}.csv"
-    return Built(filename, csv_lines(csv_header(), counting()), lambda: counted["rows"])
-
-
-BUILDERS: dict[str, Callable[[FileJob], Built]] = {
-    FileJob.Kind.AUDIT_TRAIL: _build_audit_trail,
-}
 
 
 def queue_build(job_id: int, *, countdown: int = 0) -> None:
@@ -81,10 +36,36 @@ def queue_build(job_id: int, *, countdown: int = 0) -> None:
     queue_on_commit(send, f"file job {job_id}")
 
 
-def request_file(*, organization: Organization, user: User, kind: str, parameters: str) -> FileJob:
-    """A new job for ``user``, queued once the request's transaction commits."""
+def request_file(
+    *,
+    organization: Organization,
+    user: User,
+    kind: str,
+    parameters: str,
+    reuse_within: timedelta | None = None,
+) -> FileJob:
+    """A new job for ``user``, queued once the request's transaction commits.
+
+    With ``reuse_within``, the same person asking again for the same file gets the job they
+    already have if it is queued or running (and not lost), or ready since less than that:
+    a double click, or a second click while waiting, makes one file."""
     with transaction.atomic():
         now = timezone.now()
+        if reuse_within is not None:
+            # One person's requests one after another (the lock on their row): two clicks
+            # at the same moment find one job, not none each.
+            list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+            same = FileJob.objects.filter(
+                organization=organization, requested_by=user, kind=kind, parameters=parameters
+            )
+            for job in same.filter(
+                state__in=[State.QUEUED, State.RUNNING, State.READY], expires_at__gt=now
+            ).order_by("-requested_at", "-pk")[:5]:
+                if job.state == State.READY:
+                    if job.finished_at and job.finished_at > now - reuse_within:
+                        return job
+                elif not is_stale(job.state, job.requested_at, job.started_at, now):
+                    return job
         job = FileJob.objects.create(
             organization=organization,
             requested_by=user,
@@ -138,9 +119,9 @@ def build(job_id: int) -> str:
     language = user.language or job.organization.written_standard
     try:
         with translation.override(language), tempfile.TemporaryFile() as spool:
-            built = BUILDERS[job.kind](job)
-            for line in built.lines:
-                spool.write(line.encode("utf-8"))
+            built = job_kind(job.kind).build(job)
+            for chunk in built.chunks:
+                spool.write(chunk)
             spool.seek(0)
             with transaction.atomic():
                 current = FileJob.objects.select_for_update().get(pk=job.pk)

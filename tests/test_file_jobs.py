@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from config.celery import app
 from filejobs import services
+from filejobs.kinds import job_kind
 from filejobs.models import FileJob
 from tests.factories import MeasureFactory, ProgramFactory
 
@@ -146,7 +147,7 @@ def test_a_failing_build_is_retried_with_backoff_then_shown_as_failed(
     def broken(job):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setitem(services.BUILDERS, FileJob.Kind.AUDIT_TRAIL, broken)
+    monkeypatch.setattr(job_kind(FileJob.Kind.AUDIT_TRAIL), "build", broken)
     client = login(coordinator)
     client.post(export_url(organization), {"kind": "measures.measure"})
     job = FileJob.objects.get()

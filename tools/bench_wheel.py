@@ -217,11 +217,24 @@ def main() -> None:
             )
         phases(user, wheel, args.runs)
         if args.pdf:
-            url = reverse("wheel_pdf", args=[slug, year])
+            # Made by a worker (yearwheel/pdfjob.py): the build is timed, without the broker.
+            from filejobs import services as filejobs
+            from filejobs.models import FileJob
+
+            job = FileJob.objects.create(
+                organization=wheel.organization,
+                requested_by=user,
+                kind=FileJob.Kind.WHEEL_PDF,
+                parameters=f"year={year}",
+            )
             began = time.perf_counter()
-            response = client.get(url)
+            state = filejobs.build(job.pk)
             took = (time.perf_counter() - began) * 1000
-            print(f"{'PDF':<20}{took:>10.1f}  ({len(response.content) / 1024:.0f} KiB)")
+            job.refresh_from_db()
+            size = job.file.size if job.file else 0
+            print(f"{'PDF (worker)':<20}{took:>10.1f}  ({size / 1024:.0f} KiB, {state})")
+            if job.file:
+                job.file.delete(save=False)
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

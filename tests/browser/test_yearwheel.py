@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from playwright.sync_api import expect
 
+from filejobs import services
+from filejobs.models import FileJob
 from tests.browser.conftest import describe_violations
 from tests.factories import RingFactory, WheelFactory
 from yearwheel.forms import planning_year_of
@@ -212,7 +214,7 @@ def test_a_coordinator_adds_a_weekly_checkpoint_by_clicking_on_the_wheel_and_ope
 
 
 def test_the_wheel_in_nynorsk_names_the_months_and_zooms_to_a_quarter(
-    page, log_in, base_url, organization, coordinator, password
+    page, log_in, axe_violations, base_url, organization, coordinator, password
 ):
     # A school year: the wheel runs from August to July.
     organization.planning_year_start_month = 8
@@ -249,3 +251,20 @@ def test_the_wheel_in_nynorsk_names_the_months_and_zooms_to_a_quarter(
     expect(page.locator("svg.wheel-svg")).to_have_attribute(
         "data-start", date(wheel.year, 11, 1).isoformat()
     )
+
+    # The quarter as PDF: asked for with the button, made by a worker (here the test, with
+    # the real renderer) while the page waits, and downloaded by the page's script.
+    page.locator("nav.wheel-toolbar").get_by_role("button", name="PDF", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"{base_url}/o/{slug}/files/\d+/$"))
+    expect(page.locator("[role=status]")).to_be_visible()
+    _assert_accessible(axe_violations, "the PDF being prepared")
+    job = FileJob.objects.get()
+    assert job.parameters == f"year={wheel.year}&zoom=q2"
+    with page.expect_download(timeout=30_000) as download_info:
+        assert services.build(job.pk) == "ready"
+    download = download_info.value
+    assert download.suggested_filename.startswith(
+        "arshjul-"
+    ) and download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as file:
+        assert file.read().startswith(b"%PDF")

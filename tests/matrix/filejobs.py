@@ -1,9 +1,10 @@
-"""Expectations for files prepared in the background (the audit trail as CSV).
+"""Expectations for files prepared in the background (the audit trail as CSV, the wheel as
+PDF: the wheel's own URL is in tests/matrix/yearwheel.py).
 
 Those who may read the audit trail (admin, coordinator) ask for the file (POST only, a
 redirect to the job's page). A job is seen and downloaded only by the person who asked (here
-the coordinator): another administrator gets 404, roles without the audit trail 403. Before a
-worker has built it, the download redirects to the job's page.
+the coordinator): every other member gets 404, whatever their role. Before a worker has built
+it, the download redirects to the job's page.
 """
 
 from __future__ import annotations
@@ -31,13 +32,13 @@ BUILDERS = {"fj_job": _job}
 
 
 def own(status) -> dict:
-    """Only the coordinator who asked: 404 for the administrator, 403 for other roles."""
+    """Only the coordinator who asked: 404 for every other member."""
     return {
         "anonymous": LOGIN,
         "outsider": 404,
-        "viewer": 403,
-        "member": 403,
-        "team_lead": 403,
+        "viewer": 404,
+        "member": 404,
+        "team_lead": 404,
         "admin": 404,
         "coordinator": status,
     }

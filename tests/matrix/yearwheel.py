@@ -55,7 +55,8 @@ MATRIX = {
     "wheel_detail": Case(wheel_kwargs, *read()),
     "wheel_agenda": Case(wheel_kwargs, *read()),
     "wheel_print": Case(wheel_kwargs, *read()),
-    "wheel_pdf": Case(wheel_kwargs, *read()),
+    # Every member asks for the PDF (POST only): a redirect to their file job's page.
+    "wheel_pdf": Case(wheel_kwargs, *action(ALL_MEMBERS)),
     "wheel_ics": Case(wheel_kwargs, *read()),
     "wheel_update": Case(wheel_kwargs, org(PLANNERS, 200), org(PLANNERS, 302)),
     "wheel_apply_template": Case(wheel_kwargs, org(PLANNERS, 200), org(PLANNERS, 302)),

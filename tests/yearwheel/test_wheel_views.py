@@ -1,4 +1,4 @@
-"""The wheel page, its print view and its PDF: content from every source, filters, zoom,
+"""The wheel page, its print view and the PDF renderer: content from every source, filters, zoom,
 permissions and a fixed number of queries."""
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ def test_the_filter_narrows_what_is_drawn(login, member, wheel, filled, school, 
     html = response.content.decode()
     assert f"?measure={measure.pk}&amp;zoom=q1" in html
     assert f"/print/?measure={measure.pk}" in html
-    assert f"/pdf/?measure={measure.pk}" in html
+    assert f'<input type="hidden" name="measure" value="{measure.pk}">' in html
     assert '<details class="wheel-filter no-print" open>' in html
 
 
@@ -230,8 +230,10 @@ def test_the_wheel_needs_membership_and_only_answers_get(client, login, outsider
     assert client.get(url).status_code == 302  # to the login page
     assert login(outsider).get(url).status_code == 404
     client = login(member)
-    for name in ("wheel_detail", "wheel_print", "wheel_pdf"):
+    for name in ("wheel_detail", "wheel_print"):
         assert client.post(reverse(name, args=["testvik", 2026])).status_code == 405
+    # The PDF is asked for with a POST (tests/yearwheel/test_wheel_pdf.py).
+    assert client.get(reverse("wheel_pdf", args=["testvik", 2026])).status_code == 405
     assert client.get(reverse("wheel_detail", args=["testvik", 2031])).status_code == 404
 
 
@@ -325,45 +327,11 @@ def test_a_long_agenda_goes_on_after_the_first_sheet(login, member, organization
     assert ".agenda-more { clear: both; break-before: page; columns: 3;" in css
 
 
-def test_the_pdf_is_a_download_of_the_print_view(login, member, wheel, filled):
-    response = login(member).get(reverse("wheel_pdf", args=["testvik", 2026]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="arshjul-testvik-2026-27.pdf"'
-    body = response.content
-    assert body.startswith(b"%PDF")
-    assert len(body) > 5000
-    try:
-        from pypdf import PdfReader
-    except ImportError:  # pypdf is not a dependency: the bytes must do
-        return
-    import io
-
-    reader = PdfReader(io.BytesIO(body))
-    text = "".join(page.extract_text() for page in reader.pages)
-    assert "Budsjettseminar" in text
-    # A3 landscape (420 × 297 mm): the print stylesheet was read into the PDF.
-    box = reader.pages[0].mediabox
-    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (420, 297)
-
-
 def static_text(name: str) -> str:
     from django.contrib.staticfiles import finders
 
     with open(finders.find(name), encoding="utf-8") as file:
         return file.read()
-
-
-def test_without_weasyprint_the_pdf_is_a_clear_503(login, member, wheel, monkeypatch):
-    def unavailable():
-        raise pdf.PdfUnavailable("cannot load library 'libpango-1.0-0'")
-
-    monkeypatch.setattr(pdf, "_weasyprint", unavailable)
-    response = login(member).get(reverse("wheel_pdf", args=["testvik", 2026]) + "?zoom=q2")
-    assert response.status_code == 503
-    html = response.content.decode()
-    assert "/o/testvik/wheel/2026/print/?zoom=q2" in html
-    assert "libpango" not in html
 
 
 def test_pdfs_read_static_files_from_disk_and_fetch_nothing_else(settings):

@@ -1,37 +1,41 @@
 """The wheel of one planning year: the page with its SVG, the A3 print view and its PDF.
 
-All three read the filter (``program``, ``measure``, ``unit``, ``ring``, ``kind``) and the zoom
-(``?zoom=q1``…``q4``, ``m1``…``m12``) from the query string, gather the occurrences once
+The PDF is made by a worker (yearwheel/pdfjob.py): the page posts its zoom and filter to
+:class:`WheelPdfView`, which asks for the file. The page and the print view read the filter
+(``program``, ``measure``, ``unit``, ``ring``, ``kind``) and the zoom (``?zoom=q1``…``q4``,
+``m1``…``m12``) from the query string, gather the occurrences once
 (:meth:`WheelViewMixin.content`) and lay them out in Python (yearwheel/drawing.py), so the
 page costs the same number of queries however many events it shows.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
+from filejobs.models import FileJob
+from filejobs.services import request_file
+from organizations.views.base import user_of
 from yearwheel.drawing import Drawing, draw
 from yearwheel.models import Kind, Wheel
-from yearwheel.pdf import PdfUnavailable, html_to_pdf
+from yearwheel.pdf import html_to_pdf
+from yearwheel.pdfjob import REUSE_READY_FOR
 from yearwheel.views.base import WheelContent, WheelViewMixin
 from yearwheel.wheel_text import date_span, kind_labels, time_span
 from yearwheel.zoom import Zoom, ZoomChoice, parse_zoom, zoom_choices, zoom_period
-
-logger = logging.getLogger(__name__)
 
 FILTER_PARAMETERS = ("program", "measure", "unit", "ring", "kind")
 
@@ -174,7 +178,8 @@ class WheelView(WheelDrawingMixin, TemplateView):
             next_url=url("wheel_detail", year + 1) + full if year + 1 in neighbours else "",
             agenda_url=url("wheel_agenda") + filters,
             print_url=url("wheel_print") + full,
-            pdf_url=url("wheel_pdf") + full,
+            pdf_url=url("wheel_pdf"),
+            pdf_fields=parse_qsl(full.removeprefix("?")),
             ics_url=url("wheel_ics") + filters,
             reset_url=here + (f"?zoom={self.zoom.value}" if self.zoom.value else ""),
             filtered=bool(filters),
@@ -306,36 +311,37 @@ class WheelPrintView(WheelDrawingMixin, TemplateView):
         context["for_pdf"] = False
         return context
 
-
-class WheelPdfView(WheelPrintView):
-    """The print view as a PDF download, rendered by WeasyPrint without network access."""
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        context = self.get_context_data(**kwargs)
+    def pdf(self) -> tuple[str, bytes]:
+        """The file name and the PDF of this view (made by a worker: yearwheel/pdfjob.py)."""
+        context = self.get_context_data()
         context["for_pdf"] = True
-        html = render_to_string(self.template_name, context, request=request)
-        try:
-            pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
-        except PdfUnavailable:
-            logger.exception("WeasyPrint cannot be loaded: the PDF of the wheel is unavailable")
-            return render(
-                request,
-                "pdf_unavailable.html",
-                {
-                    **context,
-                    "print_url": self.print_url(),
-                    "back_url": self.wheel.get_absolute_url(),
-                    "back_label": _("Back to the wheel"),
-                },
-                status=503,
-            )
+        html = render_to_string(self.template_name, context, request=self.request)
         name = slugify(f"arshjul-{self.organization.slug}-{self.wheel.label.replace('/', '-')}")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return f"{name}.pdf", html_to_pdf(html)
 
-    def print_url(self) -> str:
-        url = reverse(
-            "wheel_print", kwargs={"org_slug": self.organization.slug, "year": self.wheel.year}
+
+class WheelPdfView(WheelViewMixin, View):
+    """POST with the wheel's zoom and filter: a job for the A3 PDF, which a worker renders
+    from the print view (yearwheel/pdfjob.py); the person is sent to the job's page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        pairs: list[tuple[str, str | int]] = [("year", self.wheel.year)]
+        pairs += [
+            (key, value)
+            for key in FILTER_PARAMETERS
+            for value in request.POST.getlist(key)
+            if value
+        ]
+        zoom = parse_zoom(request.POST.get("zoom"))
+        if zoom.value:
+            pairs.append(("zoom", zoom.value))
+        job = request_file(
+            organization=self.organization,
+            user=user_of(request),
+            kind=FileJob.Kind.WHEEL_PDF,
+            parameters=urlencode(pairs),
+            reuse_within=REUSE_READY_FOR,
         )
-        return url + self.query(self.zoom.value)
+        return redirect(job)
