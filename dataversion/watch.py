@@ -32,6 +32,10 @@ from dataversion import versions
 # their organisation, in the audit trail's terms.
 EXTRA: dict[str, dict[str, Any]] = {
     "phases.PhaseTransition": {"parent": "measure"},
+    # Shown on the measure page (measures/page_cache.py), which has no history of their own.
+    "measures.Comment": {"parent": "measure"},
+    "measures.LogicLink": {"parent": "measure"},
+    "measures.Tag": {"organization": "organization"},
 }
 # A person's save touches the content only through these fields (the name shown as
 # responsible or as who decided, and whether they count at all); logging in, choosing an

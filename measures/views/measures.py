@@ -19,6 +19,7 @@ from django.views.generic import CreateView, ListView, TemplateView, UpdateView
 from measures.forms.core import CommentForm, MeasureFilterForm, MeasureForm
 from measures.lookups import matching
 from measures.models import Comment, ExternalContributor, Measure, Tag
+from measures.page_cache import cached_content
 from measures.sections import measure_sections, render_sections
 from measures.services import evaluation_due_refresh
 from measures.views.base import MeasureViewMixin
@@ -99,26 +100,33 @@ class MeasureDetailView(MeasureViewMixin, TemplateView):
         measure = self.measure
         user = self.request.user
         context.update(
-            tags=list(measure.tags.order_by("name")),
-            contributors=list(measure.contributors.order_by("full_name")),
-            external_contributors=list(measure.external_contributors.all()),
-            comments=list(measure.comments.select_related("author")),
-            history=history_entries(
-                Measure.history.filter(id=measure.pk)
-                .select_related("history_user")
-                .order_by("history_date", "history_id"),
-                Measure,
-                lambda record: record.name,
-            )[::-1],
+            cached_content(self.request, measure, self.build_content),
             can_change=user.has_perm("measures.change_measure", measure),
             can_archive=user.has_perm("measures.archive_measure", measure),
             can_comment=user.has_perm("measures.comment_measure", measure),
             can_see_audit_trail=user.has_perm("organizations.view_audit_trail", self.organization),
             comment_form=CommentForm(),
             today=timezone.localdate(),
-            sections=render_sections(measure_sections(), self.request, measure),
         )
         return context
+
+    def build_content(self) -> dict[str, Any]:
+        """What the page shows from the database; kept in the cache (measures/page_cache.py)."""
+        measure = self.measure
+        return {
+            "tags": list(measure.tags.order_by("name")),
+            "contributors": list(measure.contributors.order_by("full_name")),
+            "external_contributors": list(measure.external_contributors.all()),
+            "comments": list(measure.comments.select_related("author")),
+            "history": history_entries(
+                Measure.history.filter(id=measure.pk)
+                .select_related("history_user")
+                .order_by("history_date", "history_id"),
+                Measure,
+                lambda record: record.name,
+            )[::-1],
+            "sections": render_sections(measure_sections(), self.request, measure),
+        }
 
 
 class MeasureFormMixin:
