@@ -7,7 +7,7 @@ the few rows without a history that the dashboard or the feeds read (``EXTRA``),
 
 A save, a delete and a change of a many-to-many set send signals; queryset ``update()``,
 ``bulk_create`` and raw SQL do not, so the code paths that use them call ``bump_on_commit``
-themselves (docs/caching.md lists them, and tests/test_caching_invalidation.py holds one test
+themselves (docs/caching.md lists them, and tests/dataversion/test_invalidation.py holds one test
 for each).
 
 A record is tied to its organisation the way the audit trail ties it: a field, a path of
