@@ -98,6 +98,17 @@ def client_for(page: Page, cookie: str) -> Client:
     return client
 
 
+def validators_of(page: Page, cookie: str) -> dict[str, str]:
+    """The page's validators (ETag, Last-Modified) as they stand now."""
+    response = client_for(page, cookie).get(page.path, headers=page.headers)
+    found = {}
+    if response.has_header("ETag"):
+        found["If-None-Match"] = response["ETag"]
+    if response.has_header("Last-Modified"):
+        found["If-Modified-Since"] = response["Last-Modified"]
+    return found
+
+
 def inspect(page: Page, cookie: str) -> dict[str, str]:
     """Counts the page's queries once, in-process, and times three unloaded requests (the
     counted one and two more; the debug cursor's cost is small beside a page's). The

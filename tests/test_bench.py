@@ -81,6 +81,8 @@ def test_it_measures_every_key_page_without_errors(tmp_path: Path) -> None:
     for page in run["pages"]:
         # The conditional poll of the feed is answered "not modified"; the stored PDF is ready.
         assert page["status"] == (304 if page["key"] == "feed_conditional" else 200), page["key"]
+        if page["key"] == "feed_conditional":  # every poll under load is answered "not modified"
+            assert set(page["load"]["statuses"]) == {"304"}, page["load"]["statuses"]
         assert page["queries"] > 0, page["key"]
         assert page["load"]["errors"] == 0, (page["key"], page["load"])
         assert {check["budget"] for check in page["budgets"]}, page["key"]
