@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from reports import pdfjobs
 from reports.models import PublishedReport
 from tests.browser.conftest import describe_violations
 from tests.factories import (
@@ -83,8 +84,14 @@ def test_a_published_report_reaches_the_politician_as_page_and_pdf(
     page.get_by_role("link", name="Tertialrapport 1 2026").click()
     expect(page.locator("#report-title")).to_have_text("Tertialrapport 1 2026")
     expect(page.get_by_role("link", name="Share links")).to_have_count(0)
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+    # The PDF is not made yet: the link opens the page that waits for it (a link with the
+    # download attribute would have saved that page as a file), and it downloads the PDF as
+    # soon as the worker (here the test, with the real renderer) has stored it.
+    page.get_by_role("link", name="Download PDF").click()
+    expect(page.locator("[role=status]")).to_be_visible()
+    _assert_accessible(axe_violations, "the PDF being prepared")
+    with page.expect_download(timeout=30_000) as download_info:
+        assert pdfjobs.render_and_store(published.pk) == "stored"
     download = download_info.value
     assert download.suggested_filename == f"tertialrapport-1-2026-v{published.version}.pdf"
     with open(download.path(), "rb") as file:
