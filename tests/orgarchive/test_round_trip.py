@@ -93,6 +93,7 @@ def test_every_demo_organisation_comes_back_equal(db):
     call_command("seed_demo", password="demo-passord-1", stdout=io.StringIO())
     kommune = Organization.objects.get(slug="demo-kommune")
     _enrich(kommune)
+    stored_body(PublishedReport.objects.filter(organization=kommune).first())
     total = 0
     for slug in ["demo-kommune", "demo-herad", "demo-fylke"]:
         result, compared = _round_trip(Organization.objects.get(slug=slug))
@@ -112,27 +113,12 @@ def test_every_demo_organisation_comes_back_equal(db):
     assert published.exists()
     for report in published:
         assert {m["id"] for m in report.content["measures"]} <= own
-
-
-def test_a_stored_report_body_is_made_again_from_the_restored_content(db):
-    # The body is derived from the frozen content, which the import remaps: the copy stored
-    # before the export is not carried over, the first view makes it again.
-    call_command("seed_demo", password="demo-passord-1", stdout=io.StringIO())
-    kommune = Organization.objects.get(slug="demo-kommune")
-    report = PublishedReport.objects.filter(organization=kommune).first()
-    stored_body(report)
-    assert PublishedReport.objects.get(pk=report.pk).body_html
-    archive = _export(kommune)
-    delete_organization(kommune)
-    restored = import_organization(io.BytesIO(archive)).organization
-
-    copy = PublishedReport.objects.get(
-        organization=restored, version=report.version, title=report.title
-    )
-    assert copy.body_html == ""
-    assert str(stored_body(copy)) == render_body(copy)
-    assert PublishedReport.objects.get(pk=copy.pk).body_html == render_body(copy)
-    assert copy.content["measures"][0]["name"] in render_body(copy)
+    # The stored page body is derived from the frozen content, which the import remaps: the
+    # copy stored before the export is not carried over, the first view makes it again.
+    assert not published.exclude(body_html="").exists()
+    report = published.first()
+    assert str(stored_body(report)) == render_body(report)
+    assert PublishedReport.objects.get(pk=report.pk).body_html == render_body(report)
 
 
 @pytest.fixture
