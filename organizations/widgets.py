@@ -58,3 +58,10 @@ class QuickSelect(forms.Select):
                 parts.append(mark_safe("</optgroup>"))
         parts.append(mark_safe("</select>"))
         return mark_safe("\n".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def use_quick_selects(form: forms.BaseForm) -> None:
+    """Gives every plain select of ``form`` the QuickSelect widget (same HTML, faster)."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            field.widget = QuickSelect(choices=field.widget.choices)

@@ -25,7 +25,7 @@ from measures.tags import tags_for_names
 from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.ids import IdChoiceField, IdMultipleChoiceField, id_formfield
 from organizations.models import Organization, Partnership, Unit, User
-from organizations.widgets import NorwegianDateInput, QuickSelect
+from organizations.widgets import NorwegianDateInput, use_quick_selects
 
 
 class PartnershipChoiceField(IdMultipleChoiceField):
@@ -251,9 +251,7 @@ class MeasureFilterForm(forms.Form):
             label=_("Team lead"),
             url=reverse("lead_lookup", args=[organization.slug]),
         )
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(choices=field.widget.choices)
+        use_quick_selects(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -20,7 +20,7 @@ from measures.models import Evaluation, Measure, Phase, Program, Tag
 from organizations.formtools import FreeTextLimit, limit_choices
 from organizations.ids import IdChoiceField
 from organizations.models import Organization, Partnership
-from organizations.widgets import QuickSelect
+from organizations.widgets import use_quick_selects
 from phases.models import PilotIteration
 from reflections.models import LearningMeeting, Lesson
 
@@ -279,9 +279,7 @@ class LessonFilterForm(forms.Form):
             label=_("Measure"),
             url=reverse("measure_lookup", args=[organization.slug]),
         )
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = QuickSelect(choices=field.widget.choices)
+        use_quick_selects(self)
         if not planner:
             del self.fields["archived"]
 
