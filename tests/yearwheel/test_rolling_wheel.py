@@ -269,3 +269,16 @@ def test_the_last_year_a_wheel_may_have_does_not_roll_on(organization):
     assert rolling.organizations_to_roll(date(2100, 6, 1)) == []
     assert wheel_roll_on(organization=organization, today=date(2100, 6, 1)) is None
     assert Wheel.objects.filter(organization=organization).count() == 1
+
+
+def test_the_list_marks_the_wheel_the_system_made(organization, member, login, frozen):
+    WheelFactory(organization=organization, year=2026, start_month=1)
+    wheel_roll_on(organization=organization)
+    member.language = "en"
+    member.save(update_fields=["language"])
+
+    page = login(member).get(reverse("wheel_index", kwargs={"org_slug": organization.slug}))
+
+    html = page.content.decode()
+    assert html.count(">made automatically</span>") == 1
+    assert html.index("2027") < html.index(">made automatically</span>") < html.index(">current<")
