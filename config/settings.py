@@ -482,6 +482,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "filejobs.tasks.clear_expired_files",
         "schedule": 60 * 60,
     },
+    # Next planning year's wheel, for organisations whose current wheel has none yet
+    # (yearwheel/rolling.py); making a wheel rolls on at once, so this is the safety net.
+    "roll-wheels": {
+        "task": "yearwheel.tasks.roll_wheels",
+        "schedule": 60 * 60,
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -3,6 +3,11 @@ service area and the events around the demo measures (a weekly meeting place for
 one week off, a monthly team meeting, checkpoints on the measures' goals, deadlines, two days
 of training); and a smaller wheel for Demo herad's school year, in nynorsk.
 
+Each organisation also gets next planning year's wheel the way every organisation does: the
+wheel rolls on by itself (yearwheel/rolling.py), made by the system with the planning cycle,
+its items placed on working days, so the routines and recurring events of 2027 are already
+there to look at.
+
 Run after the measures: events point at demo measures and goals by name. Safe to run again:
 the wheel is made once, rings are matched by name and events by their demo key.
 """
@@ -18,7 +23,7 @@ from django.db.models.functions import Coalesce
 from measures.models import Goal, Measure
 from organizations.models import Organization, User
 from yearwheel.models import Event, Kind, Recurrence, Ring, Wheel
-from yearwheel.services import wheel_create
+from yearwheel.services import wheel_create, wheel_roll_on
 
 # The wheels contain this day, which the demo is written around.
 DEMO_DAY = dt.date(2026, 11, 22)
@@ -268,4 +273,8 @@ def _seed(organization: Organization, spec: dict[str, Any]) -> Wheel:
 
 def seed_yearwheel(organizations: dict[str, Organization]) -> None:
     for spec in (KOMMUNE, HERAD):
-        _seed(organizations[spec["slug"]], spec)
+        organization = organizations[spec["slug"]]
+        _seed(organization, spec)
+        # Rolled on from the demo's day rather than the clock's, so the demo looks the same
+        # whenever it is seeded.
+        wheel_roll_on(organization=organization, today=DEMO_DAY)

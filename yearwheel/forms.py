@@ -39,7 +39,8 @@ class WheelCreateForm(FreeTextLimit, forms.ModelForm):
         initial=True,
         help_text=_(
             "Budget and economic plan, annual accounts and report, the status report to the "
-            "council, school start and term evaluations, as ordinary events you can change."
+            "council, school start and term evaluations, as ordinary events you can change. "
+            "Dates on a weekend move to the nearest working day."
         ),
     )
 

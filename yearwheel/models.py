@@ -59,6 +59,12 @@ class Wheel(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set when the municipal planning cycle was applied to this wheel: the wheel rolled on to
+    # the next planning year gets the cycle too (yearwheel/rolling.py).
+    uses_planning_cycle = models.BooleanField(_("uses the municipal planning cycle"), default=False)
+    # Made by the rolling wheel rather than by a person (``created_by`` is then empty too); the
+    # audit trail shows the system as its author.
+    made_automatically = models.BooleanField(_("made automatically"), default=False)
 
     history = HistoricalRecords()
 

@@ -12,12 +12,17 @@ fall in the calendar year after the wheel's ``year``. ``month = None`` means the
 month (the start-of-year planning meeting).
 
 ``key`` never changes once shipped: it is how a wheel's events are matched to the template.
+
+A date that falls on a weekend moves to the nearest working day (:func:`working_day`):
+Saturday to the Friday before, Sunday to the Monday after. Nobody holds a planning meeting or
+an evaluation on a Sunday, and a Saturday item is a Friday's work in practice. Public holidays
+are not known here, so an item on one stays put; the preview lists every item that moved.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import NotRequired, TypedDict
 
 from yearwheel.models import Event, Kind, Ring, Wheel
@@ -290,6 +295,19 @@ def uid(item_key: str, wheel: Wheel) -> str:
     return f"{UID_PREFIX}:{item_key}:{wheel.year}"
 
 
+SATURDAY, SUNDAY = 5, 6
+
+
+def working_day(day: date) -> date:
+    """The nearest working day: Saturday becomes the Friday before, Sunday the Monday after,
+    a weekday stays."""
+    if day.weekday() == SATURDAY:
+        return day - timedelta(days=1)
+    if day.weekday() == SUNDAY:
+        return day + timedelta(days=1)
+    return day
+
+
 def place(wheel: Wheel, month: int | None, day: int) -> date:
     """The date of a month and day in the wheel's planning year."""
     month = month or wheel.start_month
@@ -312,6 +330,9 @@ class PlannedItem:
     start: date
     end: date | None
     present: bool  # already made in this wheel (perhaps edited or archived since)
+    # The template's own date when it fell on a weekend and ``start`` is the working day
+    # it moved to; None when the item keeps its date.
+    moved_from: date | None = None
 
     @property
     def kind_label(self) -> str:
@@ -347,13 +368,16 @@ def plan(wheel: Wheel) -> list[PlannedItem]:
     )
     items = []
     for item in ITEMS:
-        start = place(wheel, item["month"], item["day"])
+        written = place(wheel, item["month"], item["day"])
+        start = working_day(written)
         end = None
         if "end_month" in item:
             # Counted from the start, so a range never ends before it starts, even in a wheel
             # whose first month falls inside the range.
-            end_year = start.year + (1 if item["end_month"] < start.month else 0)
-            end = date(end_year, item["end_month"], item["end_day"])
+            end_year = written.year + (1 if item["end_month"] < written.month else 0)
+            end = working_day(date(end_year, item["end_month"], item["end_day"]))
+            # A short range between two weekend days could otherwise turn inside out.
+            end = max(end, start)
         items.append(
             PlannedItem(
                 key=item["key"],
@@ -367,6 +391,7 @@ def plan(wheel: Wheel) -> list[PlannedItem]:
                 start=start,
                 end=end,
                 present=uid(item["key"], wheel) in made,
+                moved_from=written if written != start else None,
             )
         )
     items.sort(key=lambda planned: (planned.start, planned.key))

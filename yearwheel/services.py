@@ -1,20 +1,22 @@
-"""Annual-wheel workflows that touch more than one row: making a wheel, applying the planning
-cycle, reordering rings and skipping a date of a recurring event. Views call these; they
-validate nothing a form already validated, but guard what only the database can decide."""
+"""Annual-wheel workflows that touch more than one row: making a wheel, rolling it on to the
+next planning year, applying the planning cycle, reordering rings and skipping a date of a
+recurring event. Views call these; they validate nothing a form already validated, but guard
+what only the database can decide."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.functions import Coalesce
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, User
 from yearwheel import planning_cycle
-from yearwheel.models import Event, Ring, Wheel
+from yearwheel.models import LAST_YEAR, Event, Ring, Wheel
 from yearwheel.system_rings import ensure_system_rings
 
 
@@ -51,13 +53,74 @@ def wheel_create(
                     title=title,
                     introduction=introduction,
                     created_by=user,
+                    uses_planning_cycle=apply_template,
                 )
         except IntegrityError as error:  # made by someone else a moment ago
             raise WheelExists from error
         wheel.organization = organization
         if apply_template:
-            planning_cycle_apply(wheel=wheel, user=user)
+            _planning_cycle_add(wheel, user)
+        # A new current wheel rolls on at once, so next year is there from the first visit.
+        wheel_roll_on(organization=organization)
     return wheel
+
+
+def current_of(wheels: Iterable[Wheel], today: date) -> Wheel | None:
+    """The wheel whose planning year contains ``today``; of two (the organisation changed its
+    first month), the one that began last."""
+    containing = [wheel for wheel in wheels if wheel.contains(today)]
+    return max(containing, key=lambda wheel: wheel.start, default=None)
+
+
+def _carried(text: str, current: Wheel) -> str:
+    """The current wheel's title or introduction for the next one, unless it names its year
+    (``Årshjul 2026`` would be wrong on the 2027 wheel, whose own label is shown instead)."""
+    return "" if str(current.year) in text or current.label in text else text
+
+
+def wheel_roll_on(*, organization: Organization, today: date | None = None) -> Wheel | None:
+    """Makes sure the planning year after the current one has a wheel, with the municipal
+    planning cycle when the current wheel has it; returns that wheel when this call made it
+    or gave it the cycle, else None. Does nothing for an organisation without a current wheel.
+
+    Idempotent and safe for several processes at once: the wheel is made with
+    ``get_or_create`` against the one-wheel-per-year constraint, and the cycle is added under
+    the new wheel's row lock, item by item only when missing. The wheel is the system's
+    (``created_by`` empty, ``made_automatically``), and so are the cycle's items; each item's
+    responsible person is carried over from the same item of the year before.
+    """
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        wheels = list(
+            Wheel.objects.filter(
+                organization=organization, year__gte=today.year - 1, year__lte=today.year + 1
+            )
+        )
+        current = current_of(wheels, today)
+        if current is None or current.year >= LAST_YEAR:
+            return None
+        wheel, created = Wheel.objects.get_or_create(
+            organization=organization,
+            year=current.year + 1,
+            defaults={
+                "start_month": organization.planning_year_start_month,
+                "title": _carried(current.title, current),
+                "introduction": _carried(current.introduction, current),
+                "made_automatically": True,
+            },
+        )
+        wheel.organization = organization
+        completes = (
+            current.uses_planning_cycle
+            and wheel.made_automatically
+            and not wheel.uses_planning_cycle
+        )
+        if completes:
+            ensure_system_rings(organization)
+            _planning_cycle_add(wheel, None)
+            wheel.uses_planning_cycle = True
+            wheel.save(update_fields=["uses_planning_cycle", "updated_at"])
+    return wheel if created or completes else None
 
 
 def _template_rings(wheel: Wheel, needed: set[str]) -> dict[str, Ring]:
@@ -91,8 +154,30 @@ def _template_rings(wheel: Wheel, needed: set[str]) -> dict[str, Ring]:
 def planning_cycle_apply(*, wheel: Wheel, user: User | None) -> int:
     """Adds the planning cycle's items the wheel does not have yet; returns how many.
 
-    An item made before is never made again, even when it was edited or archived since.
+    An item made before is never made again, even when it was edited or archived since. The
+    wheel is marked as using the cycle, so the wheel rolled on to the next year gets it too.
     """
+    with transaction.atomic():
+        added = _planning_cycle_add(wheel, user)
+        if not wheel.uses_planning_cycle:
+            wheel.uses_planning_cycle = True
+            wheel.save(update_fields=["uses_planning_cycle", "updated_at"])
+        wheel_roll_on(organization=wheel.organization)
+    return added
+
+
+def _previous_responsible(wheel: Wheel) -> dict[str, int | None]:
+    """Who answered for each cycle item in the year before, by item key: one query."""
+    year = wheel.year - 1
+    uids = {
+        f"{planning_cycle.UID_PREFIX}:{item['key']}:{year}": item["key"]
+        for item in planning_cycle.ITEMS
+    }
+    rows = Event.objects.filter(organization=wheel.organization, external_uid__in=uids)
+    return {uids[uid]: pk for uid, pk in rows.values_list("external_uid", "responsible_id")}
+
+
+def _planning_cycle_add(wheel: Wheel, user: User | None) -> int:
     with transaction.atomic():
         # Two people applying the template at once: the wheel's row serialises them.
         list(Wheel.objects.select_for_update().filter(pk=wheel.pk).values("pk"))
@@ -100,6 +185,7 @@ def planning_cycle_apply(*, wheel: Wheel, user: User | None) -> int:
         if not missing:
             return 0
         rings = _template_rings(wheel, {item.ring_key for item in missing})
+        carried = _previous_responsible(wheel) if user is None else {}
         for item in missing:
             Event.objects.create(
                 organization=wheel.organization,
@@ -111,8 +197,9 @@ def planning_cycle_apply(*, wheel: Wheel, user: User | None) -> int:
                 end_date=item.end,
                 external_uid=item.uid,
                 # Whoever adds the cycle answers for it until they hand items on, so its
-                # reminders reach someone rather than showing up as gaps.
-                responsible=user,
+                # reminders reach someone rather than showing up as gaps; on a wheel the
+                # system rolled on, whoever answered for the item last year.
+                responsible_id=user.pk if user else carried.get(item.key),
                 created_by=user,
             )
     return len(missing)

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from measures.life import Life
@@ -264,7 +263,7 @@ class MaintenanceRoutineSource:
             url = reverse(
                 "continuation", kwargs={"org_slug": organization.slug, "measure_pk": measure.pk}
             )
-            title = f"{routine.get_kind_display()}: {Truncator(routine.description).chars(80)}"
+            title = routine.wheel_title()
             for day in _dates(dates, start, end, Life.of(measure)):
                 yield Occurrence(
                     key=f"routine-{routine.pk}-{day.isoformat()}",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,6 +189,35 @@ class MaintenanceRoutine(TimeStamped):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    def wheel_title(self) -> str:
+        """The routine's name on the annual wheel, in reminders and in emails: "kind:
+        description", or the description alone when it already begins with the kind's name
+        in any of the site's languages ("Opplæring av nyansatte" for a training routine),
+        which would otherwise be said twice."""
+        text = Truncator(self.description.strip()).chars(80)
+        said = _plain(self.description)
+        for label in _kind_labels(self.kind):
+            # A whole-word match: "Supportive talks" does not begin with "Support".
+            if said.startswith(label) and not said[len(label) : len(label) + 1].isalnum():
+                return text
+        return f"{self.get_kind_display()}: {text}"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@cache
+def _kind_labels(kind: str) -> tuple[str, ...]:
+    """The kind's name in every language of the site, for comparison; the catalogues do not
+    change while the process runs."""
+    label = MaintenanceRoutine.Kind(kind).label
+    labels = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.add(_plain(str(label)))
+    return tuple(labels)
 
 
 class GoverningDocument(TimeStamped):

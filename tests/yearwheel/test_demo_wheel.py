@@ -20,13 +20,19 @@ def test_seed_demo_makes_the_annual_wheels_once():
     call_command("seed_demo", password="demo-passord-1")
     assert (Wheel.objects.count(), Ring.objects.count(), Event.objects.count()) == counts
 
-    kommune = Wheel.objects.get(organization__slug="demo-kommune")
+    kommune = Wheel.objects.get(organization__slug="demo-kommune", year=2026)
     assert kommune.contains(date(2026, 11, 22))
-    herad = Wheel.objects.get(organization__slug="demo-herad")
+    herad = Wheel.objects.get(organization__slug="demo-herad", year=2026)
     assert herad.contains(date(2026, 11, 22))
     assert herad.start_month == 8
+    # Each has rolled on to next planning year by itself, with the planning cycle.
+    for current in (kommune, herad):
+        following = Wheel.objects.get(organization=current.organization, year=2027)
+        assert following.start_month == current.start_month
+        assert (following.made_automatically, following.uses_planning_cycle) == (True, True)
+        assert following.created_by is None
 
-    for wheel in (kommune, herad):
+    for wheel in (kommune, herad, *Wheel.objects.filter(year=2027)):
         uids = set(
             Event.objects.filter(organization=wheel.organization).values_list(
                 "external_uid", flat=True
@@ -67,3 +73,17 @@ def test_the_demo_wheels_show_on_their_pages(client, password_login):
     response = client.get("/o/demo-kommune/wheel/2026/agenda/")
     assert response.status_code == 200
     assert response.context["count"] > 30
+
+
+def test_the_demo_shows_next_year_without_anyone_making_its_wheel(client, password_login):
+    call_command("seed_demo", password="demo-passord-1")
+    assert password_login("politiker@demo-kommune.no", "demo-passord-1")
+
+    response = client.get("/o/demo-kommune/wheel/2027/agenda/")
+
+    assert response.status_code == 200
+    titles = {row.occurrence.title for month in response.context["months"] for row in month.rows}
+    # The phase IV routine from December comes back in June, once by its name.
+    assert "Opplæring av nyansatte" in titles
+    assert "Kommunestyret vedtar budsjett og økonomiplan" in titles
+    assert not any(title.startswith("Opplæring av nyansatte: ") for title in titles)

@@ -105,7 +105,11 @@ def test_in_spring_an_august_planning_year_started_the_year_before(
     assert form["year"].value() == 2026
 
 
-def test_a_new_wheel_gets_the_planning_cycle_and_the_system_rings(organization, coordinator, login):
+def test_a_new_wheel_gets_the_planning_cycle_and_the_system_rings(
+    organization, coordinator, login, today
+):
+    organization.planning_year_start_month = 8
+    organization.save()
     response = login(coordinator).post(
         url("wheel_create", organization),
         {"year": "2026", "start_month": "8", "title": "", "apply_template": "on"},
@@ -116,8 +120,16 @@ def test_a_new_wheel_gets_the_planning_cycle_and_the_system_rings(organization, 
     assert response["Location"] == wheel.get_absolute_url()
     assert wheel.start_month == 8
     assert wheel.created_by == coordinator
+    assert wheel.uses_planning_cycle
+    # The wheel is the current one, so next year's is made at once, with the cycle too.
+    following = Wheel.objects.get(organization=organization, year=2027)
+    assert (following.made_automatically, following.uses_planning_cycle) == (True, True)
     events = Event.objects.filter(organization=organization)
-    assert events.count() == len(planning_cycle.ITEMS)
+    assert events.count() == 2 * len(planning_cycle.ITEMS)
+    # Where the cycle put an item on a weekend, the person is told which moved.
+    with translation.override("en"):
+        shown = [str(message) for message in response.wsgi_request._messages]
+    assert any("Moved from a weekend" in message for message in shown)
     system = Ring.objects.filter(organization=organization).exclude(source="")
     assert set(system.values_list("source", flat=True)) == {
         "evaluations",
@@ -215,9 +227,9 @@ def test_an_unknown_year_is_not_found(organization, coordinator, login):
 def test_the_template_page_lists_what_it_would_add_and_adds_it_once(
     organization, coordinator, login
 ):
-    WheelFactory(organization=organization, year=2026, start_month=1)
+    WheelFactory(organization=organization, year=2025, start_month=1)  # not current: no roll
+    template_url = url("wheel_apply_template", organization, year=2025)
     client = login(coordinator)
-    template_url = url("wheel_apply_template", organization, year=2026)
 
     with translation.override("en"):
         page = client.get(template_url).content.decode()

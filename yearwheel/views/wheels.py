@@ -27,6 +27,20 @@ from yearwheel.views.base import WheelViewMixin
 MANAGE = "yearwheel.manage_wheel"
 
 
+def say_moved(request: HttpRequest, wheel: Wheel) -> None:
+    """Names the planning-cycle items whose weekend date moved to a working day."""
+    moved = [item.title for item in planning_cycle.plan(wheel) if item.moved_from]
+    if moved:
+        messages.info(
+            request,
+            _(
+                "Moved from a weekend to the nearest working day (Saturday to Friday, Sunday "
+                "to Monday): %(items)s."
+            )
+            % {"items": "; ".join(moved)},
+        )
+
+
 class WheelIndexView(OrganizationViewMixin, TemplateView):
     permission_required = "yearwheel.view_wheel"
     template_name = "yearwheel/wheels/index.html"
@@ -79,6 +93,8 @@ class WheelCreateView(OrganizationViewMixin, FormView):
             )
             return self.form_invalid(form)
         messages.success(self.request, _("The annual wheel %(wheel)s is made.") % {"wheel": wheel})
+        if data["apply_template"]:
+            say_moved(self.request, wheel)
         return redirect(wheel.get_absolute_url())
 
 
@@ -116,6 +132,7 @@ class ApplyTemplateView(WheelViewMixin, TemplateView):
         context.update(
             items=items,
             missing=[item for item in items if not item.present],
+            moved=[item for item in items if item.moved_from],
             new_rings=sorted(
                 {item.ring_name for item in items if not item.present and not item.ring_exists}
             ),
@@ -134,6 +151,7 @@ class ApplyTemplateView(WheelViewMixin, TemplateView):
                 )
                 % {"count": added},
             )
+            say_moved(request, self.wheel)
         else:
             messages.info(request, _("The wheel already has every item of the planning cycle."))
         return redirect(self.wheel.get_absolute_url())
