@@ -6,7 +6,8 @@ What is read from each VEVENT: SUMMARY (the title, required), DESCRIPTION, LOCAT
 and DTEND or DURATION (dates for all-day events, whose DTEND is exclusive; date-times are
 turned into Oslo local dates and times, and times without a zone are taken as Oslo time), the
 RRULE (checked as the event form checks a custom rule, and stored as a custom rule), EXDATEs
-(the dates the series skips) and the UID. Cancelled events (STATUS:CANCELLED) are skipped,
+(the dates the series skips) and the UID; the organiser, attendees, categories and a
+description given as HTML are read by yearwheel/ical_meaning.py. Cancelled events (STATUS:CANCELLED) are skipped,
 and changed single occurrences of a series (RECURRENCE-ID) are not imported: the series is
 imported as planned, and the preview lists what was left out. The wheel's own derived entries
 (UIDs ``…@<this site>`` other than ``event-<pk>@<this site>``) are skipped too. An event
@@ -28,6 +29,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
+from yearwheel import ical_meaning
 from yearwheel.ical import ORIGINAL_DESCRIPTION, OSLO, site_host
 from yearwheel.models import Recurrence
 
@@ -86,6 +88,16 @@ class ImportRow:
     end_time: time | None = None
     rrule: str = ""
     exceptions: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    # Who, as members of the organisation (yearwheel/ical_import.py matches the addresses):
+    # only these travel with the preview, never the addresses themselves.
+    responsible_id: int | None = None
+    participant_ids: list[int] = field(default_factory=list)
+    # Read from the file for the preview only.
+    organizer: str = ""
+    attendees: list[str] = field(default_factory=list)
+    unknown_attendees: list[str] = field(default_factory=list)
+    kind: str = ""  # as the preview's mapping of categories gives it
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     status: str = ""
@@ -128,13 +140,17 @@ class ImportRow:
             _iso(self.end_time),
             self.rrule,
             list(self.exceptions),
+            list(self.categories),
+            self.responsible_id,
+            list(self.participant_ids),
         ]
 
     @classmethod
     def from_payload(cls, values: list[Any]) -> ImportRow:
-        number, uid, title, description, place, start, end, start_time, end_time, rule, skip = (
-            values
+        (number, uid, title, description, place, start, end, start_time, end_time, rule, skip) = (
+            values[:11]
         )
+        categories, responsible, participants = values[11:]
         row = cls(
             number=int(number),
             uid=_string(uid, UID_LENGTH),
@@ -147,6 +163,9 @@ class ImportRow:
             end_time=time.fromisoformat(end_time) if end_time else None,
             rrule=_string(rule, RULE_LENGTH),
             exceptions=[date.fromisoformat(day).isoformat() for day in skip],
+            categories=[_string(name, ical_meaning.CATEGORY_LENGTH) for name in categories],
+            responsible_id=_id(responsible) if responsible is not None else None,
+            participant_ids=[_id(pk) for pk in participants],
         )
         if not row.uid or not row.title:
             raise ValueError("a row without UID or title")
@@ -155,6 +174,12 @@ class ImportRow:
 
 def _iso(value: date | time | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _id(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError("not an id")
+    return value
 
 
 def _string(value: Any, length: int) -> str:
@@ -311,9 +336,11 @@ def read_event(number: int, component: Any) -> ImportRow:
     # A file exported from the wheel carries the description as written besides the one
     # with the event's link and subject added for calendar programs.
     own = component.get(ORIGINAL_DESCRIPTION)
-    row.description = (str(own) if own is not None else _text(component, "DESCRIPTION"))[
-        :MAX_DESCRIPTION
-    ]
+    description = str(own) if own is not None else ical_meaning.description(component)
+    row.description = description[:MAX_DESCRIPTION]
+    row.categories = ical_meaning.categories(component)
+    row.organizer = ical_meaning.organizer(component)
+    row.attendees = ical_meaning.attendees(component)
     row.place = _text(component, "LOCATION", single_line=True)[:PLACE_LENGTH].strip()
     try:
         _read_times(row, component)
