@@ -15,10 +15,13 @@ from html.parser import HTMLParser
 
 # Tags that say the text is HTML, or an entity: plain text with "<3" or "AT&T" is not HTML.
 _LOOKS_LIKE_HTML = re.compile(
-    r"<\s*/?\s*(?:a|b|i|u|p|br|div|span|strong|em|ul|ol|li|table|tr|td|th|h[1-6]|html|body|"
-    r"font|hr|blockquote|pre)\b[^>]*>|&(?:nbsp|amp|lt|gt|quot|#\d{1,7}|#x[0-9a-f]{1,6});",
+    r"</?(?:a|b|i|u|p|br|div|span|strong|em|ul|ol|li|table|tr|td|th|h[1-6]|html|body|"
+    r"font|hr|blockquote|pre)\b[^<>]*>|&(?:nbsp|amp|lt|gt|quot|#\d{1,7}|#x[0-9a-f]{1,6});",
     re.IGNORECASE,
 )
+# A tag cut off at the end (a description shortened by its calendar): the parser would give
+# it back as text.
+_CUT_OFF_TAG = re.compile(r"<[a-zA-Z/][^<>]*$")
 _BREAK = {"br"}
 _BLOCKS = {
     "p",
@@ -79,7 +82,7 @@ class _TextCollector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _DROPPED:
             self.dropping = max(self.dropping - 1, 0)
-        elif tag in _BLOCKS or tag == "li":
+        elif tag in _BLOCKS:
             self.pieces.append("\n")
         elif tag == "a" and self.links:
             href, begin = self.links.pop()
@@ -95,7 +98,7 @@ class _TextCollector(HTMLParser):
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment or document."""
     collector = _TextCollector()
-    collector.feed(html)
+    collector.feed(_CUT_OFF_TAG.sub("", html))
     collector.close()
     text = "".join(collector.pieces).replace("\xa0", " ")
     lines = [" ".join(line.split()) for line in text.split("\n")]
