@@ -183,7 +183,7 @@ def match_people(parsed: ParsedCalendar, organization: Organization) -> dict[int
     members: dict[str, User] = {}
     if wanted:
         found = people(organization).annotate(address=Lower("email")).filter(address__in=wanted)
-        members = {user.address: user for user in found}  # type: ignore[attr-defined]
+        members = {user.address: user for user in found}
     for row in rows:
         organizer = members.get(row.organizer)
         row.responsible_id = organizer.pk if organizer else None

@@ -7,9 +7,10 @@ and DTEND or DURATION (dates for all-day events, whose DTEND is exclusive; date-
 turned into Oslo local dates and times, and times without a zone are taken as Oslo time), the
 RRULE (checked as the event form checks a custom rule, and stored as a custom rule), EXDATEs
 (the dates the series skips) and the UID; the organiser, attendees, categories and a
-description given as HTML are read by yearwheel/ical_meaning.py. Cancelled events (STATUS:CANCELLED) are skipped,
-and changed single occurrences of a series (RECURRENCE-ID) are not imported: the series is
-imported as planned, and the preview lists what was left out. The wheel's own derived entries
+description given as HTML are read by yearwheel/ical_meaning.py. Cancelled events
+(STATUS:CANCELLED) are skipped, and changed single occurrences of a series (RECURRENCE-ID)
+are not imported: the series is imported as planned, and the preview lists what was left
+out. The wheel's own derived entries
 (UIDs ``…@<this site>`` other than ``event-<pk>@<this site>``) are skipped too. An event
 without a UID gets a stable one made from its title and start.
 """

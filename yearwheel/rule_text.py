@@ -46,7 +46,7 @@ def _weekday(code: str) -> str:
 
 
 def _listed(items: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
+    """ "a", "a and b", "a, b and c"."""
     if len(items) == 1:
         return items[0]
     return _("%(items)s and %(last)s") % {"items": ", ".join(items[:-1]), "last": items[-1]}
@@ -101,9 +101,10 @@ def _days(value: str) -> list[tuple[int | None, str]]:
     return days
 
 
-def _weekday_list(codes: list[str]) -> str:
+def _weekday_list(codes: list[str], *, interval: int = 1) -> str:
     ordered = sorted(set(codes), key=_WEEKDAY_CODES.index)
-    if ordered == ["MO", "TU", "WE", "TH", "FR"]:
+    # "Every other weekday" would read as every second working day: said for weekly only.
+    if ordered == ["MO", "TU", "WE", "TH", "FR"] and interval == 1:
         return _("weekday (Monday to Friday)")
     return _listed([_weekday(code) for code in ordered])
 
@@ -117,7 +118,7 @@ def _weekly(interval: int, days: str) -> str:
 
 
 def _every(freq: str, interval: int) -> str:
-    """"every week", "every other month", "every 3 years"…, without days."""
+    """ "every week", "every other month", "every 3 years"…, without days."""
     if freq == "DAILY":
         phrases = (_("every day"), _("every other day"), _("every %(count)s days"))
     elif freq == "WEEKLY":
@@ -189,7 +190,8 @@ def _core(parts: dict[str, str], start: date | None) -> str:
                 raise _Unsaid
             if freq == "DAILY" and interval != 1:
                 raise _Unsaid
-            text = _weekly(interval, _weekday_list([code for _p, code in days]))
+            codes = [code for _p, code in days]
+            text = _weekly(interval, _weekday_list(codes, interval=interval))
         elif freq == "WEEKLY" and start is not None:
             text = _weekly(interval, _weekday(_WEEKDAY_CODES[start.weekday()]))
         else:

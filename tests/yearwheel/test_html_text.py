@@ -8,7 +8,10 @@ from yearwheel.html_text import html_to_text, looks_like_html, plain_description
 
 
 def test_line_breaks_paragraphs_and_list_items_are_kept():
-    html = "<b>Agenda</b><br>1. Status<br/>2. Budget<p>Next paragraph</p><ul><li>one</li><li>two</li></ul>"
+    html = (
+        "<b>Agenda</b><br>1. Status<br/>2. Budget<p>Next paragraph</p>"
+        "<ul><li>one</li><li>two</li></ul>"
+    )
     assert html_to_text(html) == "Agenda\n1. Status\n2. Budget\n\nNext paragraph\n\n- one\n- two"
 
 

@@ -165,9 +165,7 @@ def test_a_kind_that_is_no_kind_saves_nothing(login, importer, organization, rin
     assert Event.objects.count() == 3
 
 
-def test_a_category_kind_forged_into_the_payload_saves_nothing(
-    login, importer, organization, ring
-):
+def test_a_category_kind_forged_into_the_payload_saves_nothing(login, importer, organization, ring):
     client = login(importer)
     preview = preview_of(client, organization, OUTLOOK, ring)
     salt = f"yearwheel.import.{organization.pk}.{importer.pk}"
@@ -226,7 +224,9 @@ def test_members_of_other_organisations_are_not_matched(
 
 def test_an_organiser_who_is_a_member_means_no_note(login, importer, team_lead, organization, ring):
     content = calendar(
-        vevent("x@t", "Møte", "DTSTART;VALUE=DATE:20261001", "ORGANIZER:MAILTO:teamleder@testvik.test")
+        vevent(
+            "x@t", "Møte", "DTSTART;VALUE=DATE:20261001", "ORGANIZER:MAILTO:teamleder@testvik.test"
+        )
     )
     client = login(importer)
     preview = preview_of(client, organization, content, ring)
@@ -241,7 +241,9 @@ def test_a_reimport_keeps_the_people_and_kind_the_event_has(
     login, importer, team_lead, member, organization, ring
 ):
     client = login(importer)
-    confirm(client, organization, preview_of(client, organization, OUTLOOK, ring).context["payload"])
+    confirm(
+        client, organization, preview_of(client, organization, OUTLOOK, ring).context["payload"]
+    )
     meeting = by_title()["Koordineringsmøte oppvekst"]
     meeting.responsible = member
     meeting.kind = Kind.CHECKPOINT
@@ -315,7 +317,10 @@ def test_a_wheels_export_keeps_its_kinds_when_imported_elsewhere(
     WheelFactory(organization=organization, year=2026)
     for kind in Kind:
         EventFactory(
-            organization=organization, title=f"E-{kind.value}", kind=kind, start_date=date(2026, 9, 1)
+            organization=organization,
+            title=f"E-{kind.value}",
+            kind=kind,
+            start_date=date(2026, 9, 1),
         )
     exported = login(coordinator).get(reverse("wheel_ics", args=[organization.slug, 2026]))
     target = RingFactory(organization=other_organization, default_kind=Kind.ACTIVITY)

@@ -23,7 +23,10 @@ def english():
 @pytest.mark.parametrize(
     ("rule", "words"),
     [
-        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20270615;WKST=MO", "every other Tuesday until 15 June"),
+        (
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20270615;WKST=MO",
+            "every other Tuesday until 15 June",
+        ),
         ("FREQ=WEEKLY;BYDAY=TU", "every Tuesday"),
         ("FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TH", "every Monday and Thursday"),
         ("FREQ=WEEKLY;BYDAY=FR,MO,WE", "every Monday, Wednesday and Friday"),
@@ -34,6 +37,11 @@ def english():
         ("FREQ=DAILY;INTERVAL=2", "every other day"),
         ("FREQ=DAILY;INTERVAL=3", "every 3 days"),
         ("FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR", "every weekday (Monday to Friday)"),
+        ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "every weekday (Monday to Friday)"),
+        (
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TU,WE,TH,FR",
+            "every other Monday, Tuesday, Wednesday, Thursday and Friday",
+        ),
         ("FREQ=DAILY;COUNT=6", "every day, 6 times"),
         ("FREQ=DAILY;COUNT=1", "every day, 1 time"),
         ("FREQ=MONTHLY", "on day 5 of the month"),
@@ -48,7 +56,10 @@ def english():
         ("FREQ=MONTHLY;BYMONTHDAY=15", "on day 15 of the month"),
         ("FREQ=MONTHLY;BYMONTHDAY=15,1", "on days 1 and 15 of the month"),
         ("FREQ=MONTHLY;BYMONTHDAY=-1", "on the last day of the month"),
-        ("FREQ=MONTHLY;BYMONTHDAY=20;BYMONTH=6,12", "on day 20 of the month, only in June and December"),
+        (
+            "FREQ=MONTHLY;BYMONTHDAY=20;BYMONTH=6,12",
+            "on day 20 of the month, only in June and December",
+        ),
         ("FREQ=YEARLY", "every year on 5 January"),
         ("FREQ=YEARLY;INTERVAL=2", "every other year on 5 January"),
         ("FREQ=YEARLY;INTERVAL=4", "every 4 years on 5 January"),

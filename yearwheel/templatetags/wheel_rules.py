@@ -16,8 +16,9 @@ register = template.Library()
 
 
 @register.filter
-def rule_text(value: Any) -> str:
-    """'' for what does not repeat, or whose rule is not known here (a derived occurrence)."""
+def rule_text(value: Any, start: Any = None) -> str:
+    """'' for what does not repeat, or whose rule is not known here (a derived occurrence).
+    A bare rule may be given its first date: ``{{ rule|rule_text:first_date }}``."""
     if isinstance(value, Event):
         return describe_rule(value.rule_text(), value.start_date)
     if isinstance(value, Occurrence):
@@ -26,5 +27,5 @@ def rule_text(value: Any) -> str:
         first = value.extra.get("rule_start", "")
         return describe_rule(rule, date.fromisoformat(first) if first else value.start)
     if isinstance(value, str):
-        return describe_rule(value)
+        return describe_rule(value, start if isinstance(start, date) else None)
     return ""
