@@ -40,17 +40,8 @@ from organizations.limits import mark_file_limit
 from organizations.models import Organization, User
 from yearwheel.ical import site_host
 from yearwheel.ical_meaning import kind_of_category
-from yearwheel.ical_read import (
-    _OWN_EVENT_UID,
-    CHANGED,
-    MAX_EVENTS,
-    MAX_UPLOAD_BYTES,
-    NEW,
-    UNCHANGED,
-    ImportRow,
-    ParsedCalendar,
-    too_large_message,
-)
+from yearwheel.ical_read import _OWN_EVENT_UID, MAX_EVENTS, MAX_UPLOAD_BYTES, too_large_message
+from yearwheel.ical_rows import CHANGED, NEW, UNCHANGED, ImportRow, ParsedCalendar
 from yearwheel.models import Event, Kind, Ring, Wheel
 
 ALLOWED_EXTENSIONS = (".ics", ".ical", ".icalendar")

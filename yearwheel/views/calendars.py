@@ -25,7 +25,7 @@ from django.views.generic import TemplateView
 from imports.feedback import success_once
 from imports.services import import_once, new_token
 from organizations.views.base import OrganizationViewMixin, user_of
-from yearwheel import feed_cache, feeds, ical, ical_read
+from yearwheel import feed_cache, feeds, ical
 from yearwheel.ical_import import (
     CalendarImportForm,
     ImportOutcome,
@@ -42,14 +42,8 @@ from yearwheel.ical_import import (
     rows_from_payload,
     wheel_for,
 )
-from yearwheel.ical_read import (
-    MAX_EVENTS,
-    MAX_UPLOAD_BYTES,
-    ImportFileError,
-    ImportRow,
-    ParsedCalendar,
-    read_calendar,
-)
+from yearwheel.ical_read import MAX_EVENTS, MAX_UPLOAD_BYTES, ImportFileError, read_calendar
+from yearwheel.ical_rows import NEW, UNCHANGED, ImportRow, ParsedCalendar
 from yearwheel.models import CalendarSubscription, Event, Kind
 from yearwheel.rule_text import describe_rule
 from yearwheel.views.base import WheelViewMixin
@@ -236,7 +230,7 @@ class ImportUploadView(ImportMixin, TemplateView):
         kinds = guessed_kinds(parsed.importable)
         message = ""
         signed = ""
-        to_save = [row for row in parsed.importable if row.status != ical_read.UNCHANGED]
+        to_save = [row for row in parsed.importable if row.status != UNCHANGED]
         if to_save:
             signed = signing.dumps(
                 {
@@ -253,7 +247,7 @@ class ImportUploadView(ImportMixin, TemplateView):
                     "period and import it in parts."
                 )
         shown = parsed.rows[:PREVIEW_ROWS_SHOWN]
-        new_rows = [row for row in parsed.importable if row.status == ical_read.NEW]
+        new_rows = [row for row in parsed.importable if row.status == NEW]
         return self.render_to_response(
             self.get_context_data(
                 form=form,
