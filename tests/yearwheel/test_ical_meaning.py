@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -370,3 +372,44 @@ def test_the_kinds_own_labels_in_every_language_name_it():
             labels = {kind.value: str(kind.label) for kind in Kind}
         for value, label in labels.items():
             assert kind_of_category(label) == value, (language, label)
+
+
+def test_markup_in_categories_and_addresses_is_shown_as_text(login, importer, organization, ring):
+    content = calendar(
+        vevent(
+            "x@t",
+            "Møte",
+            "DTSTART;VALUE=DATE:20261001",
+            "CATEGORIES:<img src=x onerror=alert(1)>",
+            "ATTENDEE:mailto:<script>@x.test",
+        )
+    )
+    page = preview_of(login(importer), organization, content, ring).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>@x.test" not in page
+    assert "&lt;script&gt;@x.test" in page
+
+
+def test_the_participants_of_all_new_events_are_written_in_one_query(
+    login, importer, member, viewer, organization, ring
+):
+    content = calendar(
+        *(
+            vevent(
+                f"p{number}@t",
+                f"Møte {number}",
+                "DTSTART;VALUE=DATE:20261001",
+                "ATTENDEE:mailto:medlem@testvik.test",
+                "ATTENDEE:mailto:politiker@testvik.test",
+            )
+            for number in range(6)
+        )
+    )
+    client = login(importer)
+    preview = preview_of(client, organization, content, ring)
+    with CaptureQueriesContext(connection) as queries:
+        confirm(client, organization, preview.context["payload"])
+    writes = [q["sql"] for q in queries if "yearwheel_event_participants" in q["sql"]]
+    assert len(writes) == 1
+    assert all(set(event.participants.all()) == {member, viewer} for event in Event.objects.all())
