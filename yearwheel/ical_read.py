@@ -1,14 +1,17 @@
 """Reading an iCalendar file (.ics) for the import: the file's limits and checks, and each
-VEVENT as an :class:`ImportRow`. Saves nothing and queries nothing; the form, the comparison
-with the events already there and the saving are in yearwheel/ical_import.py.
+VEVENT as an :class:`ImportRow` (yearwheel/ical_rows.py). Saves nothing and queries nothing;
+the form, the comparison with the events already there and the saving are in
+yearwheel/ical_import.py.
 
 What is read from each VEVENT: SUMMARY (the title, required), DESCRIPTION, LOCATION, DTSTART
 and DTEND or DURATION (dates for all-day events, whose DTEND is exclusive; date-times are
 turned into Oslo local dates and times, and times without a zone are taken as Oslo time), the
 RRULE (checked as the event form checks a custom rule, and stored as a custom rule), EXDATEs
-(the dates the series skips) and the UID. Cancelled events (STATUS:CANCELLED) are skipped,
-and changed single occurrences of a series (RECURRENCE-ID) are not imported: the series is
-imported as planned, and the preview lists what was left out. The wheel's own derived entries
+(the dates the series skips) and the UID; the organiser, attendees, categories and a
+description given as HTML are read by yearwheel/ical_meaning.py. Cancelled events
+(STATUS:CANCELLED) are skipped, and changed single occurrences of a series (RECURRENCE-ID)
+are not imported: the series is imported as planned, and the preview lists what was left
+out. The wheel's own derived entries
 (UIDs ``…@<this site>`` other than ``event-<pk>@<this site>``) are skipped too. An event
 without a UID gets a stable one made from its title and start.
 """
@@ -18,8 +21,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -28,22 +29,21 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
+from yearwheel import ical_meaning
 from yearwheel.ical import ORIGINAL_DESCRIPTION, OSLO, site_host
-from yearwheel.models import Recurrence
+from yearwheel.ical_rows import (
+    ERROR,
+    MAX_DESCRIPTION,
+    PLACE_LENGTH,
+    RULE_LENGTH,
+    TITLE_LENGTH,
+    UID_LENGTH,
+    ImportRow,
+    ParsedCalendar,
+)
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_EVENTS = 2000
-MAX_DESCRIPTION = 10_000
-TITLE_LENGTH = 200  # Event.title
-PLACE_LENGTH = 200  # Event.place
-RULE_LENGTH = 300  # Event.rrule
-UID_LENGTH = 255  # Event.external_uid
-
-NEW = "new"
-CHANGED = "changed"
-UNCHANGED = "unchanged"
-ERROR = "error"
-
 _UNTIL = re.compile(r"UNTIL=(\d{8})(?:T(\d{6})(Z?))?")
 _OWN_EVENT_UID = re.compile(r"^event-([1-9][0-9]{0,17})@(.+)$")
 # An event's first line. A folded line goes on in a line that begins with a space or a tab,
@@ -71,116 +71,6 @@ def too_large_message() -> str:
 
 
 # --- reading the file -----------------------------------------------------------------------
-
-
-@dataclass
-class ImportRow:
-    number: int  # the event's place in the file, from 1
-    uid: str = ""
-    title: str = ""
-    description: str = ""
-    place: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
-    rrule: str = ""
-    exceptions: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    status: str = ""
-    event_id: int | None = None  # the event it updates, once matched
-
-    @property
-    def is_importable(self) -> bool:
-        return not self.errors and self.start_date is not None
-
-    @property
-    def is_recurring(self) -> bool:
-        return bool(self.rrule)
-
-    def values(self) -> dict[str, Any]:
-        """The event fields the file decides."""
-        return {
-            "title": self.title,
-            "description": self.description,
-            "place": self.place,
-            "start_date": self.start_date,
-            "end_date": self.end_date,
-            "start_time": self.start_time,
-            "end_time": self.end_time,
-            "recurrence": Recurrence.CUSTOM if self.rrule else Recurrence.NONE,
-            "rrule": self.rrule,
-            "repeat_until": None,
-            "exceptions": list(self.exceptions),
-        }
-
-    def payload(self) -> list[Any]:
-        return [
-            self.number,
-            self.uid,
-            self.title,
-            self.description,
-            self.place,
-            _iso(self.start_date),
-            _iso(self.end_date),
-            _iso(self.start_time),
-            _iso(self.end_time),
-            self.rrule,
-            list(self.exceptions),
-        ]
-
-    @classmethod
-    def from_payload(cls, values: list[Any]) -> ImportRow:
-        number, uid, title, description, place, start, end, start_time, end_time, rule, skip = (
-            values
-        )
-        row = cls(
-            number=int(number),
-            uid=_string(uid, UID_LENGTH),
-            title=_string(title, TITLE_LENGTH),
-            description=_string(description, MAX_DESCRIPTION),
-            place=_string(place, PLACE_LENGTH),
-            start_date=date.fromisoformat(start),
-            end_date=date.fromisoformat(end) if end else None,
-            start_time=time.fromisoformat(start_time) if start_time else None,
-            end_time=time.fromisoformat(end_time) if end_time else None,
-            rrule=_string(rule, RULE_LENGTH),
-            exceptions=[date.fromisoformat(day).isoformat() for day in skip],
-        )
-        if not row.uid or not row.title:
-            raise ValueError("a row without UID or title")
-        return row
-
-
-def _iso(value: date | time | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _string(value: Any, length: int) -> str:
-    if not isinstance(value, str) or len(value) > length:
-        raise ValueError("not a string of the allowed length")
-    return value
-
-
-@dataclass
-class ParsedCalendar:
-    rows: list[ImportRow]
-    skipped: list[str] = field(default_factory=list)  # what was left out on purpose, and why
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        found = Counter(row.status for row in self.rows)
-        return {status: found.get(status, 0) for status in (NEW, CHANGED, UNCHANGED, ERROR)}
-
-    @property
-    def importable(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.is_importable]
-
-    @property
-    def error_rows(self) -> list[ImportRow]:
-        return [row for row in self.rows if row.errors]
 
 
 def read_calendar(upload: Any) -> ParsedCalendar:
@@ -311,9 +201,11 @@ def read_event(number: int, component: Any) -> ImportRow:
     # A file exported from the wheel carries the description as written besides the one
     # with the event's link and subject added for calendar programs.
     own = component.get(ORIGINAL_DESCRIPTION)
-    row.description = (str(own) if own is not None else _text(component, "DESCRIPTION"))[
-        :MAX_DESCRIPTION
-    ]
+    description = str(own) if own is not None else ical_meaning.description(component)
+    row.description = description[:MAX_DESCRIPTION]
+    row.categories = ical_meaning.categories(component)
+    row.organizer = ical_meaning.organizer(component)
+    row.attendees = ical_meaning.attendees(component)
     row.place = _text(component, "LOCATION", single_line=True)[:PLACE_LENGTH].strip()
     try:
         _read_times(row, component)

@@ -119,6 +119,7 @@ class EventSource:
             url = f"{prefix}{event.pk}/"
             length = timedelta(days=event.duration_days)
             program = event.program or (event.measure.program if event.measure else None)
+            rule = {"rule": event.rule_text(), "rule_start": f"{event.start_date}"}
             for day in event.occurrences(start, end):
                 yield Occurrence(
                     key=f"event-{event.pk}-{day.isoformat()}",
@@ -140,6 +141,7 @@ class EventSource:
                     program_name=program.name if program else "",
                     event_id=event.pk,
                     recurring=event.is_recurring,
+                    extra=rule if event.is_recurring else {},  # the agenda says the rule in words
                 )
 
 

@@ -3,6 +3,7 @@ events from a calendar file (see yearwheel/ical.py, feeds.py, ical_import.py and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,26 +25,27 @@ from django.views.generic import TemplateView
 from imports.feedback import success_once
 from imports.services import import_once, new_token
 from organizations.views.base import OrganizationViewMixin, user_of
-from yearwheel import feed_cache, feeds, ical, ical_read
+from yearwheel import feed_cache, feeds, ical
 from yearwheel.ical_import import (
     CalendarImportForm,
     ImportOutcome,
+    KindMappingForm,
     apply_import,
+    category_counts,
+    guessed_kinds,
+    kind_of_row,
     match_existing,
+    match_people,
     outcome_message,
     own_rings,
     payload,
     rows_from_payload,
     wheel_for,
 )
-from yearwheel.ical_read import (
-    MAX_EVENTS,
-    MAX_UPLOAD_BYTES,
-    ImportFileError,
-    ParsedCalendar,
-    read_calendar,
-)
-from yearwheel.models import CalendarSubscription, Event
+from yearwheel.ical_read import MAX_EVENTS, MAX_UPLOAD_BYTES, ImportFileError, read_calendar
+from yearwheel.ical_rows import NEW, UNCHANGED, ImportRow, ParsedCalendar
+from yearwheel.models import CalendarSubscription, Event, Kind
+from yearwheel.rule_text import describe_rule
 from yearwheel.views.base import WheelViewMixin
 
 # The preview's rows travel signed in the confirmation form; after this they must be uploaded
@@ -172,6 +174,18 @@ class FeedView(View):
         return response
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    """A row of the preview with what a person reads: the kind, the rule in words, the
+    people it will have."""
+
+    row: ImportRow
+    kind: str
+    rule: str
+    responsible: str
+    participants: list[str]
+
+
 class ImportMixin(OrganizationViewMixin):
     permission_required = "yearwheel.manage_wheel"
 
@@ -212,12 +226,17 @@ class ImportUploadView(ImportMixin, TemplateView):
 
     def preview(self, form: CalendarImportForm, parsed: ParsedCalendar) -> HttpResponse:
         ring, kind = form.cleaned_data["ring"], form.chosen_kind()
+        members = match_people(parsed, self.organization)
+        kinds = guessed_kinds(parsed.importable)
         message = ""
         signed = ""
-        to_save = [row for row in parsed.importable if row.status != ical_read.UNCHANGED]
+        to_save = [row for row in parsed.importable if row.status != UNCHANGED]
         if to_save:
             signed = signing.dumps(
-                {**payload(ring=ring, kind=kind, rows=parsed.importable), "token": new_token()},
+                {
+                    **payload(ring=ring, kind=kind, rows=parsed.importable, kinds=kinds),
+                    "token": new_token(),
+                },
                 salt=self.salt(),
                 compress=True,
             )
@@ -228,20 +247,49 @@ class ImportUploadView(ImportMixin, TemplateView):
                     "period and import it in parts."
                 )
         shown = parsed.rows[:PREVIEW_ROWS_SHOWN]
+        new_rows = [row for row in parsed.importable if row.status == NEW]
         return self.render_to_response(
             self.get_context_data(
                 form=form,
                 parsed=parsed,
                 counts=parsed.counts,
-                shown_rows=shown,
+                shown_rows=self.preview_rows(shown, kinds, kind, members),
                 hidden_count=max(len(parsed.rows) - len(shown), 0),
                 to_save_count=len(to_save),
                 ring=ring,
-                kind_label=dict(form.fields["kind"].choices).get(kind, kind),  # type: ignore[attr-defined]
+                mapping_form=KindMappingForm(
+                    counts=category_counts(parsed.importable), kinds=kinds, default=kind
+                ),
+                without_organizer=sum(1 for row in new_rows if row.responsible_id is None),
+                unknown_attendees=sorted(
+                    {email for row in parsed.importable for email in row.unknown_attendees}
+                ),
                 payload=signed,
                 message=message,
             )
         )
+
+    def preview_rows(
+        self,
+        rows: list[ImportRow],
+        kinds: dict[str, str],
+        default: str,
+        members: dict[int, Any],
+    ) -> list[PreviewRow]:
+        labels = dict(Kind.choices)
+        importer = str(user_of(self.request))
+        return [
+            PreviewRow(
+                row=row,
+                kind=str(labels[kind_of_row(row, kinds, default)]),
+                rule=describe_rule(row.rrule, row.start_date),
+                responsible=(
+                    str(members[row.responsible_id]) if row.responsible_id in members else importer
+                ),
+                participants=[str(members[pk]) for pk in row.participant_ids if pk in members],
+            )
+            for row in rows
+        ]
 
 
 class ImportConfirmView(ImportMixin, View):
@@ -255,7 +303,7 @@ class ImportConfirmView(ImportMixin, View):
             data = signing.loads(
                 request.POST.get("payload", ""), salt=self.salt(), max_age=PREVIEW_MAX_AGE
             )
-            ring_id, kind, rows = rows_from_payload(data)
+            ring_id, kind, kinds, rows = rows_from_payload(data)
             token = str(data["token"])
         except signing.SignatureExpired:
             messages.error(
@@ -265,6 +313,16 @@ class ImportConfirmView(ImportMixin, View):
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             messages.error(request, _("The import could not be confirmed. Upload the file again."))
             return back
+        if "default_kind" in request.POST:  # the preview's choices; a bare payload keeps its own
+            mapping = KindMappingForm(
+                request.POST, counts=category_counts(rows), kinds=kinds, default=kind
+            )
+            if not mapping.is_valid():
+                messages.error(
+                    request, _("The kinds chosen for the categories could not be read. Try again.")
+                )
+                return back
+            kinds, kind = mapping.mapping()
         ring = own_rings(self.organization).filter(pk=ring_id).first()
         if ring is None:
             messages.error(
@@ -285,6 +343,7 @@ class ImportConfirmView(ImportMixin, View):
                     ring=ring,
                     kind=kind,
                     rows=rows,
+                    kinds=kinds,
                 ).as_json(),
             )
         except IntegrityError:
