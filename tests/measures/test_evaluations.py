@@ -112,6 +112,18 @@ def test_a_custom_rule_is_normalized(login, coordinator, measure):
     assert measure.next_evaluation_due == dt.date(2027, 2, 1)
 
 
+def test_a_custom_rule_is_read_in_words_not_as_code(login, coordinator, measure, english):
+    EvaluationCycleFactory(
+        measure=measure,
+        rhythm="custom",
+        first_due=dt.date(2027, 2, 1),
+        rrule="FREQ=MONTHLY;INTERVAL=2",
+    )
+    page = login(coordinator).get(cycle_url(measure)).content.decode()
+    assert "every other month" in page
+    assert "<code>FREQ=" not in page
+
+
 def test_an_invalid_rule_is_a_form_error_and_nothing_is_saved(login, coordinator, measure, english):
     response = login(coordinator).post(
         cycle_url(measure), {"rhythm": "custom", "first_due": "01.02.2027", "rrule": "FREQ=HOURLY"}
