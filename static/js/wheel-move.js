@@ -86,7 +86,7 @@
     });
   }
 
-  function settle(item, delta) {
+  function settle(item, delta, dates) {
     // The saved move becomes the shapes' resting place and dates.
     Array.prototype.forEach.call(siblings(item), function (each) {
       var shift = parseInt(each.getAttribute("data-shift") || "0", 10) + delta;
@@ -94,6 +94,20 @@
       each.setAttribute("data-date", addDays(each.getAttribute("data-date"), delta));
     });
     turn(item, 0);
+    // The moved occurrence's name and details say its new dates (the server writes them as
+    // the wheel does); the other dates of a series are right again at the next page load.
+    var old = item.getAttribute("data-dates");
+    if (dates && old) {
+      item.setAttribute("data-dates", dates);
+      var label = item.getAttribute("aria-label");
+      if (label) {
+        item.setAttribute("aria-label", label.replace(old, dates));
+      }
+      var title = item.querySelector("title");
+      if (title) {
+        title.textContent = title.textContent.replace(old, dates);
+      }
+    }
   }
 
   function preview(item, delta) {
@@ -157,7 +171,7 @@
         announce(answer.error);
         return;
       }
-      settle(item, delta);
+      settle(item, delta, answer.dates);
       undoData = {item: item, delta: delta, body: {event: eventId, date: answer.undo.date, to: answer.undo.to, version: answer.undo.version, undo: "1"}};
       undoButton.hidden = false;
       announce(answer.message);
@@ -174,7 +188,7 @@
     announce(text("saving"));
     post(done.body).then(function (answer) {
       if (answer.ok) {
-        settle(done.item, -done.delta);
+        settle(done.item, -done.delta, answer.dates);
       }
       announce(answer.ok ? answer.message : answer.error);
     });

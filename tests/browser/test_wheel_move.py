@@ -8,6 +8,7 @@ lands on the day aimed at), and the event stays in that month, inside the feed's
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -106,6 +107,9 @@ def test_a_coordinator_drags_an_event_undoes_it_and_moves_it_with_the_keyboard(
     page.mouse.up()
     expect(status).to_have_text(f"“{TITLE}” is moved to {_english(dragged)}.")
     expect(mark).to_have_attribute("data-date", dragged.isoformat())
+    expect(mark).to_have_attribute(
+        "aria-label", re.compile(rf", {dragged.day}\. \w+ {dragged.year},")
+    )
     expect(page).to_have_url(f"{base_url}{wheel_path}")  # the drag did not open the event
     event.refresh_from_db()
     assert event.start_date == dragged

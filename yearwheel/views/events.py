@@ -38,6 +38,7 @@ from yearwheel.models import Event, Kind, Ring, Wheel
 from yearwheel.occurrences import Occurrence, Scope, occurrences_between
 from yearwheel.services import MoveRefused, SkipRefused, StaleMove, event_move, event_skip
 from yearwheel.views.wheels import user_of
+from yearwheel.wheel_text import date_span
 
 CHANGE = "yearwheel.change_event"
 UPCOMING_COUNT = 5
@@ -355,6 +356,8 @@ class EventMoveView(EventMixin, View):
                     "date": moved.day.isoformat(),
                     "to": moved.to.isoformat(),
                     "to_text": long_date(moved.to),
+                    # The moved occurrence's dates as the wheel writes them (its details panel).
+                    "dates": date_span(moved.to, moved.to + timedelta(days=event.duration_days)),
                     "start": event.start_date.isoformat(),
                     "end": event.last_date.isoformat(),
                     "undo": {
