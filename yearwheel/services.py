@@ -1,12 +1,13 @@
 """Annual-wheel workflows that touch more than one row: making a wheel, rolling it on to the
-next planning year, applying the planning cycle, reordering rings and skipping a date of a
-recurring event. Views call these; they validate nothing a form already validated, but guard
-what only the database can decide."""
+next planning year, applying the planning cycle, reordering rings, skipping a date of a
+recurring event and moving an event by hand. Views call these; they validate nothing a form
+already validated, but guard what only the database can decide."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization, User
 from yearwheel import planning_cycle
-from yearwheel.models import LAST_YEAR, Event, Ring, Wheel
+from yearwheel.models import FIRST_YEAR, LAST_YEAR, Event, Ring, Wheel
 from yearwheel.system_rings import ensure_system_rings
 
 
@@ -241,3 +242,94 @@ def event_skip(*, event: Event, day: date) -> None:
         locked.exceptions = sorted({*locked.exceptions, day.isoformat()})
         locked.save(update_fields=["exceptions", "updated_at"])
     event.exceptions = locked.exceptions
+
+
+class MoveRefused(Exception):
+    """The event cannot be moved so; ``str(error)`` says why, for the person."""
+
+
+class StaleMove(MoveRefused):
+    """The event changed after the version the move (usually an undo) was made for."""
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What a move did, and what undoes it: moving ``to`` back to ``day``, for ``version``."""
+
+    event: Event
+    day: date  # the occurrence's date before the move
+    to: date  # and after it
+    version: str
+
+
+def event_version(event: Event) -> str:
+    """The token of the event as it stands: any save (a form, a move, a skipped date) changes
+    it, so an undo made for an older state is refused instead of overwriting a later edit."""
+    return event.updated_at.isoformat()
+
+
+def _shifted(day: date | None, delta: timedelta) -> date | None:
+    return None if day is None else day + delta
+
+
+def event_move(
+    *, event: Event, day: date, to: date, version: str = "", undo: bool = False
+) -> Moved:
+    """Moves the occurrence of ``event`` on ``day`` to ``to``, keeping its length.
+
+    A single event moves. A repeating event moves as a whole series (its first date, its
+    end and its skipped dates shift by the same days), because a series has no place for one
+    moved date without changing the model; the series' rule must then put the occurrence on
+    ``to`` (a rule that fixes weekdays or month days does not follow a shift). With
+    ``version`` (see :func:`event_version`) the move is refused unless the event is as it
+    was then. Raises :class:`MoveRefused`; saves nothing then. The history says why."""
+    delta = to - day
+    with transaction.atomic():
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if version and version != event_version(locked):
+            raise StaleMove(
+                _(
+                    "The event was changed after that move, so the move can no longer be "
+                    "undone. Reload the page to see the event as it is now."
+                )
+            )
+        if locked.is_archived:
+            raise MoveRefused(_("An archived event cannot be moved."))
+        # The first days of the occurrences touching the day: only a first day can be moved.
+        if day not in locked.occurrences(day, day):
+            raise MoveRefused(
+                _("%(date)s is not a date of this event.")
+                % {"date": formats.date_format(day, "SHORT_DATE_FORMAT")}
+            )
+        if not delta:
+            raise MoveRefused(_("Choose another date than the one the event has."))
+        last = max(locked.last_date, locked.repeat_until or locked.last_date)
+        if locked.start_date + delta < date(FIRST_YEAR, 1, 1) or last + delta > date(
+            LAST_YEAR, 12, 31
+        ):
+            raise MoveRefused(
+                _("Choose a date between %(first)d and %(last)d.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        before = (locked.start_date, locked.end_date)
+        locked.start_date += delta
+        locked.end_date = _shifted(locked.end_date, delta)
+        if locked.is_recurring:
+            locked.repeat_until = _shifted(locked.repeat_until, delta)
+            locked.exceptions = sorted(
+                (date.fromisoformat(value) + delta).isoformat() for value in locked.exceptions
+            )
+            if to not in locked.occurrences(to, to):
+                raise MoveRefused(
+                    _(
+                        "The rule of this repeating event keeps it on its own days, so it "
+                        "cannot be moved by dragging. Change the rule in the event's form."
+                    )
+                )
+        reason = _("Undone move on the wheel") if undo else _("Moved on the wheel")
+        locked._change_reason = (  # type: ignore[attr-defined]
+            f"{reason}: {before[0]:%Y-%m-%d} → {locked.start_date:%Y-%m-%d}"
+        )
+        locked.save()
+    locked.organization = event.organization
+    return Moved(event=locked, day=day, to=to, version=event_version(locked))

@@ -31,6 +31,7 @@ urlpatterns = [
     path("wheel/events/<int:pk>/", events.EventDetailView.as_view(), name="event_detail"),
     path("wheel/events/<int:pk>/edit/", events.EventUpdateView.as_view(), name="event_update"),
     path("wheel/events/<int:pk>/skip/", events.EventSkipView.as_view(), name="event_skip"),
+    path("wheel/events/<int:pk>/move/", events.EventMoveView.as_view(), name="event_move"),
     path("wheel/events/<int:pk>/archive/", events.EventArchiveView.as_view(), name="event_archive"),
     path("wheel/events/<int:pk>/restore/", events.EventRestoreView.as_view(), name="event_restore"),
     path("wheel/import/", calendars.ImportUploadView.as_view(), name="event_import"),

@@ -123,6 +123,10 @@ def shape_markup(shape: Shape, colour: str) -> str:
         ' wheel-overflowed" opacity="0"' if shape.overflowed else '"',
         f' aria-label="{label}"',
     ]
+    if not o.source and o.event_id:
+        # An own event can be moved by hand on the wheel (static/js/wheel-move.js); derived
+        # occurrences change where they come from, so they carry neither.
+        parts.append(f' data-event-id="{o.event_id:d}" data-date="{o.start.isoformat()}"')
     for name, value in (
         ("title", o.title),
         ("kind", shape.kind_label),

@@ -72,6 +72,7 @@ MATRIX = {
     "event_detail": Case(slug_and("event"), *read()),
     "event_update": Case(slug_and("event"), org(MEASURE_WORKERS, 200), org(MEASURE_WORKERS, 200)),
     "event_skip": Case(slug_and("event"), *action(MEASURE_WORKERS)),
+    "event_move": Case(slug_and("event"), *action(MEASURE_WORKERS)),
     "event_archive": Case(slug_and("event"), *action(MEASURE_WORKERS)),
     "event_restore": Case(slug_and("event"), *action(MEASURE_WORKERS)),
     # Calendars

@@ -1,4 +1,5 @@
-"""The organisation's own events on the annual wheel: new, edit, show, skip a date, archive.
+"""The organisation's own events on the annual wheel: new, edit, show, skip a date, move by
+hand, archive.
 
 Every member reads events. Coordinators, admins and team leads put events on the wheel
 (``yearwheel.add_event``); team leads change only the events they made, are responsible for,
@@ -9,7 +10,7 @@ coming occurrences (:func:`measure_section`).
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,7 +19,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -35,8 +36,9 @@ from organizations.views.base import ArchiveView, OrganizationViewMixin
 from yearwheel.forms import EventForm
 from yearwheel.models import Event, Kind, Ring, Wheel
 from yearwheel.occurrences import Occurrence, Scope, occurrences_between
-from yearwheel.services import SkipRefused, event_skip
+from yearwheel.services import MoveRefused, SkipRefused, StaleMove, event_move, event_skip
 from yearwheel.views.wheels import user_of
+from yearwheel.wheel_text import date_span
 
 CHANGE = "yearwheel.change_event"
 UPCOMING_COUNT = 5
@@ -51,6 +53,11 @@ def safe_next(request: HttpRequest) -> str:
     ):
         return url
     return ""
+
+
+def long_date(day: date) -> str:
+    """ "torsdag 4. mars 2027"; "Thursday 4 March 2027" in English."""
+    return f"{formats.date_format(day, 'l')} {formats.date_format(day, 'DATE_FORMAT')}"
 
 
 def wheel_containing(organization: Any, day: date) -> Wheel | None:
@@ -232,11 +239,16 @@ class EventDetailView(EventMixin, TemplateView):
         wheel = wheel_containing(self.organization, event.start_date)
         if wheel is None and event.is_recurring:
             wheel = wheel_containing(self.organization, today)
+        upcoming = upcoming_dates(event, today, UPCOMING_COUNT)
+        # The date the "Move to date" form moves: a series moves by its next date.
+        move_from = (upcoming[0] if upcoming else None) if event.is_recurring else event.start_date
         context.update(
             event=event,
             program=event.program or (event.measure.program if event.measure else None),
             participants=list(event.participants.order_by("full_name", "email")),
-            upcoming=upcoming_dates(event, today, UPCOMING_COUNT),
+            upcoming=upcoming,
+            move_from=move_from,
+            move_from_text=long_date(move_from) if move_from else "",
             exceptions=sorted(event.exception_dates()),
             wheel=wheel,
             can_change=self.request.user.has_perm(CHANGE, event),
@@ -288,3 +300,82 @@ class EventArchiveView(EventMixin, ArchiveView):
 
 class EventRestoreView(EventArchiveView):
     archive = False
+
+
+def _posted_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+class EventMoveView(EventMixin, View):
+    """POST ``date`` (the occurrence's first day, ISO) and ``to`` (ISO) or ``days`` (a
+    number, may be negative): the event moves by hand (:func:`event_move`). ``version``
+    refuses the move when the event changed since (the wheel's undo sends it); ``undo``
+    marks the move as an undo in the history.
+
+    The wheel's script asks for JSON (``Accept: application/json``) and gets the new dates
+    and what undoes the move; the form on the event page gets a message and a redirect."""
+
+    permission_required = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        posted = request.POST
+        day = _posted_day(posted.get("date", ""))
+        to = _posted_day(posted.get("to", ""))
+        if to is None and day is not None and posted.get("days", "").lstrip("-").isdigit():
+            try:
+                to = day + timedelta(days=int(posted["days"]))
+            except OverflowError:
+                to = None
+        try:
+            if day is None or to is None:
+                raise MoveRefused(_("Choose the date to move the event to."))
+            moved = event_move(
+                event=self.event,
+                day=day,
+                to=to,
+                version=posted.get("version", ""),
+                undo=bool(posted.get("undo")),
+            )
+        except MoveRefused as refusal:
+            return self.refused(refusal)
+        event = moved.event
+        message = _("“%(title)s” is moved to %(date)s.") % {
+            "title": event.title,
+            "date": long_date(moved.to),
+        }
+        if self.wants_json():
+            return JsonResponse(
+                {
+                    "ok": True,
+                    "message": message,
+                    "event": event.pk,
+                    "date": moved.day.isoformat(),
+                    "to": moved.to.isoformat(),
+                    "to_text": long_date(moved.to),
+                    # The moved occurrence's dates as the wheel writes them (its details panel).
+                    "dates": date_span(moved.to, moved.to + timedelta(days=event.duration_days)),
+                    "start": event.start_date.isoformat(),
+                    "end": event.last_date.isoformat(),
+                    "undo": {
+                        "date": moved.to.isoformat(),
+                        "to": moved.day.isoformat(),
+                        "version": moved.version,
+                    },
+                }
+            )
+        messages.success(request, message)
+        return redirect(safe_next(request) or event.get_absolute_url())
+
+    def wants_json(self) -> bool:
+        return "application/json" in self.request.headers.get("Accept", "")
+
+    def refused(self, refusal: MoveRefused) -> HttpResponse:
+        if self.wants_json():
+            status = 409 if isinstance(refusal, StaleMove) else 400
+            return JsonResponse({"ok": False, "error": str(refusal)}, status=status)
+        messages.error(self.request, str(refusal))
+        return redirect(safe_next(self.request) or f"{self.event.get_absolute_url()}#move")

@@ -170,7 +170,13 @@ class WheelView(WheelDrawingMixin, TemplateView):
             return reverse(name, kwargs={"org_slug": slug, "year": wheel_year})
 
         here = url("wheel_detail")
+        move_url = ""
+        if context["can_add"]:
+            # A pattern for the script, which puts each event's id in place of the 0; whether
+            # a team lead may move a given event is for the endpoint to say.
+            move_url = reverse("event_move", kwargs={"org_slug": slug, "pk": 0})
         context.update(
+            move_url=move_url,
             wheel_url=here,
             previous_year=year - 1,
             previous_url=url("wheel_detail", year - 1) + full if year - 1 in neighbours else "",
