@@ -245,3 +245,14 @@ def test_the_grouped_list_costs_a_fixed_number_of_queries(
 def test_day_start_is_local_midnight():
     moment = datetime(2026, 10, 1, 0, 30, tzinfo=OSLO)
     assert grouping.day_start(moment) == datetime(2026, 10, 1, 0, 0, tzinfo=OSLO)
+
+
+def test_titles_are_escaped_in_html_and_plain_in_text(organization, english):
+    overdue_work(organization, english, evaluations=0, action_items=2)
+    ActionItem.objects.filter(text="Punkt 0").update(text="Ring <b>foreldre</b> & skole")
+    assert run() == 1
+    [message] = mail.outbox
+    [(html, _mimetype)] = message.alternatives
+    assert "- Ring <b>foreldre</b> & skole (Trygge friminutt)" in message.body
+    assert "Ring &lt;b&gt;foreldre&lt;/b&gt; &amp; skole" in html
+    assert "<b>foreldre" not in html
