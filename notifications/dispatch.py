@@ -6,6 +6,8 @@ recorded. One task runs both (``notifications.tasks.dispatch_reminders``, every 
    never take the same row, and the rows of a worker that died are taken over once its lease
    has run out (``DISPATCH_LEASE_SECONDS``, a minute by default). Rows too far past due are
    marked *missed* instead (sent late never).
+   An escalation brings along the same person's other escalations due that day
+   (``notifications.grouping``): they go out as one message.
 2. ``deliver`` renews the lease, sends one held row and records sent, failed (a permanent
    refusal, or transient errors past ``MAX_ATTEMPTS``), or a retry with exponential backoff.
    Every update is conditional on still holding the row's claim token.
@@ -58,6 +60,8 @@ def claim(now: datetime | None = None, limit: int = BATCH) -> Claim:
     Rows past the missed cut-off are settled on the way, however many there are: a batch of
     nothing but missed rows does not end the search, or a backlog (after the dispatcher was
     down) would end every run with rows still in time waiting behind it."""
+    from notifications import grouping  # imports this module
+
     now = now or timezone.now()
 
     def settle(rows: list[Reminder]) -> list[int]:
@@ -81,11 +85,12 @@ def claim(now: datetime | None = None, limit: int = BATCH) -> Claim:
             settle=settle,
         )
         if batch.ids or locked < limit:
-            return batch
+            return grouping.take_along(batch, now)
 
 
 def deliver(reminder_id: int, token: uuid.UUID, now: datetime | None = None) -> str:
     """Sends one held reminder; returns the state it ended in."""
+    from notifications import grouping  # imports this module
     from notifications.emails import check_recipient, send_reminder  # needs the app registry
 
     reminder = (
@@ -96,6 +101,8 @@ def deliver(reminder_id: int, token: uuid.UUID, now: datetime | None = None) -> 
     )
     if reminder is None:
         return "gone"  # taken over by another dispatcher after this one's lease ran out
+    if reminder.kind == Reminder.Kind.ESCALATION:
+        return grouping.deliver_group(reminder, token, now)
     if not still_wanted(reminder):
         leases.finish(Reminder, reminder.pk, token, state=Reminder.State.CANCELLED)
         return Reminder.State.CANCELLED
@@ -180,6 +187,7 @@ def _action_item_still_open(reminder: Reminder, pk: int) -> bool:
 
 
 def _notify_in_app(reminder: Reminder) -> None:
+    """Reminders before (escalations: ``notifications.grouping``; digests only by email)."""
     if reminder.recipient_id is None or reminder.kind == Reminder.Kind.DIGEST:
         return
     Notification.objects.get_or_create(

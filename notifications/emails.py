@@ -3,6 +3,7 @@ where and why, with a link to the item and to the person's notification settings
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.dispatch import PermanentFailure
-from notifications.models import Reminder
+from notifications.models import ACTION_ITEM, Reminder
 from organizations.emails import render_email
 from organizations.models import Membership
 from yearwheel.occurrences import Occurrence, occurrences_between
@@ -82,6 +83,71 @@ def action_item_owner(reminder: Reminder) -> Any:
     return item.owner if item else None
 
 
+def send_escalations(rows: list[Reminder]) -> None:
+    """One email for a person's escalations of the day (``notifications.grouping``): the
+    email of the item itself when there is one, else a list of them all."""
+    if len(rows) == 1:
+        send_reminder(rows[0])
+        return
+    person = rows[0].recipient
+    assert person is not None  # noqa: S101 - checked before
+    organization = rows[0].organization
+    language = person.language or organization.written_standard
+    today = timezone.localdate()
+    owners = _action_item_owners(rows)
+    sections: dict[int, dict[str, Any]] = {}
+    for row in rows:  # ordered by organisation, then due date
+        section = sections.setdefault(
+            row.organization_id,
+            {"organization": row.organization, "evaluations": [], "action_items": []},
+        )
+        item = {
+            "reminder": row,
+            "days_overdue": (today - row.starts_on).days,
+            "url": f"{settings.SITE_URL}{row.path}" if row.path else "",
+            "owner": owners.get(row.pk),
+        }
+        group = "action_items" if row.overdue_item == ACTION_ITEM else "evaluations"
+        section[group].append(item)
+    context: dict[str, Any] = {
+        "person": person,
+        "organization": organization,
+        "count": len(rows),
+        "sections": list(sections.values()),
+        "one_organization": len(sections) == 1,
+        "settings_url": f"{settings.SITE_URL}{reverse('profile')}",
+    }
+    subject, text, html = render_email("reminder-escalations", context, language)
+    # The same on every attempt of this group, as a single reminder's.
+    digest = hashlib.sha256("|".join(sorted(row.key for row in rows)).encode()).hexdigest()
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[person.email],
+        headers={
+            "Message-ID": f"<escalations-{digest[:32]}@tiltakshjulet>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def _action_item_owners(rows: list[Reminder]) -> dict[int, Any]:
+    """The owners of the action items among ``rows``, by row: one query."""
+    from reflections.models import ActionItem
+
+    wanted: dict[int, int] = {}
+    for row in rows:
+        pk = row.subject_key.split("-")[1] if row.overdue_item == ACTION_ITEM else ""
+        if pk.isdigit():
+            wanted[int(pk)] = row.pk
+    if not wanted:
+        return {}
+    items = ActionItem.objects.filter(pk__in=wanted).select_related("owner")
+    return {wanted[item.pk]: item.owner for item in items}
+
+
 def send_reminder(reminder: Reminder) -> None:
     """Sends the email; the dispatcher has checked the recipient (``check_recipient``)."""
     person = reminder.recipient
@@ -100,7 +166,7 @@ def send_reminder(reminder: Reminder) -> None:
     elif reminder.kind == Reminder.Kind.ESCALATION:
         # The due date is the row's date: how late it is when the email goes.
         context["days_overdue"] = (timezone.localdate() - reminder.starts_on).days
-        if reminder.subject_key.startswith("action-"):
+        if reminder.overdue_item == ACTION_ITEM:
             name = ACTION_ESCALATION
             context["owner"] = action_item_owner(reminder)
     subject, text, html = render_email(name, context, language)

@@ -41,8 +41,8 @@ def _escalation(
     limit = timedelta(days=organization.escalate_after_days)
     # Still worth saying late (what is overdue stays overdue): never planned missed.
     escalate_at = max(due_at(overdue_on + limit), now - MISSED_AFTER / 2)
-    gap = {"state": Reminder.State.FAILED, "problem": Reminder.Problem.NO_RECIPIENT}
     for recipient_id in recipients:
+        # Nobody to tell: the gap is recorded as a failed row.
         yield Planned(
             key=f"escalation:{subject}:{recipient_id or 'nobody'}",
             kind=Reminder.Kind.ESCALATION,
@@ -50,7 +50,8 @@ def _escalation(
             recipient_id=recipient_id,
             offset_days=0,
             due_at=escalate_at,
-            **({} if recipient_id else gap),
+            state=Reminder.State.PENDING if recipient_id else Reminder.State.FAILED,
+            problem="" if recipient_id else Reminder.Problem.NO_RECIPIENT,
             title=title,
             starts_on=overdue_on,
             ends_on=overdue_on,

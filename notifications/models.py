@@ -17,6 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
+# What an escalation is about (``Reminder.overdue_item``).
+EVALUATION = "evaluation"
+ACTION_ITEM = "action"
+
 
 class Reminder(models.Model):
     class Kind(models.TextChoices):
@@ -62,6 +66,7 @@ class Reminder(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField()
     start_time = models.TimeField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
     place = models.CharField(max_length=200, blank=True)
     about = models.CharField(max_length=300, blank=True)  # the measure or programme
     path = models.CharField(max_length=500, blank=True)  # the item's page, without the host
@@ -80,6 +85,15 @@ class Reminder(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # The in-app notification that told of it: one for a whole group of escalations
+    # (``notifications.grouping``), so the list shows the day's overdue items together.
+    told_in = models.ForeignKey(
+        "Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +116,14 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def overdue_item(self) -> str:
+        """What an escalation is about, from its subject key: ``ACTION_ITEM`` for an action
+        item of a learning meeting ("action-12-2026-10-15"), else ``EVALUATION``."""
+        if self.kind == Reminder.Kind.ESCALATION and self.subject_key.startswith("action-"):
+            return ACTION_ITEM
+        return EVALUATION
 
     @property
     def message_id(self) -> str:

@@ -35,6 +35,8 @@ class Planned:
     about: str
     path: str
     kind_of_item: str
+    # Last: the escalations and digests have no end time.
+    end_time: time | None = None
     state: str = Reminder.State.PENDING
     problem: str = ""
 
@@ -51,6 +53,7 @@ class Planned:
             starts_on=self.starts_on,
             ends_on=self.ends_on,
             start_time=self.start_time,
+            end_time=self.end_time,
             place=self.place[:200],
             about=self.about[:300],
             path=self.path[:500],
@@ -66,6 +69,7 @@ class Planned:
             self.starts_on,
             self.ends_on,
             self.start_time,
+            self.end_time,
             self.place[:200],
             self.about[:300],
             self.path[:500],

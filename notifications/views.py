@@ -13,7 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -39,9 +39,14 @@ class NotificationListView(LoginRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self) -> QuerySet[Notification]:
+        # The items of a day's escalations, listed under their notification: one query.
+        items = Reminder.objects.select_related("organization").order_by(
+            "organization__name", "organization_id", "starts_on", "pk"
+        )
         return (
             Notification.objects.filter(recipient_id=self.request.user.pk)
             .select_related("organization", "reminder")
+            .prefetch_related(Prefetch("items", queryset=items))
             .order_by("-created_at", "-pk")
         )
 
@@ -56,7 +61,8 @@ def safe_path(request: HttpRequest, path: str) -> str | None:
 
 
 class NotificationOpenView(LoginRequiredMixin, View):
-    """POST only: marks the notification read and goes to its item."""
+    """POST only: marks the notification read and goes to its item; a notification that
+    lists several items (a day's escalations) stays in the list, where each has its link."""
 
     http_method_names = ["post"]
 

@@ -128,6 +128,60 @@ def test_two_dispatchers_send_every_reminder_exactly_once(organization, recordin
     assert {thread for thread, _id in recording.sent} == {"worker-0", "worker-1"}
 
 
+class AddressBackend(BaseEmailBackend):
+    """Records the recipients of every message, a little slowly, as ``RecordingBackend``."""
+
+    lock = threading.Lock()
+    sent: ClassVar[list[tuple[str, ...]]] = []
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        for message in email_messages:
+            time.sleep(0.005)
+            with AddressBackend.lock:
+                AddressBackend.sent.append(tuple(message.to))
+        return len(email_messages)
+
+
+def test_two_dispatchers_send_each_coordinator_one_message_a_day(organization, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.AddressBackend"
+    AddressBackend.sent.clear()
+    coordinators = [
+        MembershipFactory(organization=organization, role=Role.COORDINATOR).user for _ in range(3)
+    ]
+    due = timezone.now() - timedelta(minutes=1)
+    # 180 escalations, the coordinators' rows interleaved, so that batches of 50 split them.
+    Reminder.objects.bulk_create(
+        Reminder(
+            organization=organization,
+            recipient=coordinators[n % 3],
+            key=f"escalation:evaluation-{n}-2026-09-01:{coordinators[n % 3].pk}",
+            kind=Reminder.Kind.ESCALATION,
+            subject_key=f"evaluation-{n}-2026-09-01",
+            title=f"Tiltak {n}",
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 9, 1),
+            due_at=due,
+        )
+        for n in range(180)
+    )
+    at_once(dispatch.dispatch)
+
+    addresses = Counter(AddressBackend.sent)
+    assert addresses == Counter({(person.email,): 1 for person in coordinators})
+    # Every row was told once: in the day's message, or it waits for the next morning
+    # (the part of a person's rows another dispatcher held when the day's message went).
+    states = Counter(Reminder.objects.values_list("state", flat=True))
+    assert set(states) <= {"sent", "pending"} and states["sent"] >= 3
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    waiting = Reminder.objects.filter(state="pending")
+    assert all(timezone.localtime(row.due_at).date() == tomorrow for row in waiting)
+    assert Notification.objects.count() == 3
+    for notification in Notification.objects.all():
+        assert notification.items.filter(state="sent").count() == notification.items.count()
+    assert Reminder.objects.filter(state="sent", told_in__isnull=True).count() == 0
+    AddressBackend.sent.clear()
+
+
 def test_two_planners_make_every_row_once(organization):
     people = [MembershipFactory(organization=organization, role=Role.MEMBER).user for _ in range(4)]
     ring = RingFactory(organization=organization)

@@ -216,6 +216,67 @@ def test_the_reminder_says_when(organization, person, measure, offset, subject, 
     assert "Where: Rådhuset" in message.body
 
 
+def when_line(message) -> str:
+    """The line that says when (its label is translated, the date is Django's)."""
+    [line] = [line for line in message.body.splitlines() if "2026" in line and ":" in line]
+    return line
+
+
+# The date in the recipient's language; the time span after it ("kl." in Norwegian comes
+# from the project's catalogue).
+@pytest.mark.parametrize(
+    ("language", "day"),
+    [
+        ("nb", "torsdag 15. oktober 2026, "),
+        ("nn", "torsdag 15. oktober 2026, "),
+        ("en", "Thursday 15 October 2026, "),
+    ],
+)
+def test_the_reminder_gives_the_end_time(organization, person, measure, language, day):
+    person.language = language
+    person.save()
+    message = send(make("before", organization, person, measure, end_time=time(11, 0)))
+    line = when_line(message)
+    assert day in line and line.endswith("09:00–11:00")
+    assert line.split(": ", 1)[1] in html_of(message)
+
+
+def test_the_english_span_reads_plainly(organization, person, measure):
+    person.language = "en"
+    person.save()
+    message = send(make("before", organization, person, measure, end_time=time(11, 0)))
+    assert "When: Thursday 15 October 2026, 09:00–11:00\n" in message.body
+    assert "<td>Thursday 15 October 2026, 09:00–11:00</td>" in html_of(message)
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last"),
+    [
+        ("nb", "torsdag 15. oktober 2026, ", "fredag 16. oktober 2026, "),
+        ("en", "Thursday 15 October 2026, ", "Friday 16 October 2026, "),
+    ],
+)
+def test_over_several_days_the_times_go_with_their_days(
+    organization, person, measure, language, first, last
+):
+    person.language = language
+    person.save()
+    reminder = make(
+        "before", organization, person, measure, ends_on=date(2026, 10, 16), end_time=time(15, 30)
+    )
+    line = when_line(send(reminder))
+    start, end = line.split(" – ")
+    assert first in start and start.endswith("09:00")
+    assert end.startswith(last) and end.endswith("15:30")
+
+
+def test_dates_are_written_the_norwegian_way(organization, person, measure):
+    person.language = "nb"
+    person.save()
+    message = send(make("before", organization, person, measure, start_time=None))
+    assert when_line(message).endswith(": torsdag 15. oktober 2026")
+
+
 def test_a_date_range_shows_both_ends(organization, person, measure):
     person.language = "en"
     person.save()

@@ -156,6 +156,22 @@ def test_offset_zero_is_seven_in_the_morning_on_the_day_itself(organization, tea
     assert row.start_time == time(13, 0)
 
 
+def test_the_end_time_is_planned_and_refreshed(organization, team_lead):
+    event = EventFactory(
+        organization=organization,
+        start_date=date(2026, 10, 9),
+        start_time=time(9, 0),
+        end_time=time(11, 0),
+        responsible=team_lead,
+    )
+    plan(organization)
+    assert set(Reminder.objects.values_list("start_time", "end_time")) == {(time(9), time(11))}
+    event.end_time = time(11, 30)
+    event.save()
+    assert plan(organization).refreshed == Reminder.objects.count()
+    assert set(Reminder.objects.values_list("end_time", flat=True)) == {time(11, 30)}
+
+
 def test_a_reminder_for_today_is_planned_until_the_missed_cut_off(organization, team_lead):
     team_lead.reminder_days = [0]
     team_lead.save()

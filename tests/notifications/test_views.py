@@ -5,7 +5,7 @@ event)."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,6 +100,41 @@ def test_notifications_from_every_organisation_are_listed_with_its_name(
     body = login(member).get(reverse("notification_list")).content.decode()
     assert "Herfra" in body and "Derfra" in body
     assert organization.name in body and other_organization.name in body
+
+
+@pytest.mark.parametrize(
+    ("fields", "line"),
+    [
+        (
+            {
+                "kind": "escalation",
+                "subject_key": "action-9-2026-10-15",
+                "kind_of_item": "deadline",
+            },
+            "Action item overdue since 15.10.2026",
+        ),
+        (
+            {"kind": "escalation", "subject_key": "evaluation-4-2026-10-15"},
+            "Evaluation overdue since 15.10.2026",
+        ),
+        (
+            {"kind_of_item": "meeting", "start_time": time(9, 0), "end_time": time(11, 0)},
+            "Meeting: 15.10.2026, 09:00–11:00",
+        ),
+        ({"kind_of_item": "deadline"}, "Deadline: 15.10.2026"),
+        (
+            {"kind_of_item": "activity", "ends_on": date(2026, 10, 16), "start_time": time(9, 0)},
+            "Activity: 15.10.2026, 09:00 – 16.10.2026",
+        ),
+    ],
+)
+def test_each_notification_says_what_it_is_about(login, member, organization, fields, line):
+    reminder = make_reminder(organization, recipient=member, state="sent", problem="", **fields)
+    notify(member, organization, reminder=reminder)
+    body = login(member).get(reverse("notification_list")).content.decode()
+    assert f"{line} ·" in body
+    overdue = {"Action item overdue", "Evaluation overdue"} - {line.rsplit(" since", 1)[0]}
+    assert not any(other in body for other in overdue)
 
 
 def test_unread_notifications_are_marked_not_only_by_colour(login, member, organization):
@@ -317,10 +352,25 @@ def test_a_long_error_is_shortened_with_the_whole_text_on_demand(
 
 def test_digests_and_escalations_say_what_they_are(login, coordinator, organization, team_lead):
     make_reminder(organization, recipient=team_lead, kind="digest", title="", path="")
-    make_reminder(organization, recipient=coordinator, kind="escalation", title="Trygg skolevei")
+    make_reminder(
+        organization,
+        recipient=coordinator,
+        kind="escalation",
+        title="Trygg skolevei",
+        subject_key="evaluation-4-2026-10-15",
+    )
+    make_reminder(
+        organization,
+        recipient=coordinator,
+        kind="escalation",
+        title="Ringe foreldrene",
+        subject_key="action-9-2026-10-15",
+        kind_of_item="deadline",
+    )
     body = login(coordinator).get(problems_url(organization)).content.decode()
     assert "Weekly digest" in body
-    assert "Evaluation due" in body and "Trygg skolevei" in body
+    assert body.count("Evaluation overdue since 15.10.2026") == 1
+    assert body.count("Action item overdue since 15.10.2026") == 1
 
 
 def test_the_counts_cover_the_last_30_days(login, coordinator, organization, team_lead):
