@@ -27,6 +27,7 @@ from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -48,10 +49,10 @@ from yearwheel.wheel_geometry import (
     LABEL_SIZE,
     LABEL_STRIP,
     LANE,
+    LANE_CAPS,
     MARGIN,
     MARK,
     MARK_GAP,
-    MAX_LANES,
     MIN_LANES,
     MIN_RING_AREA,
     RANGE_WIDTH,
@@ -154,6 +155,7 @@ class Shape:
     series: tuple[Occurrence, ...] = ()  # every date of a series drawn as one arc
     rhythm: str = ""  # "every Tuesday"
     ticks: str = ""  # a series' dates, one path
+    dash: str = ""  # the dash pattern when ``ticks`` is an arc dashed at each date
 
 
 @dataclass
@@ -427,7 +429,7 @@ def draw(
         if p.ring.pk in by_ring and p.occurrence.overlaps(start, end):
             by_ring[p.ring.pk].append(p)
             placed.append(p)
-    cap = MAX_LANES if zoom.kind == "year" else None
+    cap = LANE_CAPS[zoom.kind]
     room = LABEL_ROOM[zoom.kind]
 
     # First pass: lanes per ring, with each ring's narrowest radius (the least name strip,
@@ -590,7 +592,7 @@ def draw(
 def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, start: date) -> Shape:
     o = item.placed.occurrence
     ring = item.placed.ring
-    ticks = ""
+    ticks = dash = ""
     glyph = ""
     if item.series or o.is_range:
         # The arc runs over the days it lasts, clipped to the period.
@@ -601,14 +603,7 @@ def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, start: dat
             gx, gy = polar.xy(radius, a0 + (GLYPH + 2.5) / radius)
             glyph = shape_path(o.kind, gx, gy, GLYPH)
         if item.series:
-            # The rhythm: a notch at each date on both edges of the arc.
-            half = RANGE_WIDTH / 2
-            notches = []
-            for s in item.series:
-                angle = polar.angle(max(0.0, min((s.start - start).days + 0.5, polar.days)))
-                notches.append(polar.spoke(radius - half, radius - half + 2.5, angle))
-                notches.append(polar.spoke(radius + half - 2.5, radius + half, angle))
-            ticks = "".join(notches)
+            ticks, dash = _rhythm_marks(polar, item, radius, start)
     else:
         a0 = a1 = polar.angle((item.body_lo + item.body_hi) / 2)
         x, y = polar.xy(radius, a0)
@@ -653,7 +648,26 @@ def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, start: dat
         series=item.series,
         rhythm=item.rhythm,
         ticks=ticks,
+        dash=dash,
     )
+
+
+def _rhythm_marks(polar: _Polar, item: _Item, radius: float, start: date) -> tuple[str, str]:
+    """A notch at each date of a series, on the inner edge of its arc: as a dashed arc when
+    the dates are evenly spaced (a weekly series costs a few bytes, not a path per date),
+    else one path of notches. Returns the path and its dash pattern ("" for notches)."""
+    inner = radius - RANGE_WIDTH / 2 + 1.25
+    offsets = [max(0.0, min((s.start - start).days + 0.5, polar.days)) for s in item.series]
+    gaps = {round(b - a, 6) for a, b in pairwise(offsets)}
+    if len(gaps) == 1:
+        day = TAU * inner / polar.days  # length of a day along the notched edge
+        step = gaps.pop() * day
+        first = polar.angle(offsets[0])
+        end = polar.angle(min(offsets[-1] + 0.5, polar.days))
+        # The arc starts on the first date, so the first dash is centred on it.
+        return polar.arc(inner, first - 0.75 / inner, end), f"1.5 {_n(step - 1.5)}"
+    notches = [polar.spoke(inner - 1.25, inner + 1.25, polar.angle(offset)) for offset in offsets]
+    return "".join(notches), ""
 
 
 def _badges(
@@ -691,8 +705,10 @@ def _badges(
             "%(count)d more here: %(titles)s", "%(count)d more here: %(titles)s", count
         ) % {"count": count, "titles": "; ".join(titles)}
         href = ""
-        if zoom_url is not None and zoom.kind == "year":
-            href = zoom_url(f"m{index + 1}")
+        if zoom_url is not None:
+            # Sectors are months in the year and a quarter: the month of the planning year.
+            month = index + 1 if zoom.kind == "year" else 3 * zoom.index + index + 1
+            href = zoom_url(f"m{month}")
         badges.append(
             Badge(
                 x=_n(x),

@@ -145,7 +145,7 @@ def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
     """The occurrence's link in the SVG: built here rather than in a template, because a
     wheel may hold thousands and the template engine costs some 20 µs a variable.
 
-    Its accessible name and hover title say kind, title, dates and ring; the ``data-*``
+    Its accessible name says kind, title, dates and ring; the ``data-*``
     attributes feed the details panel (static/js/wheel.js, which reads the ring's name from
     the ring's group); empty ones are left out. An own event's single date also carries
     ``data-event-id``, ``data-date`` and ``data-move-url``, to be moved by dragging.
@@ -173,14 +173,22 @@ def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
     ):
         if value:
             parts.append(f' data-{name}="{escape(value)}"')
-    parts.append(f"><title>{label}</title>")
+    # No <title>: the name is drawn beside the link and the details panel shows the rest on
+    # hover and focus; a tooltip repeating the accessible name cost a tenth of the page.
+    parts.append(">")
     colour, series_fill = escape(colour), escape(series_fill)
     if shape.series:
         parts.append(
             f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
             f'stroke="{series_fill}" stroke-width="{_n(RANGE_WIDTH)}"/>'
-            f'<path d="{shape.ticks}" stroke="{colour}" stroke-width="1.5" fill="none"/>'
         )
+        if shape.dash:
+            parts.append(
+                f'<path d="{shape.ticks}" stroke="{colour}" stroke-width="2.5" fill="none" '
+                f'stroke-dasharray="{shape.dash}"/>'
+            )
+        else:
+            parts.append(f'<path d="{shape.ticks}" stroke="{colour}" stroke-width="1.5"/>')
         if shape.glyph:
             parts.append(f'<path d="{shape.glyph}" fill="{colour}"/>')
     elif shape.is_range:

@@ -21,6 +21,7 @@ from yearwheel.wheel_geometry import (
     LABEL_SIZE,
     MARK,
     MAX_LANES,
+    MAX_QUARTER_LANES,
     RENDERED_WIDTH,
     RING_NAME_SIZE,
     text_width,
@@ -186,7 +187,28 @@ def test_in_the_year_as_many_names_at_one_spot_as_lanes_are_all_shown():
     assert sorted(shape.text.text for shape in band.shapes) == sorted(o.title for o in crowd)
 
 
-def test_quarter_and_month_have_no_lane_cap():
+def test_a_quarter_counts_past_its_cap_and_links_to_the_month_which_has_none():
+    r = ring()
+    crowd = [occurrence(date(2026, 5, 20), title=f"Møte {n}") for n in range(MAX_QUARTER_LANES + 2)]
+    zoom = parse_zoom("q2")  # April to June of a calendar year
+    drawing = draw(
+        *zoom_period(date(2026, 1, 1), zoom),
+        [r],
+        placed(r, *crowd),
+        zoom=zoom,
+        zoom_url=lambda value: f"/w/?zoom={value}",
+    )
+    band = single_band(drawing)
+    assert len(band.shapes) == MAX_QUARTER_LANES
+    [badge] = band.badges
+    assert (badge.text, badge.href) == ("+2", "/w/?zoom=m5")
+    zoom = parse_zoom("m5")
+    month = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, *crowd), zoom=zoom)
+    assert single_band(month).badges == []
+    assert len(single_band(month).shapes) == len(crowd)
+
+
+def test_quarter_and_month_name_more_than_the_year_can():
     r = ring()
     crowd = [occurrence(date(2026, 4, 15), title=f"Møte {n}") for n in range(MAX_LANES + 3)]
     for value in ("q2", "m4"):
@@ -491,12 +513,24 @@ def test_a_weekly_series_is_one_arc_with_its_rhythm_in_the_year_and_quarter():
         assert shape.series and shape.is_range
         assert shape.rhythm == "every Tuesday"
         assert shape.text.text.startswith("Ledermøte · every")
-        assert shape.ticks.count("M") == 2 * len(shape.series)  # a notch on each edge per date
+        # Evenly spaced dates: one arc dashed at each date, not a path per date.
+        assert shape.ticks.count("M") == 1 and shape.ticks.count("A") == 1
+        assert shape.dash.startswith("1.5 ")
         assert "every Tuesday" in shape.label
         assert drawing.count == len(shape.series)
     zoom = parse_zoom("m1")
     month = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, *series), zoom=zoom)
     assert len(single_band(month).shapes) == 4  # the month shows each date
+
+
+def test_a_series_with_uneven_dates_gets_a_notch_at_each():
+    r = ring()
+    days = [date(2026, 1, 6), date(2026, 2, 6), date(2026, 3, 6), date(2026, 4, 6)]
+    series = [occurrence(d, title="Månedsmøte", recurring=True, event_id=8) for d in days]
+    [shape] = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *series))).shapes
+    assert shape.dash == ""
+    assert shape.ticks.count("M") == len(days)
+    assert "stroke-dasharray" not in band_markup([shape], "#7a1f5c", "#fff")
 
 
 def test_two_dates_of_a_recurring_event_are_not_a_series():
