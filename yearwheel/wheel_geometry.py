@@ -10,6 +10,7 @@ localised.
 from __future__ import annotations
 
 import math
+from functools import cache
 from dataclasses import dataclass
 
 from yearwheel.models import Kind
@@ -25,7 +26,7 @@ LANE = 11.0  # one lane of marks or arcs
 MARK = 4.4  # half the size of a single-day mark
 MARK_GAP = 2.0  # the least space between two marks in one lane
 MIN_LANES = 2  # a band is never thinner than this (room to click to add)
-MAX_LANES = 6  # in the year view; beyond this, a "+N" badge linking to the month
+MAX_LANES = 5  # in the year view; beyond this, a "+N" badge linking to the month
 MAX_QUARTER_LANES = 12  # the same in a quarter; a month has no cap and names everything
 LANE_CAPS: dict[str, int | None] = {"year": MAX_LANES, "quarter": MAX_QUARTER_LANES, "month": None}
 MIN_RING_AREA = 250.0  # few rings are stretched, so the wheel never looks shrunken
@@ -137,6 +138,7 @@ _NARROW = set("iljtfrIJ.,:;'!|()[] ")
 _WIDE = set("mwMWæÆœŒ@%…")
 
 
+@cache  # called for every character of every name: a dictionary lookup after the first
 def _advance(char: str) -> float:
     """A rough advance width in ems of a sans-serif glyph (for laying a name along an arc)."""
     if char in _NARROW:
