@@ -10,8 +10,8 @@ localised.
 from __future__ import annotations
 
 import math
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 
 from yearwheel.models import Kind
 
