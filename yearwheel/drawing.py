@@ -10,10 +10,13 @@ months with week ticks; a month (``?zoom=m1``…``m12``, months of the planning 
 ISO weeks with day ticks.
 
 Inside each ring, occurrences are put in lanes (concentric sub-bands) greedily by overlap, so
-nothing hides behind something else. A single day takes the angular width of its mark, so
-marks on nearby days also get lanes of their own. Beyond :data:`MAX_LANES` a "+N" badge says
-how many more there are at that spot; those occurrences are still links (drawn at the badge,
-shown when focused), so every occurrence stays reachable from the keyboard.
+nothing hides behind something else. Each takes the room of its shape and of its name, drawn
+as text along the lane (see docs/yearwheel.md, "Labels on the wheel"), so names never
+overlap. In the year and a quarter a recurring event with :data:`SERIES_MIN` dates or more is
+one arc with a notch at each date. Beyond the year's :data:`MAX_LANES` (a quarter's
+:data:`MAX_QUARTER_LANES`) the rest is not drawn: a "+N" badge per month links to that
+month, which has no cap and names everything. So the number of shapes is bounded however
+many occurrences there are; the agenda lists every one of them.
 
 This module lays out. The zoom (yearwheel/zoom.py), the proportions and the polar geometry
 (yearwheel/wheel_geometry.py), and the texts and the SVG markup (yearwheel/wheel_text.py) are
