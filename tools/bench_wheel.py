@@ -52,7 +52,9 @@ COLOURS = ["#1f5f8b", "#7a1f5c", "#1d6b3a", "#7a3e00", "#5b3f8c", "#a11d2a", "#0
 KINDS = [Kind.CHECKPOINT, Kind.MEETING, Kind.ACTIVITY, Kind.DEADLINE]
 
 
-def build(events: int, weekly: int, ranges: float, seed: int) -> tuple[User, Wheel]:
+def build(
+    events: int, weekly: int, ranges: float, seed: int, monthly: int = 0
+) -> tuple[User, Wheel]:
     """An organisation whose school year 2026/27 holds ``events`` events in 8 rings."""
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets
     organization = Organization.objects.create(
@@ -78,7 +80,8 @@ def build(events: int, weekly: int, ranges: float, seed: int) -> tuple[User, Whe
     rows = []
     for n in range(events):
         start = wheel.start + timedelta(days=rng.randrange(365))
-        recurring = n < weekly
+        recurring = n < weekly + monthly
+        every = Recurrence.WEEKLY if n < weekly else Recurrence.MONTHLY
         long = not recurring and rng.random() < ranges
         rows.append(
             Event(
@@ -86,10 +89,10 @@ def build(events: int, weekly: int, ranges: float, seed: int) -> tuple[User, Whe
                 ring=rings[n % len(rings)],
                 kind=KINDS[rng.randrange(4)],
                 title=f"Hendelse {n + 1} med en litt lengre tittel",
-                start_date=wheel.start + timedelta(days=rng.randrange(60)) if recurring else start,
+                start_date=wheel.start + timedelta(days=rng.randrange(28)) if recurring else start,
                 end_date=start + timedelta(days=rng.randrange(1, 15)) if long else None,
                 place="Rådhuset" if n % 3 == 0 else "",
-                recurrence=Recurrence.WEEKLY if recurring else Recurrence.NONE,
+                recurrence=every if recurring else Recurrence.NONE,
                 repeat_until=date(2027, 6, 20) if recurring else None,
             )
         )
@@ -131,6 +134,7 @@ def measure(client: Client, url: str, runs: int) -> dict[str, Any]:
         "bytes": len(response.content),
         "drawn": drawing.count if drawing else 0,
         "badges": sum(len(band.badges) for band in drawing.bands) if drawing else 0,
+        "shapes": len(drawing.shapes) if drawing else 0,
         "gc": gc_ms,
     }
 
@@ -174,6 +178,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20, help="renderings per page (20)")
     parser.add_argument("--events", type=int, default=1000, help="events (1000)")
     parser.add_argument("--weekly", type=int, default=20, help="of which weekly series (20)")
+    parser.add_argument("--monthly", type=int, default=0, help="of which monthly series (0)")
     parser.add_argument("--ranges", type=float, default=0.25, help="share of ranges (0.25)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--profile", action="store_true", help="profile one wheel rendering")
@@ -190,10 +195,19 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
-        user, wheel = build(args.events, args.weekly, args.ranges, args.seed)
+        user, wheel = build(args.events, args.weekly, args.ranges, args.seed, args.monthly)
         gc.callbacks.append(_time_gc)
         client = Client()
         client.force_login(user)
+        # A coordinator is asked for a second factor: the session is marked as past it, as
+        # django_otp.login does (and the tests' login fixture).
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
         slug, year = wheel.organization.slug, wheel.year
         pages = {
             "wheel, whole year": reverse("wheel_detail", args=[slug, year]),
@@ -202,18 +216,20 @@ def main() -> None:
             "print view": reverse("wheel_print", args=[slug, year]),
         }
         print(
-            f"{connection.vendor}, {args.events} events ({args.weekly} weekly) in 8 rings, "
+            f"{connection.vendor}, {args.events} events ({args.weekly} weekly, {args.monthly} "
+            f"monthly) in 8 rings, "
             f"{args.runs} runs each"
         )
         print(
             f"{'page':<20}{'median ms':>10}{'min ms':>9}{'max ms':>9}{'GC ms':>7}{'queries':>9}"
-            f"{'drawn':>7}{'badges':>8}{'KiB':>7}"
+            f"{'drawn':>7}{'shapes':>7}{'badges':>8}{'KiB':>7}"
         )
         for name, url in pages.items():
             r = measure(client, url, args.runs)
             print(
                 f"{name:<20}{r['median']:>10.1f}{r['min']:>9.1f}{r['max']:>9.1f}{r['gc']:>7.1f}"
-                f"{r['queries']:>9}{r['drawn']:>7}{r['badges']:>8}{r['bytes'] / 1024:>7.0f}"
+                f"{r['queries']:>9}{r['drawn']:>7}{r['shapes']:>7}{r['badges']:>8}"
+                f"{r['bytes'] / 1024:>7.0f}"
             )
         phases(user, wheel, args.runs)
         if args.pdf:

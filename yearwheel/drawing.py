@@ -10,10 +10,13 @@ months with week ticks; a month (``?zoom=m1``…``m12``, months of the planning 
 ISO weeks with day ticks.
 
 Inside each ring, occurrences are put in lanes (concentric sub-bands) greedily by overlap, so
-nothing hides behind something else. A single day takes the angular width of its mark, so
-marks on nearby days also get lanes of their own. Beyond :data:`MAX_LANES` a "+N" badge says
-how many more there are at that spot; those occurrences are still links (drawn at the badge,
-shown when focused), so every occurrence stays reachable from the keyboard.
+nothing hides behind something else. Each takes the room of its shape and of its name, drawn
+as text along the lane (see docs/yearwheel.md, "Labels on the wheel"), so names never
+overlap. In the year and a quarter a recurring event with :data:`SERIES_MIN` dates or more is
+one arc with a notch at each date. Beyond the year's :data:`MAX_LANES` (a quarter's
+:data:`MAX_QUARTER_LANES`) the rest is not drawn: a "+N" badge per month links to that
+month, which has no cap and names everything. So the number of shapes is bounded however
+many occurrences there are; the agenda lists every one of them.
 
 This module lays out. The zoom (yearwheel/zoom.py), the proportions and the polar geometry
 (yearwheel/wheel_geometry.py), and the texts and the SVG markup (yearwheel/wheel_text.py) are
@@ -23,10 +26,11 @@ modules of their own; none of them imports this one (but for a type).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html import escape
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -43,27 +47,38 @@ from yearwheel.wheel_geometry import (
     CENTRE_RADIUS,
     GLYPH,
     LABEL_BAND,
+    LABEL_GAP,
+    LABEL_ROOM,
+    LABEL_SIZE,
     LABEL_STRIP,
     LANE,
+    LANE_CAPS,
     MARGIN,
     MARK,
     MARK_GAP,
-    MAX_LANES,
     MIN_LANES,
     MIN_RING_AREA,
+    RANGE_WIDTH,
+    RENDERED_WIDTH,
     RING_GAP,
+    RING_NAME_PX,
     RING_NAME_SIZE,
     SCALE_FILLS,
     SCALE_GAP,
+    SERIES_MIN,
+    SERIES_TINT,
     TAU,
     TICK_STRIP,
     ArcText,
     _n,
     _Polar,
     arc_text,
+    lane_text,
     shape_path,
+    shorten,
+    text_width,
 )
-from yearwheel.wheel_text import LegendKind, Writer, legend_kinds, shape_markup, time_span
+from yearwheel.wheel_text import LegendKind, Writer, band_markup, legend_kinds, time_span
 from yearwheel.zoom import YEAR, Zoom
 
 if TYPE_CHECKING:
@@ -112,21 +127,21 @@ class Band:
     cells: list[Cell] = field(default_factory=list)
     shapes: list[Shape] = field(default_factory=list)
     badges: list[Badge] = field(default_factory=list)
-    markup: str = ""  # the shapes' links, ready for the template (see shape_markup)
+    markup: str = ""  # the shapes' links and labels, ready for the template (see wheel_text)
 
 
 @dataclass
 class Shape:
-    """One occurrence: an arc for a range, a mark for a single day."""
+    """One occurrence (an arc for a range, a mark for a single day), or a whole series drawn
+    as one arc with a tick on each of its dates."""
 
-    occurrence: Occurrence
+    occurrence: Occurrence  # of a series: its first in the period
     ring: Ring
     dom_id: str
     is_range: bool
     d: str  # the arc (stroked) or the mark (filled)
     glyph: str  # for a range: the kind's shape in white at its start ('' if too short)
     lane: int
-    overflowed: bool  # beyond the lanes: drawn at the badge, visible when focused
     label: str  # the accessible name
     kind_label: str
     dates: str
@@ -138,10 +153,19 @@ class Shape:
     start_degrees: float
     end_degrees: float
     radius: float
+    text: ArcText | None = None  # the visible name ("" shortened with "…"), if drawn
+    text_inside: bool = False  # on the arc (white on the ring's colour), not beside it
+    series: tuple[Occurrence, ...] = ()  # every date of a series drawn as one arc
+    rhythm: str = ""  # "every Tuesday"
+    ticks: str = ""  # a series' dates, one path
+    dash: str = ""  # the dash pattern when ``ticks`` is an arc dashed at each date
 
 
 @dataclass
 class Badge:
+    """How many occurrences a crowded month of a ring holds beyond its lanes (year view);
+    a link to that month, where every name is shown."""
+
     x: str
     y: str
     width: str
@@ -151,6 +175,7 @@ class Badge:
     text: str
     title: str
     count: int
+    href: str
 
 
 @dataclass
@@ -182,8 +207,10 @@ class Drawing:
     bands: list[Band]
     today: Today | None
     legend_kinds: list[LegendKind]
-    count: int  # occurrences drawn (the badges' ones included)
+    count: int  # occurrences in the view (those in series and badges included)
+    placed: list[Placed] = field(default_factory=list)  # those occurrences, in date order
     ring_name_size: str = _n(RING_NAME_SIZE)
+    label_size: str = _n(LABEL_SIZE)
 
     @property
     def shapes(self) -> list[Shape]:
@@ -220,46 +247,161 @@ def _sectors(start: date, end: date, zoom: Zoom, writer: Writer) -> list[tuple[d
 @dataclass(eq=False)
 class _Item:
     placed: Placed
-    lo: float  # day offsets in the period, clipped
-    hi: float
-    centre: float
+    body_lo: float  # day offsets in the period, clipped: where the shape is
+    body_hi: float
     clipped_start: bool
     clipped_end: bool
+    series: tuple[Occurrence, ...] = ()
+    rhythm: str = ""
+    text: str = ""  # the label, shortened; "" when there is no room for it
+    label_lo: float = 0.0  # where the label is, in day offsets
+    label_hi: float = 0.0
+    inside: bool = False  # the label is on the arc
+    lo: float = 0.0  # what the item takes in its lane: shape and label
+    hi: float = 0.0
     lane: int = -1
 
+    @property
+    def count(self) -> int:
+        return len(self.series) or 1
 
-def _lanes(items: list[_Item], gap: float) -> tuple[int, list[_Item]]:
-    """Puts items in the first lane where they overlap nothing (interval partitioning).
-    Returns the number of lanes used and the items beyond :data:`MAX_LANES`."""
-    ends: list[float] = []
+
+def _series_key(o: Occurrence) -> tuple[object, ...]:
+    # As the agenda: derived series of different measures may share a title.
+    return (o.source, o.event_id, o.measure_id, o.title, o.start_time, o.end_time)
+
+
+def _items(
+    placed: list[Placed], start: date, days: int, collapse: bool, writer: Writer
+) -> list[_Item]:
+    """The ring's items: one per occurrence, but one per series of :data:`SERIES_MIN` or
+    more dates when ``collapse`` (the year and the quarter)."""
+    groups: dict[tuple[object, ...], list[Placed]] = {}
+    if collapse:
+        for p in placed:
+            if p.occurrence.recurring:
+                groups.setdefault(_series_key(p.occurrence), []).append(p)
+        groups = {key: group for key, group in groups.items() if len(group) >= SERIES_MIN}
+    items = []
+    done: set[tuple[object, ...]] = set()
+    for p in placed:
+        o = p.occurrence
+        if collapse and o.recurring:
+            key = _series_key(o)
+            group = groups.get(key)
+            if group is not None:
+                if key in done:
+                    continue
+                done.add(key)
+                series = tuple(g.occurrence for g in group)
+                lo = float((series[0].start - start).days)
+                hi = float((max(s.end for s in series) - start).days + 1)
+                items.append(
+                    _Item(
+                        p,
+                        max(lo, 0.0),
+                        min(hi, float(days)),
+                        lo < 0,
+                        hi > days,
+                        series=series,
+                        rhythm=writer.rhythm(series),
+                    )
+                )
+                continue
+        lo = float((o.start - start).days)
+        hi = float((o.end - start).days + 1)
+        items.append(_Item(p, max(lo, 0.0), min(hi, float(days)), lo < 0, hi > days))
+    return items
+
+
+def _measure(item: _Item, per_day: float, mark_days: float, room: float, days: int) -> None:
+    """Where the item's shape and label go along its lane, in day offsets. A label goes on a
+    long enough arc, else after the shape (before it at the end of the period)."""
+    o = item.placed.occurrence
+    if not item.series and not o.is_range:
+        centre = (item.body_lo + item.body_hi) / 2
+        item.body_lo, item.body_hi = centre - mark_days / 2, centre + mark_days / 2
+    title = f"{o.title} · {item.rhythm}" if item.series else o.title
+    gap_days = LABEL_GAP / per_day
+    item.lo, item.hi = item.body_lo, item.body_hi
+    if item.series or o.is_range:
+        # On the arc, a name may be as long as the arc.
+        glyph_days = (2 * GLYPH + 6) / per_day
+        on_arc = (item.body_hi - item.body_lo - glyph_days - gap_days) * per_day
+        text = shorten(title, LABEL_SIZE, max(room, on_arc))
+        text_days = text_width(text, LABEL_SIZE) / per_day
+        if item.body_hi - item.body_lo >= glyph_days + text_days + gap_days:
+            item.text, item.inside = text, True
+            item.label_lo = item.body_lo + glyph_days
+            item.label_hi = item.label_lo + text_days
+            return
+    text = shorten(title, LABEL_SIZE, room)
+    text_days = text_width(text, LABEL_SIZE) / per_day
+    if item.body_hi + gap_days + text_days <= days:
+        item.label_lo = item.body_hi + gap_days
+        item.label_hi = item.label_lo + text_days
+        item.hi = item.label_hi
+    elif item.body_lo - gap_days - text_days >= 0:
+        item.label_hi = item.body_lo - gap_days
+        item.label_lo = item.label_hi - text_days
+        item.lo = item.label_lo
+    else:
+        return  # no room on either side in so short a period: the link still names it
+    item.text = text
+
+
+def _free(lane: list[tuple[float, float]], lo: float, hi: float, gap: float) -> bool:
+    """Whether ``lo``–``hi`` fits in a lane of disjoint spans sorted by start."""
+    k = bisect_left(lane, (hi + gap, -math.inf))
+    return k == 0 or lane[k - 1][1] + gap <= lo
+
+
+def _lanes(items: list[_Item], gap: float, cap: int | None) -> tuple[int, list[_Item]]:
+    """Puts each item in the first lane where it overlaps nothing: single dates and ranges
+    first, by start, then the series (long arcs), in the gaps left. Returns the number of
+    lanes used and the items beyond ``cap`` lanes (``None``: no cap)."""
+    lanes: list[list[tuple[float, float]]] = []
     overflow = []
-    for item in sorted(items, key=lambda i: (i.lo, -(i.hi - i.lo))):
-        for lane, lane_end in enumerate(ends):
-            if item.lo >= lane_end + gap:
-                item.lane = lane
-                ends[lane] = item.hi
+    order = sorted(items, key=lambda i: (bool(i.series), i.lo, -(i.hi - i.lo)))
+    for item in order:
+        for number, lane in enumerate(lanes):
+            if _free(lane, item.lo, item.hi, gap):
+                item.lane = number
+                insort(lane, (item.lo, item.hi))
                 break
         else:
-            if len(ends) < MAX_LANES:
-                item.lane = len(ends)
-                ends.append(item.hi)
+            if cap is None or len(lanes) < cap:
+                item.lane = len(lanes)
+                lanes.append([(item.lo, item.hi)])
             else:
                 overflow.append(item)
-    return len(ends), overflow
+    return len(lanes), overflow
 
 
-def _clusters(items: list[_Item], width: float) -> list[list[_Item]]:
-    """Overflowing items grouped by spot: each group gets one badge."""
-    groups: list[list[_Item]] = []
-    reach = -math.inf
-    for item in sorted(items, key=lambda i: (i.lo, i.hi)):
-        spot = item.lo + min(item.hi - item.lo, width) / 2
-        if groups and spot <= reach:
-            groups[-1].append(item)
-        else:
-            groups.append([item])
-            reach = spot + width
-    return groups
+@dataclass
+class _Plan:
+    ring: Ring
+    items: list[_Item]
+    overflow: list[_Item]
+    lanes: int
+    mark_days: float
+
+
+def _scale_inner(plans: list[_Plan], strip: float) -> tuple[float, float]:
+    """The scale's inner radius, and how much each ring is stretched so that few rings
+    never look shrunken."""
+    if not plans:
+        return CENTRE_RADIUS + MIN_RING_AREA, 0.0
+    radius = CENTRE_RADIUS + RING_GAP
+    radius += sum(strip + 2 * BAND_PADDING + plan.lanes * LANE + RING_GAP for plan in plans)
+    stretch = max(0.0, MIN_RING_AREA - (radius - CENTRE_RADIUS)) / len(plans)
+    return radius + stretch * len(plans) + SCALE_GAP, stretch
+
+
+def ring_name_size(size: float) -> float:
+    """The ring names' size in user units for a wheel ``size`` units wide: at least
+    :data:`RING_NAME_PX` px when the wheel is :data:`RENDERED_WIDTH` px wide."""
+    return max(RING_NAME_SIZE, RING_NAME_PX * size / RENDERED_WIDTH)
 
 
 def draw(
@@ -274,67 +416,69 @@ def draw(
     centre_sublabel: str = "",
     add_url: str = "",
     next_url: str = "",
+    zoom_url: Callable[[str], str] | None = None,
 ) -> Drawing:
     """The wheel of ``start``–``end`` (inclusive) with ``rings`` from the centre outwards.
 
     ``add_url`` (the event form), when given, makes every own ring × sector a link to add
-    an event there; ``next_url`` is where the form returns to.
+    an event there; ``next_url`` is where the form returns to. ``zoom_url`` gives the URL of
+    a zoom (``"m3"``): the year view's count badges link to their month.
     """
     days = (end - start).days + 1
-    placed = [p for p in items if p.occurrence.overlaps(start, end)]
-    by_ring: dict[int, list[_Item]] = {ring.pk: [] for ring in rings}
-    for p in placed:
-        if p.ring.pk not in by_ring:
-            continue
-        o = p.occurrence
-        lo = float((o.start - start).days)
-        hi = float((o.end - start).days + 1)
-        by_ring[p.ring.pk].append(
-            _Item(p, max(lo, 0.0), min(hi, float(days)), 0.0, lo < 0, hi > days)
-        )
+    writer = Writer()
+    by_ring: dict[int, list[Placed]] = {ring.pk: [] for ring in rings}
+    placed = []
+    for p in items:
+        if p.ring.pk in by_ring and p.occurrence.overlaps(start, end):
+            by_ring[p.ring.pk].append(p)
+            placed.append(p)
+    cap = LANE_CAPS[zoom.kind]
+    room = LABEL_ROOM[zoom.kind]
 
-    # First pass: lanes per ring, with each ring's narrowest radius (no stretching yet), so a
-    # mark's angular width is never underestimated.
+    # First pass: lanes per ring, with each ring's narrowest radius (the least name strip,
+    # no stretching), so neither a mark's nor a label's angular width is underestimated.
     radius = CENTRE_RADIUS + RING_GAP
     plans = []
     for ring in rings:
         lane_radius = radius + LABEL_STRIP + BAND_PADDING + LANE / 2
-        per_day = TAU * lane_radius / days  # units of length per day at the innermost lane
+        # Units of length per day where text is narrowest: the inner baseline of lane 0.
+        per_day = TAU * (lane_radius - 0.35 * LABEL_SIZE) / days
         gap = MARK_GAP / per_day
         # A mark is as wide as it looks, and never narrower than its day (less the gap, so
         # marks on two days in a row share a lane when there is room for both).
         mark_days = max((2 * MARK + MARK_GAP) / per_day, 1.0 - gap)
-        ring_items = by_ring[ring.pk]
+        ring_items = _items(by_ring[ring.pk], start, days, zoom.kind != "month", writer)
         for item in ring_items:
-            if not item.placed.occurrence.is_range:
-                centre = (item.lo + item.hi) / 2
-                item.centre = centre
-                item.lo, item.hi = centre - mark_days / 2, centre + mark_days / 2
-            else:
-                item.centre = item.lo
-        used, overflow = _lanes(ring_items, gap)
+            _measure(item, per_day, mark_days, room, days)
+        used, overflow = _lanes(ring_items, gap, cap)
         lanes = max(used, MIN_LANES) + (1 if overflow else 0)
-        thickness = LABEL_STRIP + 2 * BAND_PADDING + lanes * LANE
-        plans.append((ring, ring_items, overflow, lanes, thickness, mark_days))
-        radius += thickness + RING_GAP
-    area = radius - CENTRE_RADIUS
-    stretch = max(0.0, MIN_RING_AREA - area) / len(rings) if rings else 0.0
-    if not rings:
-        radius = CENTRE_RADIUS + MIN_RING_AREA
+        plans.append(_Plan(ring, ring_items, overflow, lanes, mark_days))
+        radius += LABEL_STRIP + 2 * BAND_PADDING + lanes * LANE + RING_GAP
 
-    scale_inner = (radius + stretch * len(rings)) + SCALE_GAP if rings else radius
+    # The ring names grow with the wheel so they stay legible where it is shown smaller; a
+    # wider name strip only moves the lanes outwards, which keeps every lane valid.
+    name_size = RING_NAME_SIZE
+    for _round in range(4):
+        scale_inner, stretch = _scale_inner(plans, max(LABEL_STRIP, name_size + 3))
+        half = scale_inner + TICK_STRIP + LABEL_BAND + MARGIN
+        wanted = ring_name_size(2 * half)
+        if wanted <= name_size + 0.05:
+            break
+        name_size = wanted
+    strip = max(LABEL_STRIP, name_size + 3)
+    scale_inner, stretch = _scale_inner(plans, strip)
     scale_outer = scale_inner + TICK_STRIP + LABEL_BAND
     half = scale_outer + MARGIN
     polar = _Polar(half, days)
-    writer = Writer()
 
     bands: list[Band] = []
     inner = CENTRE_RADIUS + RING_GAP
     sector_spans = _sectors(start, end, zoom, writer)
-    for ring, ring_items, overflow, lanes, thickness, mark_days in plans:
-        outer = inner + thickness + stretch
+    for plan in plans:
+        ring, lanes = plan.ring, plan.lanes
+        outer = inner + strip + 2 * BAND_PADDING + lanes * LANE + stretch
         # Lanes sit just above the name strip, centred in whatever room stretching added.
-        lanes_base = inner + LABEL_STRIP + BAND_PADDING + stretch / 2
+        lanes_base = inner + strip + BAND_PADDING + stretch / 2
         band = Band(
             ring=ring,
             d=polar.annulus(inner, outer),
@@ -342,7 +486,7 @@ def draw(
             inner=inner,
             outer=outer,
             lanes=lanes,
-            name=arc_text(polar, inner + 4.0, 0.006 * TAU, ring.name, RING_NAME_SIZE, math.pi),
+            name=arc_text(polar, inner + 0.3 * strip, 0.006 * TAU, ring.name, name_size, math.pi),
         )
         if add_url and not ring.source:
             for first, last, _label in sector_spans:
@@ -368,21 +512,19 @@ def draw(
                         f"{add_url}?{query}",
                     )
                 )
-        badge_radius = lanes_base + (lanes - 0.5) * LANE
-        for group in _clusters(overflow, mark_days):
-            first_item = group[0]
-            spot = first_item.lo + min(first_item.hi - first_item.lo, mark_days) / 2
-            band.badges.append(_badge(polar, badge_radius, spot, group))
-            for item in group:
-                item.lane = lanes - 1
-        overflowed = {id(item) for item in overflow}
-        for item in ring_items:  # in date order: the order of the links
-            hidden = id(item) in overflowed
-            lane_radius = badge_radius if hidden else lanes_base + (item.lane + 0.5) * LANE
-            band.shapes.append(_shape(polar, item, lane_radius, writer, hidden))
-        colour = escape(ring.colour)
-        band.markup = mark_safe(  # noqa: S308 - every text in it is escaped by shape_markup
-            "\n".join(shape_markup(shape, colour) for shape in band.shapes)
+        if plan.overflow:
+            badge_radius = lanes_base + (lanes - 0.5) * LANE
+            band.badges = _badges(
+                polar, badge_radius, start, sector_spans, plan.overflow, zoom, zoom_url
+            )
+        overflowed = {id(item) for item in plan.overflow}
+        for item in plan.items:  # in date order: the order of the links
+            if id(item) in overflowed:
+                continue
+            lane_radius = lanes_base + (item.lane + 0.5) * LANE
+            band.shapes.append(_shape(polar, item, lane_radius, writer, start))
+        band.markup = mark_safe(  # noqa: S308 - every text in it is escaped by band_markup
+            band_markup(band.shapes, ring.colour, tint(ring.colour, SERIES_TINT))
         )
         bands.append(band)
         inner = outer + RING_GAP
@@ -444,38 +586,58 @@ def draw(
         bands=bands,
         today=shown_today,
         legend_kinds=legend_kinds(),
-        count=sum(len(band.shapes) for band in bands),
+        count=len(placed),
+        placed=placed,
+        ring_name_size=_n(name_size),
     )
 
 
-def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, overflowed: bool) -> Shape:
+def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, start: date) -> Shape:
     o = item.placed.occurrence
     ring = item.placed.ring
-    if o.is_range:
+    ticks = dash = ""
+    glyph = ""
+    if item.series or o.is_range:
         # The arc runs over the days it lasts, clipped to the period.
-        a0 = polar.angle(item.lo)
-        a1 = polar.angle(item.hi)
+        a0 = polar.angle(item.body_lo)
+        a1 = polar.angle(item.body_hi)
         d = polar.arc(radius, a0, a1)
-        glyph = ""
         if (a1 - a0) * radius >= 2 * GLYPH + 6:
             gx, gy = polar.xy(radius, a0 + (GLYPH + 2.5) / radius)
             glyph = shape_path(o.kind, gx, gy, GLYPH)
+        if item.series:
+            ticks, dash = _rhythm_marks(polar, item, radius, start)
     else:
-        a0 = a1 = polar.angle(item.centre)
+        a0 = a1 = polar.angle((item.body_lo + item.body_hi) / 2)
         x, y = polar.xy(radius, a0)
         d = shape_path(o.kind, x, y, MARK)
-        glyph = ""
-    dates = writer.span(o.start, o.end)
+    if item.series:
+        dates = writer.span(o.start, max(s.end for s in item.series))
+        label = writer.series_name(o, ring.name, item.rhythm, dates, len(item.series))
+        dom_id = f"wheel-series-{o.key}"
+    else:
+        dates = writer.span(o.start, o.end)
+        label = writer.accessible_name(o, ring.name, dates)
+        dom_id = f"wheel-{o.key}"
+    text = None
+    if item.text:
+        text = lane_text(
+            polar,
+            radius,
+            polar.angle(item.label_lo),
+            polar.angle(item.label_hi),
+            item.text,
+            LABEL_SIZE,
+        )
     return Shape(
         occurrence=o,
         ring=ring,
-        dom_id=f"wheel-{o.key}",
-        is_range=o.is_range,
+        dom_id=dom_id,
+        is_range=bool(item.series) or o.is_range,
         d=d,
         glyph=glyph,
         lane=item.lane,
-        overflowed=overflowed,
-        label=writer.accessible_name(o, ring.name, dates),
+        label=label,
         kind_label=writer.kinds.get(o.kind, o.kind),
         dates=dates,
         times=time_span(o.start_time, o.end_time),
@@ -484,31 +646,87 @@ def _shape(polar: _Polar, item: _Item, radius: float, writer: Writer, overflowed
         start_degrees=math.degrees(a0),
         end_degrees=math.degrees(a1),
         radius=radius,
-    )
-
-
-def _badge(polar: _Polar, radius: float, spot: float, group: list[_Item]) -> Badge:
-    x, y = polar.xy(radius, polar.angle(spot))
-    text = f"+{len(group)}"
-    width = 6.0 + 5.6 * len(text)
-    height = LANE - 1
-    titles = [item.placed.occurrence.title for item in group[:8]]
-    if len(group) > 8:
-        titles.append("…")
-    title = ngettext(
-        "%(count)d more here: %(titles)s", "%(count)d more here: %(titles)s", len(group)
-    ) % {"count": len(group), "titles": "; ".join(titles)}
-    return Badge(
-        x=_n(x),
-        y=_n(y),
-        width=_n(width),
-        rect_x=_n(x - width / 2),
-        rect_y=_n(y - height / 2),
-        height=_n(height),
         text=text,
-        title=title,
-        count=len(group),
+        text_inside=item.inside,
+        series=item.series,
+        rhythm=item.rhythm,
+        ticks=ticks,
+        dash=dash,
     )
+
+
+def _rhythm_marks(polar: _Polar, item: _Item, radius: float, start: date) -> tuple[str, str]:
+    """A notch at each date of a series, on the inner edge of its arc: as a dashed arc when
+    the dates are evenly spaced (a weekly series costs a few bytes, not a path per date),
+    else one path of notches. Returns the path and its dash pattern ("" for notches)."""
+    inner = radius - RANGE_WIDTH / 2 + 1.25
+    offsets = [max(0.0, min((s.start - start).days + 0.5, polar.days)) for s in item.series]
+    gaps = {round(b - a, 6) for a, b in pairwise(offsets)}
+    if len(gaps) == 1:
+        day = TAU * inner / polar.days  # length of a day along the notched edge
+        step = gaps.pop() * day
+        first = polar.angle(offsets[0])
+        end = polar.angle(min(offsets[-1] + 0.5, polar.days))
+        # The arc starts on the first date, so the first dash is centred on it.
+        return polar.arc(inner, first - 0.75 / inner, end), f"1.5 {_n(step - 1.5)}"
+    notches = [polar.spoke(inner - 1.25, inner + 1.25, polar.angle(offset)) for offset in offsets]
+    return "".join(notches), ""
+
+
+def _badges(
+    polar: _Polar,
+    radius: float,
+    start: date,
+    sectors: list[tuple[date, date, str]],
+    overflow: list[_Item],
+    zoom: Zoom,
+    zoom_url: Callable[[str], str] | None,
+) -> list[Badge]:
+    """One count per sector (month) holding items beyond the lanes, at the sector's middle;
+    in the year view it links to that month, where every name is shown."""
+    by_sector: dict[int, list[_Item]] = {}
+    for item in overflow:
+        day = start + timedelta(days=int(item.body_lo + 1e-9))
+        index = next(
+            (n for n, (first, last, _l) in enumerate(sectors) if first <= day <= last),
+            len(sectors) - 1,
+        )
+        by_sector.setdefault(index, []).append(item)
+    badges = []
+    for index, group in sorted(by_sector.items()):
+        first, last, _label = sectors[index]
+        middle = ((first - start).days + (last - start).days + 1) / 2
+        x, y = polar.xy(radius, polar.angle(middle))
+        count = sum(item.count for item in group)
+        text = f"+{count}"
+        width = 8.0 + 5.6 * len(text)
+        height = LANE - 1
+        titles = [item.placed.occurrence.title for item in group[:8]]
+        if len(group) > 8:
+            titles.append("…")
+        title = ngettext(
+            "%(count)d more here: %(titles)s", "%(count)d more here: %(titles)s", count
+        ) % {"count": count, "titles": "; ".join(titles)}
+        href = ""
+        if zoom_url is not None:
+            # Sectors are months in the year and a quarter: the month of the planning year.
+            month = index + 1 if zoom.kind == "year" else 3 * zoom.index + index + 1
+            href = zoom_url(f"m{month}")
+        badges.append(
+            Badge(
+                x=_n(x),
+                y=_n(y),
+                width=_n(width),
+                rect_x=_n(x - width / 2),
+                rect_y=_n(y - height / 2),
+                height=_n(height),
+                text=text,
+                title=title,
+                count=count,
+                href=href,
+            )
+        )
+    return badges
 
 
 def _ticks(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 from yearwheel.models import Kind
 
@@ -25,7 +26,9 @@ LANE = 11.0  # one lane of marks or arcs
 MARK = 4.4  # half the size of a single-day mark
 MARK_GAP = 2.0  # the least space between two marks in one lane
 MIN_LANES = 2  # a band is never thinner than this (room to click to add)
-MAX_LANES = 6  # beyond this, a "+N" badge
+MAX_LANES = 5  # in the year view; beyond this, a "+N" badge linking to the month
+MAX_QUARTER_LANES = 12  # the same in a quarter; a month has no cap and names everything
+LANE_CAPS: dict[str, int | None] = {"year": MAX_LANES, "quarter": MAX_QUARTER_LANES, "month": None}
 MIN_RING_AREA = 250.0  # few rings are stretched, so the wheel never looks shrunken
 SCALE_GAP = 4.0
 TICK_STRIP = 15.0  # week or day ticks and their numbers
@@ -34,7 +37,20 @@ MARGIN = 28.0  # room for the today label outside the scale
 RANGE_WIDTH = LANE - 3.0  # stroke width of an arc
 GLYPH = 2.9  # the kind's shape drawn in white at the start of an arc
 
-RING_NAME_SIZE = 10.5
+# Ring names must read at 11 px or more where the page is 1280 px wide: the wheel's column is
+# then about 820 px wide (wheel.css: three quarters of the container beside the details), so
+# the name's size in user units grows with the viewBox (see drawing.ring_name_size). At A3 the
+# wheel is 238 mm wide (wheel-print.css), which makes the same name about 9.5 pt.
+RING_NAME_SIZE = 12.0  # the least, in user units
+RING_NAME_PX = 11.5  # wanted on screen, a little above the 11 px floor
+RENDERED_WIDTH = 800.0  # px: the wheel's width at a 1280 px wide page, rounded down
+
+# Event names along their lane (see docs/yearwheel.md, "Labels on the wheel").
+LABEL_SIZE = 8.5
+LABEL_ROOM = {"year": 80.0, "quarter": 130.0, "month": 260.0}  # longest label, user units
+LABEL_GAP = 2.0  # between a mark and its label
+SERIES_MIN = 3  # a recurring event with this many dates in a year or quarter is one arc
+SERIES_TINT = 0.3  # a series' arc: light, so its notches and dark name read on it
 SCALE_FILLS = ("#eef1f4", "#e1e6eb")
 BAND_TINT = 0.12  # share of the ring's colour in its band
 
@@ -122,6 +138,7 @@ _NARROW = set("iljtfrIJ.,:;'!|()[] ")
 _WIDE = set("mwMWæÆœŒ@%…")
 
 
+@cache  # called for every character of every name: a dictionary lookup after the first
 def _advance(char: str) -> float:
     """A rough advance width in ems of a sans-serif glyph (for laying a name along an arc)."""
     if char in _NARROW:
@@ -131,6 +148,25 @@ def _advance(char: str) -> float:
     if char.isupper() or char.isdigit():
         return 0.66
     return 0.56
+
+
+def text_width(text: str, font_size: float) -> float:
+    """The estimated width of ``text`` (deterministic: from character classes, not a font)."""
+    return sum(_advance(char) for char in text) * font_size
+
+
+def shorten(text: str, font_size: float, room: float) -> str:
+    """``text`` with runs of spaces collapsed, cut with "…" to fit ``room`` user units."""
+    text = " ".join(text.split())  # SVG collapses runs of spaces; positions must match
+    if text_width(text, font_size) <= room:
+        return text
+    room -= _advance("…") * font_size
+    width = 0.0
+    for end, char in enumerate(text):
+        width += _advance(char) * font_size
+        if width > room:
+            return text[:end].rstrip() + "…"
+    return text  # pragma: no cover - the loop returns before the end
 
 
 @dataclass
@@ -164,4 +200,36 @@ def arc_text(
         ys.append(_n(y))
         turns.append(_n(math.degrees(angle + width / radius / 2)))
         angle += width / radius
+    return ArcText(text, " ".join(xs), " ".join(ys), " ".join(turns))
+
+
+def lane_text(
+    polar: _Polar, radius: float, a0: float, a1: float, text: str, font_size: float
+) -> ArcText:
+    """``text`` (already short enough) between angles ``a0`` and ``a1``, centred on the lane
+    of ``radius`` and upright: clockwise in the upper half, counter-clockwise (turned half
+    round) in the lower half, so no name is read upside down. Placed glyph by glyph, as
+    :func:`arc_text`, so the PDF shows it too; rotations in whole degrees keep it small."""
+    widths = [_advance(char) * font_size for char in text]
+    middle = (a0 + a1) / 2
+    xs, ys, turns = [], [], []
+    if math.pi / 2 < middle < 3 * math.pi / 2:
+        # The baseline on the outer side: the glyphs hang towards the centre.
+        r = radius + 0.35 * font_size
+        angle = a1
+        for width in widths:
+            x, y = polar.xy(r, angle)
+            xs.append(_n(x))
+            ys.append(_n(y))
+            turns.append(f"{math.degrees(angle - width / r / 2) + 180:.0f}")
+            angle -= width / r
+    else:
+        r = radius - 0.35 * font_size
+        angle = a0
+        for width in widths:
+            x, y = polar.xy(r, angle)
+            xs.append(_n(x))
+            ys.append(_n(y))
+            turns.append(f"{math.degrees(angle + width / r / 2):.0f}")
+            angle += width / r
     return ArcText(text, " ".join(xs), " ".join(ys), " ".join(turns))

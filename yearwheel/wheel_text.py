@@ -11,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from html import escape
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from yearwheel.models import Kind
 from yearwheel.occurrences import Occurrence
-from yearwheel.wheel_geometry import RANGE_WIDTH, _n, shape_path
+from yearwheel.wheel_geometry import LABEL_SIZE, RANGE_WIDTH, _n, shape_path
 
 if TYPE_CHECKING:
     from yearwheel.drawing import Shape
@@ -37,6 +39,8 @@ class Writer:
         self.kinds = kind_labels()
         self.name = _("%(kind)s: %(title)s, %(dates)s, ring %(ring)s")
         self.at = _("%(dates)s at %(time)s")
+        self.series = _("%(kind)s: %(title)s, %(rhythm)s, %(dates)s, ring %(ring)s")
+        self.weekdays = {number: str(name) for number, name in WEEKDAYS.items()}
         self._spans: dict[tuple[date, date], str] = {}
 
     def day(self, day: date, year: bool = True) -> str:
@@ -69,6 +73,34 @@ class Writer:
         return self.name % {
             "kind": self.kinds.get(occurrence.kind, occurrence.kind),
             "title": occurrence.title,
+            "dates": dates,
+            "ring": ring,
+        }
+
+    def rhythm(self, series: tuple[Occurrence, ...]) -> str:
+        """A short word for a series' rhythm, read from its dates: "every Tuesday", "every
+        other Tuesday", "every month on day 5", else how many dates it has."""
+        starts = [o.start for o in series]
+        pairs = list(pairwise(starts))
+        gaps = {(b - a).days for a, b in pairs}
+        weekday = self.weekdays[starts[0].weekday()]
+        if gaps == {7}:
+            return _("every %(weekday)s") % {"weekday": weekday}
+        if gaps == {14}:
+            return _("every other %(weekday)s") % {"weekday": weekday}
+        months = {(b.year - a.year) * 12 + b.month - a.month for a, b in pairs}
+        if months == {1} and len({day.day for day in starts}) == 1:
+            return _("every month on day %(day)d") % {"day": starts[0].day}
+        return ngettext("%(count)d date", "%(count)d dates", len(starts)) % {"count": len(starts)}
+
+    def series_name(
+        self, occurrence: Occurrence, ring: str, rhythm: str, dates: str, count: int
+    ) -> str:
+        """ "Møteplass: Ledermøte, hver tirsdag, 6. januar – 29. desember 2026, ring X"."""
+        return self.series % {
+            "kind": self.kinds.get(occurrence.kind, occurrence.kind),
+            "title": occurrence.title,
+            "rhythm": rhythm,
             "dates": dates,
             "ring": ring,
         }
@@ -109,28 +141,30 @@ class LegendKind:
     d: str  # in a 20 × 20 box
 
 
-def shape_markup(shape: Shape, colour: str) -> str:
+def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
     """The occurrence's link in the SVG: built here rather than in a template, because a
     wheel may hold thousands and the template engine costs some 20 µs a variable.
 
-    Its accessible name and hover title say kind, title, dates and ring; the ``data-*``
+    Its accessible name says kind, title, dates and ring; the ``data-*``
     attributes feed the details panel (static/js/wheel.js, which reads the ring's name from
-    the ring's group); empty ones are left out. ``colour`` is the ring's, escaped."""
+    the ring's group); empty ones are left out. An own event's single date also carries
+    ``data-event-id``, ``data-date`` and ``data-move-url``, to be moved by dragging.
+    ``colour`` and ``series_fill`` are the ring's colour and its tint, escaped here."""
     o = shape.occurrence
     label = escape(shape.label)
     parts = [
         f'<a href="{escape(o.url)}" id="{escape(shape.dom_id)}" class="wheel-item',
-        ' wheel-overflowed" opacity="0"' if shape.overflowed else '"',
+        ' wheel-series"' if shape.series else '"',
         f' aria-label="{label}"',
     ]
-    if not o.source and o.event_id:
-        # An own event can be moved by hand on the wheel (static/js/wheel-move.js); derived
-        # occurrences change where they come from, so they carry neither.
+    if not shape.series and not o.source and o.event_id is not None:
+        # An own event's single date can be moved by hand on the wheel (static/js/wheel-move.js);
+        # derived occurrences change where they come from, so they carry neither.
         parts.append(f' data-event-id="{o.event_id:d}" data-date="{o.start.isoformat()}"')
     for name, value in (
         ("title", o.title),
         ("kind", shape.kind_label),
-        ("dates", shape.dates),
+        ("dates", f"{shape.dates} ({shape.rhythm})" if shape.rhythm else shape.dates),
         ("time", shape.times),
         ("place", o.place),
         ("responsible", o.responsible),
@@ -139,8 +173,25 @@ def shape_markup(shape: Shape, colour: str) -> str:
     ):
         if value:
             parts.append(f' data-{name}="{escape(value)}"')
-    parts.append(f"><title>{label}</title>")
-    if shape.is_range:
+    # No <title>: the name is drawn beside the link and the details panel shows the rest on
+    # hover and focus; a tooltip repeating the accessible name cost a tenth of the page.
+    parts.append(">")
+    colour, series_fill = escape(colour), escape(series_fill)
+    if shape.series:
+        parts.append(
+            f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
+            f'stroke="{series_fill}" stroke-width="{_n(RANGE_WIDTH)}"/>'
+        )
+        if shape.dash:
+            parts.append(
+                f'<path d="{shape.ticks}" stroke="{colour}" stroke-width="2.5" fill="none" '
+                f'stroke-dasharray="{shape.dash}"/>'
+            )
+        else:
+            parts.append(f'<path d="{shape.ticks}" stroke="{colour}" stroke-width="1.5"/>')
+        if shape.glyph:
+            parts.append(f'<path d="{shape.glyph}" fill="{colour}"/>')
+    elif shape.is_range:
         parts.append(
             f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
             f'stroke="{colour}" stroke-width="{_n(RANGE_WIDTH)}"/>'
@@ -154,6 +205,30 @@ def shape_markup(shape: Shape, colour: str) -> str:
         )
     parts.append("</a>")
     return "".join(parts)
+
+
+def label_markup(shape: Shape) -> str:
+    """The occurrence's name as SVG text along its lane. Hidden from screen readers: it
+    repeats the link's accessible name. White on a range's arc, else dark."""
+    text = shape.text
+    if text is None:
+        return ""
+    fill = ' fill="#ffffff"' if shape.text_inside and not shape.series else ""
+    return (
+        f'<text x="{text.x}" y="{text.y}" rotate="{text.rotate}"{fill}>{escape(text.text)}</text>'
+    )
+
+
+def band_markup(shapes: list[Shape], colour: str, series_fill: str) -> str:
+    """A ring's links, then their names above them (so a name on an arc stays visible)."""
+    links = "\n".join(shape_markup(shape, colour, series_fill) for shape in shapes)
+    labels = "".join(label_markup(shape) for shape in shapes)
+    if not labels:
+        return links
+    return (
+        f'{links}\n<g class="wheel-labels" aria-hidden="true" font-size="{_n(LABEL_SIZE)}" '
+        f'fill="#212529">{labels}</g>'
+    )
 
 
 def legend_kinds() -> list[LegendKind]:

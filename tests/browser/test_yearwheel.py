@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.dates import MONTHS
+from django.utils.dates import MONTHS, WEEKDAYS
 from playwright.sync_api import expect
 
 from filejobs import services
@@ -26,6 +26,7 @@ from tests.browser.conftest import describe_violations
 from tests.factories import RingFactory, WheelFactory
 from yearwheel.forms import planning_year_of
 from yearwheel.models import Event, Kind, Recurrence
+from yearwheel.wheel_text import date_span
 
 pytestmark = pytest.mark.browser
 
@@ -163,19 +164,38 @@ def test_a_coordinator_adds_a_weekly_checkpoint_by_clicking_on_the_wheel_and_ope
     form.locator("input[name='repeat_until']").fill(_norwegian(until))
     form.get_by_role("button", name="Save", exact=True).click()
 
-    # Back on the wheel (the form's next=), with four weekly marks, each a named link.
+    # Back on the wheel (the form's next=): in the year the four weekly dates are one arc
+    # with its rhythm, a named link; the month view has a mark for each date.
     expect(page).to_have_url(f"{base_url}{wheel_path}")
     expect(page.locator("main .messages")).to_contain_text(f"“{TITLE}” is saved.")
     event = Event.objects.get(title=TITLE)
     assert (event.ring, event.kind, event.recurrence) == (ring, Kind.CHECKPOINT, Recurrence.WEEKLY)
     assert (event.start_date, event.repeat_until) == (first_day, until)
     marks = page.locator("svg.wheel-svg").get_by_role("link", name=re.compile(re.escape(TITLE)))
-    expect(marks).to_have_count(len(days))
-    for mark, day in zip(marks.all(), days, strict=True):  # the links run in date order
-        expect(mark).to_have_attribute("href", f"/o/{slug}/wheel/events/{event.pk}/")
+    expect(marks).to_have_count(1)
+    with translation.override("en"):
+        weekday = str(WEEKDAYS[first_day.weekday()])
+        span = date_span(days[0], days[-1])
+    expect(marks).to_have_attribute("href", f"/o/{slug}/wheel/events/{event.pk}/")
+    expect(marks).to_have_attribute(
+        "aria-label", f"Checkpoint: {TITLE}, every {weekday}, {span}, ring Oppvekst"
+    )
+    # Its name along the arc, shortened with "…" to the year view's room.
+    expect(page.locator("svg.wheel-svg g.wheel-labels text", has_text="Ukentlig")).to_have_text(
+        re.compile(r"^Ukentlig ta.*…$")
+    )
+    page.goto(f"{wheel_path}?zoom=m{wheel.months().index(month) + 1}")
+    month_marks = page.locator("svg.wheel-svg").get_by_role(
+        "link", name=re.compile(re.escape(TITLE))
+    )
+    in_month = [day for day in days if (day.year, day.month) == (month.year, month.month)]
+    expect(month_marks).to_have_count(len(in_month))
+    for mark, day in zip(month_marks.all(), in_month, strict=True):  # in date order
         expect(mark).to_have_attribute(
             "aria-label", f"Checkpoint: {TITLE}, {_long(day)}, ring Oppvekst"
         )
+        expect(mark).to_have_attribute("data-date", day.isoformat())
+    page.goto(wheel_path)
 
     # The agenda lists every date.
     page.locator("nav.wheel-toolbar").get_by_role("link", name="Agenda", exact=True).click()
@@ -189,7 +209,7 @@ def test_a_coordinator_adds_a_weekly_checkpoint_by_clicking_on_the_wheel_and_ope
 
     # The keyboard alone reaches a mark on the wheel; the details panel follows the focus.
     page.goto(wheel_path)
-    expect(marks).to_have_count(len(days))
+    expect(marks).to_have_count(1)
     focused_label = ""
     for _press in range(200):
         page.keyboard.press("Tab")

@@ -4,18 +4,29 @@ model instances and occurrences plain dataclasses."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, time
+from itertools import pairwise
 
 import pytest
 from django.utils import translation
 
-from yearwheel.drawing import draw
+from yearwheel.drawing import draw, ring_name_size
 from yearwheel.models import Kind, Ring
 from yearwheel.occurrences import Occurrence
 from yearwheel.views.base import Placed
-from yearwheel.wheel_geometry import MARK, MAX_LANES
-from yearwheel.wheel_text import accessible_name, date_span
+from yearwheel.wheel_geometry import (
+    LABEL_ROOM,
+    LABEL_SIZE,
+    MARK,
+    MAX_LANES,
+    MAX_QUARTER_LANES,
+    RENDERED_WIDTH,
+    RING_NAME_SIZE,
+    text_width,
+)
+from yearwheel.wheel_text import Writer, accessible_name, band_markup, date_span
 from yearwheel.zoom import YEAR, Zoom, parse_zoom, zoom_choices, zoom_period
 
 CALENDAR_YEAR = (date(2026, 1, 1), date(2026, 12, 31))  # 365 days
@@ -141,29 +152,74 @@ def test_marks_on_nearby_days_get_separate_lanes_in_the_year_view():
     assert sorted(shape.lane for shape in band.shapes) == [0, 1]
 
 
-def test_marks_on_days_in_a_row_share_a_lane_when_zoomed_to_a_month():
+def test_a_label_takes_room_in_its_lane_when_zoomed_to_a_month():
     r = ring()
     a, b = occurrence(date(2026, 3, 10), title="A"), occurrence(date(2026, 3, 11), title="B")
+    c = occurrence(date(2026, 3, 13), title="C")
     zoom = parse_zoom("m3")
-    band = single_band(draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, a, b), zoom=zoom))
-    assert [shape.lane for shape in band.shapes] == [0, 0]
+    drawing = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, a, b, c), zoom=zoom)
+    # A's name runs on past the next day, so B gets a lane of its own; C, two days on, fits.
+    assert [shape.lane for shape in single_band(drawing).shapes] == [0, 1, 0]
 
 
-def test_beyond_the_lane_cap_a_badge_counts_the_rest_and_they_stay_links():
+def test_in_the_year_a_spot_with_more_names_than_lanes_shows_a_count_linking_to_the_month():
     r = ring()
     crowd = [occurrence(date(2026, 4, 15), title=f"Møte {n}") for n in range(MAX_LANES + 3)]
-    band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *crowd)))
-    assert len(band.shapes) == MAX_LANES + 3  # every occurrence is still drawn as a link
-    hidden = [shape for shape in band.shapes if shape.overflowed]
-    assert len(hidden) == 3
+    drawing = draw(*CALENDAR_YEAR, [r], placed(r, *crowd), zoom_url=lambda zoom: f"/w/?zoom={zoom}")
+    band = single_band(drawing)
+    # Only what fits is drawn (the shapes stay bounded); the rest is counted.
+    assert len(band.shapes) == MAX_LANES
+    assert all(shape.text is not None for shape in band.shapes)
     [badge] = band.badges
     assert (badge.text, badge.count) == ("+3", 3)
+    assert badge.href == "/w/?zoom=m4"  # April: the month view shows every name
     assert "Møte 6" in badge.title
     assert band.lanes == MAX_LANES + 1  # the lanes and a lane for the badge
-    assert {shape.lane for shape in band.shapes if not shape.overflowed} == set(range(MAX_LANES))
+    assert drawing.count == MAX_LANES + 3  # every occurrence is counted in the view
+    assert len(drawing.placed) == MAX_LANES + 3
 
 
-def test_crowds_at_different_spots_get_a_badge_each():
+def test_in_the_year_as_many_names_at_one_spot_as_lanes_are_all_shown():
+    r = ring()
+    crowd = [occurrence(date(2026, 4, 15), title=f"Møte {n}") for n in range(MAX_LANES)]
+    band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *crowd)))
+    assert band.badges == []
+    assert sorted(shape.text.text for shape in band.shapes) == sorted(o.title for o in crowd)
+
+
+def test_a_quarter_counts_past_its_cap_and_links_to_the_month_which_has_none():
+    r = ring()
+    crowd = [occurrence(date(2026, 5, 20), title=f"Møte {n}") for n in range(MAX_QUARTER_LANES + 2)]
+    zoom = parse_zoom("q2")  # April to June of a calendar year
+    drawing = draw(
+        *zoom_period(date(2026, 1, 1), zoom),
+        [r],
+        placed(r, *crowd),
+        zoom=zoom,
+        zoom_url=lambda value: f"/w/?zoom={value}",
+    )
+    band = single_band(drawing)
+    assert len(band.shapes) == MAX_QUARTER_LANES
+    [badge] = band.badges
+    assert (badge.text, badge.href) == ("+2", "/w/?zoom=m5")
+    zoom = parse_zoom("m5")
+    month = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, *crowd), zoom=zoom)
+    assert single_band(month).badges == []
+    assert len(single_band(month).shapes) == len(crowd)
+
+
+def test_quarter_and_month_name_more_than_the_year_can():
+    r = ring()
+    crowd = [occurrence(date(2026, 4, 15), title=f"Møte {n}") for n in range(MAX_LANES + 3)]
+    for value in ("q2", "m4"):
+        zoom = parse_zoom(value)
+        drawing = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, *crowd), zoom=zoom)
+        band = single_band(drawing)
+        assert band.badges == []
+        assert sorted(s.text.text for s in band.shapes) == sorted(o.title for o in crowd)
+
+
+def test_crowds_in_different_months_get_a_badge_each():
     r = ring()
     crowd = [
         occurrence(day, title=f"{day} {n}")
@@ -172,6 +228,7 @@ def test_crowds_at_different_spots_get_a_badge_each():
     ]
     band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *crowd)))
     assert [badge.text for badge in band.badges] == ["+1", "+1"]
+    assert [badge.href for badge in band.badges] == ["", ""]  # no zoom URL given
 
 
 def test_more_lanes_make_a_thicker_band():
@@ -376,3 +433,194 @@ def test_no_rings_still_draws_the_scale():
     assert drawing.bands == []
     assert len(drawing.sectors) == 12
     assert drawing.count == 0
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+
+def weekly(first: date, count: int, step: int = 7, **extra) -> list[Occurrence]:
+    from datetime import timedelta
+
+    title = extra.pop("title", "Ledermøte")
+    return [
+        occurrence(first + timedelta(days=step * n), title=title, recurring=True, event_id=7)
+        for n in range(count)
+    ]
+
+
+def test_a_long_name_is_shortened_with_an_ellipsis_to_fit_the_view():
+    r = ring()
+    title = "Felles planleggingsdag for barnehager og skoler"
+    band = single_band(
+        draw(*CALENDAR_YEAR, [r], placed(r, occurrence(date(2026, 3, 2), title=title)))
+    )
+    [shape] = band.shapes
+    assert shape.text.text.endswith("…")
+    assert title.startswith(shape.text.text[:-1])
+    assert text_width(shape.text.text, LABEL_SIZE) <= LABEL_ROOM["year"]
+    zoom = parse_zoom("m3")
+    month = draw(
+        *zoom_period(date(2026, 1, 1), zoom),
+        [r],
+        placed(r, occurrence(date(2026, 3, 2), title=title)),
+        zoom=zoom,
+    )
+    assert single_band(month).shapes[0].text.text == title  # the month has room for all of it
+
+
+def test_names_read_upright_in_both_halves_of_the_wheel():
+    r = ring()
+    top, bottom = (
+        occurrence(date(2026, 1, 20), title="Topp"),
+        occurrence(date(2026, 7, 2), title="Bunn"),
+    )
+    band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, top, bottom)))
+    for shape in band.shapes:
+        for turn in shape.text.rotate.split():
+            assert float(turn) % 360 <= 90 or float(turn) % 360 >= 270, (shape.text.text, turn)
+    # The lower one is laid out from its end backwards: x falls as the text goes on.
+    xs = [float(x) for x in band.shapes[1].text.x.split()]
+    assert xs == sorted(xs)
+
+
+def test_a_name_at_the_end_of_the_period_goes_before_its_mark():
+    r = ring()
+    band = single_band(
+        draw(*CALENDAR_YEAR, [r], placed(r, occurrence(date(2026, 12, 31), title="Nyttårsaften")))
+    )
+    [shape] = band.shapes
+    first_angle = float(shape.text.rotate.split()[0])
+    assert first_angle < shape.start_degrees  # the label ends where the mark begins
+
+
+def test_a_range_long_enough_carries_its_name_on_the_arc():
+    r = ring()
+    long = occurrence(date(2026, 3, 1), date(2026, 4, 30), kind=Kind.ACTIVITY, title="Kartlegging")
+    short = occurrence(date(2026, 9, 1), date(2026, 9, 3), kind=Kind.ACTIVITY, title="Kartlegging")
+    on_arc, beside = single_band(draw(*CALENDAR_YEAR, [r], placed(r, long, short))).shapes
+    assert on_arc.text_inside and not beside.text_inside
+    assert 'fill="#ffffff">Kartlegging</text>' in band_markup([on_arc], "#7a1f5c", "#fff")
+
+
+def test_a_weekly_series_is_one_arc_with_its_rhythm_in_the_year_and_quarter():
+    r = ring()
+    series = weekly(date(2026, 1, 6), 52)  # Tuesdays
+    for value in ("", "q1"):
+        zoom = parse_zoom(value)
+        with translation.override("en"):
+            drawing = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, *series), zoom=zoom)
+        [shape] = single_band(drawing).shapes
+        assert shape.series and shape.is_range
+        assert shape.rhythm == "every Tuesday"
+        assert shape.text.text.startswith("Ledermøte · every")
+        # Evenly spaced dates: one arc dashed at each date, not a path per date.
+        assert shape.ticks.count("M") == 1 and shape.ticks.count("A") == 1
+        assert shape.dash.startswith("1.5 ")
+        assert "every Tuesday" in shape.label
+        assert drawing.count == len(shape.series)
+    zoom = parse_zoom("m1")
+    month = draw(*zoom_period(date(2026, 1, 1), zoom), [r], placed(r, *series), zoom=zoom)
+    assert len(single_band(month).shapes) == 4  # the month shows each date
+
+
+def test_a_series_with_uneven_dates_gets_a_notch_at_each():
+    r = ring()
+    days = [date(2026, 1, 6), date(2026, 2, 6), date(2026, 3, 6), date(2026, 4, 6)]
+    series = [occurrence(d, title="Månedsmøte", recurring=True, event_id=8) for d in days]
+    [shape] = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *series))).shapes
+    assert shape.dash == ""
+    assert shape.ticks.count("M") == len(days)
+    assert "stroke-dasharray" not in band_markup([shape], "#7a1f5c", "#fff")
+
+
+def test_two_dates_of_a_recurring_event_are_not_a_series():
+    r = ring()
+    band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *weekly(date(2026, 1, 6), 2))))
+    assert [bool(s.series) for s in band.shapes] == [False, False]
+    band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, *weekly(date(2026, 1, 6), 3))))
+    assert [len(s.series) for s in band.shapes] == [3]
+
+
+@pytest.mark.parametrize(
+    ("step", "dates", "text"),
+    [
+        (7, None, "every Tuesday"),
+        (14, None, "every other Tuesday"),
+        (None, [date(2026, 1, 6), date(2026, 2, 6), date(2026, 3, 6)], "every month on day 6"),
+        (None, [date(2026, 1, 6), date(2026, 2, 7), date(2026, 3, 6)], "3 dates"),
+        (None, [date(2026, 1, 6), date(2026, 1, 12), date(2026, 1, 20)], "3 dates"),
+    ],
+)
+def test_the_rhythm_is_read_from_the_dates(step, dates, text):
+    occurrences = weekly(date(2026, 1, 6), 4, step) if step else [occurrence(d) for d in dates]
+    with translation.override("en"):
+        assert Writer().rhythm(tuple(occurrences)) == text
+
+
+def test_names_and_ring_names_with_markup_come_out_escaped():
+    evil = "<script>alert('x')</script> & \"sitat\""
+    r = ring(name=evil)
+    drawing = draw(*CALENDAR_YEAR, [r], placed(r, occurrence(date(2026, 3, 2), title=evil)))
+    markup = single_band(drawing).markup
+    assert "<script>" not in markup
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;sitat&quot;" in markup
+
+
+def test_an_own_single_date_carries_what_dragging_needs_and_a_series_or_derived_one_does_not():
+    r = ring()
+    own = occurrence(date(2026, 3, 10), event_id=12)
+    derived = Occurrence(
+        key="evaluation-3-2026-05-01",
+        source="evaluations",
+        kind=Kind.CHECKPOINT,
+        title="Evaluering",
+        start=date(2026, 5, 1),
+        end=date(2026, 5, 1),
+        url="/e/3/",
+    )
+    series = weekly(date(2026, 8, 4), 5)
+    band = single_band(draw(*CALENDAR_YEAR, [r], placed(r, own, derived, *series)))
+    own_link, derived_link, series_link = band.markup.split("</a>")[:3]
+    assert 'data-event-id="12" data-date="2026-03-10"' in own_link
+    assert "data-event-id" not in derived_link and "data-event-id" not in series_link
+
+
+def test_ring_names_grow_with_the_wheel_to_stay_legible_on_screen():
+    # 11 px or more where the wheel is shown RENDERED_WIDTH px wide.
+    for size in (700.0, 900.0, 1400.0, 2600.0):
+        assert ring_name_size(size) * RENDERED_WIDTH / size >= 11
+    assert ring_name_size(100.0) == RING_NAME_SIZE
+    rings = [ring(n, f"Ring {n}") for n in range(1, 13)]
+    crowd = [Placed(occurrence(date(2026, 3, 2), title=f"M {n}"), rings[n % 12]) for n in range(72)]
+    zoom = parse_zoom("m3")
+    drawing = draw(*zoom_period(date(2026, 1, 1), zoom), rings, crowd, zoom=zoom)
+    assert float(drawing.ring_name_size) * RENDERED_WIDTH / float(drawing.size) >= 11
+
+
+def test_names_in_one_lane_never_overlap():
+    r = ring()
+    days = [date(2026, 1, 1 + n) for n in range(0, 28, 2)]
+    zoom = parse_zoom("m1")
+    drawing = draw(
+        *zoom_period(date(2026, 1, 1), zoom),
+        [r],
+        placed(r, *(occurrence(d, title=f"Møte om sak {d.day}") for d in days)),
+        zoom=zoom,
+    )
+    centre = float(drawing.centre)
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for shape in single_band(drawing).shapes:
+        xs, ys = shape.text.x.split(), shape.text.y.split()
+        angles = [
+            math.degrees(math.atan2(float(x) - centre, centre - float(y))) % 360
+            for x, y in zip(xs, ys, strict=True)
+        ]
+        # From the mark's near edge to the label's last glyph (plus about one glyph).
+        lo = min([*angles, shape.start_degrees - 1])
+        hi = max([*angles, shape.end_degrees + 1]) + 1.5
+        spans.setdefault(shape.lane, []).append((lo, hi))
+    assert len(spans) >= 1
+    for lane in spans.values():
+        lane.sort()
+        for (_lo, hi), (next_lo, _hi) in pairwise(lane):
+            assert hi <= next_lo + 0.5

@@ -114,6 +114,7 @@ class WheelDrawingMixin(WheelViewMixin):
             centre_sublabel=self.zoom_label(start, end),
             add_url=add_url,
             next_url=self.request.get_full_path(),
+            zoom_url=self.zoom_url,
         )
         return {
             "content": content,
@@ -124,6 +125,14 @@ class WheelDrawingMixin(WheelViewMixin):
             "legend_rings": self.legend_rings(content, can_add, start, end),
             "period": date_span(start, end),
         }
+
+    def zoom_url(self, zoom: str) -> str:
+        """The wheel zoomed to ``zoom`` with the filter in hand (the year view's counts link
+        to their month)."""
+        here = reverse(
+            "wheel_detail", kwargs={"org_slug": self.organization.slug, "year": self.wheel.year}
+        )
+        return here + self.query(zoom)
 
     def zoom_label(self, start: date, end: date) -> str:
         if self.zoom.kind == "quarter":
@@ -215,8 +224,9 @@ def agenda_months(drawing: Drawing) -> list[AgendaMonth]:
     of a series in one line a month."""
     kinds = kind_labels()
     months: dict[date, dict[tuple[Any, ...], AgendaRow]] = {}
+    # Every occurrence in the view, also those the wheel draws as one series or counts.
     for shape in sorted(
-        drawing.shapes,
+        drawing.placed,
         key=lambda s: (s.occurrence.start, s.occurrence.start_time or time.min, s.occurrence.title),
     ):
         o = shape.occurrence
