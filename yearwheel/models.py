@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 from measures.models import Evaluation, Goal, Measure, Program
 from organizations.models import Organization, TimeStamped
 from yearwheel.colours import HEX_COLOUR, readable_on_white
+from yearwheel.expansion import occurrence_dates
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -389,13 +390,16 @@ class Event(TimeStamped):
         """The first days of the occurrences that overlap ``start``–``end`` (inclusive)."""
         if not self.is_recurring:
             return [self.start_date] if self.start_date <= end and self.last_date >= start else []
-        # An occurrence that began before the period may still be going on in it.
-        window_start = start - relativedelta(days=self.duration_days)
-        moments = self.rule().between(
-            datetime.combine(window_start, time.min), datetime.combine(end, time.min), inc=True
+        return occurrence_dates(
+            first=self.start_date,
+            duration_days=self.duration_days,
+            recurrence=self.recurrence,
+            until=self.repeat_until,
+            exceptions=self.exceptions,
+            start=start,
+            end=end,
+            rule=self.rule,
         )
-        skipped = self.exception_dates()
-        return [moment.date() for moment in moments if moment.date() not in skipped]
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
