@@ -297,8 +297,26 @@ def test_the_agenda_costs_the_same_for_5_and_50_events(
     with django_assert_num_queries(len(few)):
         response = client.get(agenda_url(organization))
     assert response.context["count"] > 40  # the series' dates in October and the singles
-    # Seen again with nothing written: the occurrences come from the memo, one query a
-    # source fewer.
-    with django_assert_num_queries(len(few) - len(sources())):
+    # Seen again with nothing written: the occurrences come from the memo (one query a
+    # source fewer) and the filter's fields from the cache (without the four lists of
+    # programmes, measures, units and rings).
+    with django_assert_num_queries(len(few) - len(sources()) - 4):
         again = client.get(agenda_url(organization))
     assert again.context["rows"] == response.context["rows"]
+
+
+def test_the_filter_shows_a_new_measure_at_once_and_keeps_each_choice(
+    organization, wheel, member, login
+):
+    # The filter's fields are cached under the data version, the choice and the language.
+    client = login(member)
+    first = MeasureFactory(program__organization=organization, name="Første tiltak")
+    assert "Første tiltak" in client.get(agenda_url(organization)).content.decode()
+    MeasureFactory(program__organization=organization, name="Nytt tiltak")
+    assert "Nytt tiltak" in client.get(agenda_url(organization)).content.decode()
+    chosen = f'<option value="{first.pk}" selected>'
+    assert chosen in client.get(agenda_url(organization, measure=first.pk)).content.decode()
+    assert chosen not in client.get(agenda_url(organization)).content.decode()
+    # A person's language is changed without a signal (no new data version).
+    type(member).objects.filter(pk=member.pk).update(language="en")
+    assert "All measures" in client.get(agenda_url(organization)).content.decode()
