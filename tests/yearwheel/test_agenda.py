@@ -88,7 +88,10 @@ def test_the_agenda_groups_the_year_by_month(organization, wheel, ring, member, 
     assert "Trygge friminutt" in page
     assert measure.program.name in page
     assert str(member) in page
-    assert 'fill="#1f5f8b"' in page  # the swatch
+    # The ring's swatch, drawn once and used by each of its rows.
+    assert f'<symbol id="ring-swatch-{ring.pk}" viewBox="0 0 10 10"><circle' in page
+    assert 'fill="#1f5f8b"' in page
+    assert page.count(f'<use href="#ring-swatch-{ring.pk}"/>') == 2
     assert month.rows[0].kind == str(Kind.MEETING.label)  # in bokmål, like the page
 
 
