@@ -24,6 +24,9 @@ MIN_FLOOR_RATIO = 0.5
 MAX_QUERIES = 15
 MAX_NATIONAL_RATIO = 1.25
 MAX_FEED_REBUILD_S = 1.0
+# Budgets of issue 16 for the annual wheel's views and the agenda at that size.
+WHEEL_MIN_FLOOR_RATIO = 0.25
+WHEEL_MAX_BYTES = 1_000_000
 HOST = "127.0.0.1"
 
 
@@ -34,7 +37,9 @@ class Page:
     path: str
     headers: dict[str, str] = field(default_factory=dict)
     anonymous: bool = False  # the feed: its token is the credential, no session cookie
-    ratio_budget: bool = True  # the wheel and agenda have their own budget elsewhere
+    # The least share of the floor page's throughput the page must reach (None: no budget).
+    min_ratio: float | None = MIN_FLOOR_RATIO
+    max_bytes: int | None = None  # the largest body (uncompressed) the page may send
     queries: int = 0
     status: int = 0
     body_bytes: int = 0
@@ -64,8 +69,21 @@ def key_pages(seeded: Seeded) -> list[Page]:
         Page("report_pdf", "stored report PDF", reverse("published_report_pdf", kwargs=published)),
         Page("feed_full", "calendar feed (full)", feed, anonymous=True),
         Page("feed_conditional", "calendar feed (conditional)", feed, anonymous=True),
-        Page("wheel", "annual wheel", reverse("wheel_detail", kwargs=wheel), ratio_budget=False),
-        Page("agenda", "agenda", reverse("wheel_agenda", kwargs=wheel), ratio_budget=False),
+        *wheel_pages(reverse("wheel_detail", kwargs=wheel), reverse("wheel_agenda", kwargs=wheel)),
+    ]
+
+
+def wheel_pages(wheel: str, agenda: str) -> list[Page]:
+    """The wheel's year, quarter and month views and the agenda, with their own budget."""
+    pages = [
+        ("wheel", "annual wheel (year)", wheel),
+        ("wheel_quarter", "annual wheel (quarter)", f"{wheel}?zoom=q1"),
+        ("wheel_month", "annual wheel (month)", f"{wheel}?zoom=m1"),
+        ("agenda", "agenda", agenda),
+    ]
+    return [
+        Page(key, label, path, min_ratio=WHEEL_MIN_FLOOR_RATIO, max_bytes=WHEEL_MAX_BYTES)
+        for key, label, path in pages
     ]
 
 
@@ -74,7 +92,7 @@ def floor_page(seeded: Seeded) -> Page:
         "floor",
         "floor (25 measures)",
         reverse("bench_floor", kwargs={"org_slug": seeded.organization.slug}),
-        ratio_budget=False,
+        min_ratio=None,
     )
 
 
@@ -148,4 +166,6 @@ def as_dict(page: Page) -> dict[str, Any]:
         "status": page.status,
         "body_bytes": page.body_bytes,
         "single_ms": round(page.single_ms, 1),
+        "min_ratio": page.min_ratio,
+        "max_bytes": page.max_bytes,
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bench.pages import MAX_FEED_REBUILD_S, MAX_NATIONAL_RATIO, MAX_QUERIES, MIN_FLOOR_RATIO
+from bench.pages import MAX_FEED_REBUILD_S, MAX_NATIONAL_RATIO, MAX_QUERIES
 
 
 def floor_around(floors: list[dict[str, Any]], index: int) -> float:
@@ -30,9 +30,13 @@ def with_ratios(run: dict[str, Any]) -> dict[str, Any]:
 
 def budgets(page: dict[str, Any], national_ratio: float | None) -> list[tuple[str, bool]]:
     checks = [(f"≤{MAX_QUERIES} queries", page["queries"] <= MAX_QUERIES)]
-    if page["budget"]:
+    least = page.get("min_ratio")
+    if least is not None:
         ratio = page["ratio_to_floor"] or 0
-        checks.append((f"≥{MIN_FLOOR_RATIO} floor", ratio >= MIN_FLOOR_RATIO))
+        checks.append((f"≥{least:g} floor", ratio >= least))
+    most = page.get("max_bytes")
+    if most is not None:
+        checks.append((f"<{most / 1_000_000:g} MB", page["body_bytes"] < most))
     if page["key"] == "feed_full":
         checks.append(
             (f"≤{MAX_FEED_REBUILD_S:g} s rebuild", page["single_ms"] <= 1000 * MAX_FEED_REBUILD_S)
@@ -120,7 +124,7 @@ def table(result: dict[str, Any]) -> str:
             f"{_ratio(page['ratio_to_floor']):>7} {nat:>7}  {verdict}"
         )
     for name, data in (("municipality", run), ("national", national)):
-        if data is None:
+        if data is None or data["planner"] is None:
             continue
         planner, dispatcher = data["planner"], data["dispatcher"]
         lines.append(

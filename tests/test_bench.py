@@ -30,6 +30,8 @@ PAGES = {
     "feed_full",
     "feed_conditional",
     "wheel",
+    "wheel_quarter",
+    "wheel_month",
     "agenda",
 }
 

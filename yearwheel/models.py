@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 from measures.models import Evaluation, Goal, Measure, Program
 from organizations.models import Organization, TimeStamped
 from yearwheel.colours import HEX_COLOUR, readable_on_white
+from yearwheel.expansion import occurrence_dates
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
@@ -216,6 +217,17 @@ PRESET_RULES = {
 }
 
 
+def rule_of(recurrence: str, rrule: str, repeat_until: date | None) -> str:
+    """The iCalendar RRULE of an event's repetition fields ('' when it does not repeat), UNTIL
+    included: for an event, and for the wheel's sources, which read the fields as values."""
+    if recurrence == Recurrence.NONE:
+        return ""
+    text = rrule if recurrence == Recurrence.CUSTOM else PRESET_RULES[Recurrence(recurrence)]
+    if repeat_until and "UNTIL=" not in text and "COUNT=" not in text:
+        text += f";UNTIL={repeat_until:%Y%m%d}"
+    return text
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def active(self) -> EventQuerySet:
         return self.filter(is_archived=False)
@@ -370,15 +382,7 @@ class Event(TimeStamped):
 
     def rule_text(self) -> str:
         """The iCalendar RRULE of the event ('' when it does not repeat), UNTIL included."""
-        if not self.is_recurring:
-            return ""
-        if self.recurrence == Recurrence.CUSTOM:
-            text = self.rrule
-        else:
-            text = PRESET_RULES[Recurrence(self.recurrence)]
-        if self.repeat_until and "UNTIL=" not in text and "COUNT=" not in text:
-            text += f";UNTIL={self.repeat_until:%Y%m%d}"
-        return text
+        return rule_of(self.recurrence, self.rrule, self.repeat_until)
 
     def rule(self) -> dateutil_rrule.rrule:
         # (The module, not the class, is imported: the field ``rrule`` shadows the name here.)
@@ -395,13 +399,16 @@ class Event(TimeStamped):
         """The first days of the occurrences that overlap ``start``–``end`` (inclusive)."""
         if not self.is_recurring:
             return [self.start_date] if self.start_date <= end and self.last_date >= start else []
-        # An occurrence that began before the period may still be going on in it.
-        window_start = start - relativedelta(days=self.duration_days)
-        moments = self.rule().between(
-            datetime.combine(window_start, time.min), datetime.combine(end, time.min), inc=True
+        return occurrence_dates(
+            first=self.start_date,
+            duration_days=self.duration_days,
+            recurrence=self.recurrence,
+            until=self.repeat_until,
+            exceptions=self.exceptions,
+            start=start,
+            end=end,
+            rule=self.rule,
         )
-        skipped = self.exception_dates()
-        return [moment.date() for moment in moments if moment.date() not in skipped]
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

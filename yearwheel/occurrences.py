@@ -9,6 +9,8 @@ requested period with one query, so editing the source moves the occurrence.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -16,8 +18,10 @@ from functools import cache
 from typing import Protocol
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 
+from dataversion import versions
 from organizations.models import Organization
 
 
@@ -97,16 +101,95 @@ def sources() -> tuple[Source, ...]:
 
 
 def occurrences_between(
-    organization: Organization, start: date, end: date, scope: Scope | None = None
+    organization: Organization,
+    start: date,
+    end: date,
+    scope: Scope | None = None,
+    *,
+    cached: bool = False,
 ) -> list[Occurrence]:
     """Every occurrence in the organisation between ``start`` and ``end``, in date order.
 
     A fixed number of queries (one per source), however many events there are. Ring and
     kind narrowing is left to the caller, which knows the rings (system rings included).
+
+    ``cached``: from this process's memo when the organisation's data version has not moved
+    since it was gathered (see :class:`Memo`). Only for pages that read: a write bumps the
+    version when its transaction commits, so code that writes and then reads in the same
+    transaction must gather afresh.
     """
     scope = scope or Scope()
+    if not cached:
+        return _gather(organization, start, end, scope)
+    key = versions.key(
+        "occurrences",
+        versions.current([organization.pk]),
+        organization.pk,
+        start.isoformat(),
+        end.isoformat(),
+        (scope.program_id, scope.measure_id, scope.unit_id),
+        sorted(scope.ring_ids),
+        sorted(scope.kinds),
+        # Derived titles ("Evaluation due: …") are worded in the reader's language.
+        translation.get_language(),
+    )
+    found = memo.get(key)
+    if found is None:
+        found = tuple(_gather(organization, start, end, scope))
+        memo.put(key, found)
+    return list(found)
+
+
+def _gather(organization: Organization, start: date, end: date, scope: Scope) -> list[Occurrence]:
     found: list[Occurrence] = []
     for source in sources():
         found.extend(source.occurrences(organization, start, end, scope))
     found.sort(key=lambda o: (o.start, o.start_time or time.min, o.end, o.title, o.key))
     return found
+
+
+class Memo:
+    """Gathered occurrences kept in this process, under a key made of the organisation's
+    data version (dataversion/versions.py): any write to what an occurrence shows bumps the
+    version on commit, so the next reader misses and gathers afresh; nothing is deleted.
+
+    In the process rather than in the shared cache: a large municipality's year is some
+    14,000 occurrences, and unpickling them from Redis costs about as much as gathering them
+    anew. Occurrences are frozen, so one list is safely shared by the requests that read it.
+    Bounded by the occurrences held (the oldest entries go first), since the keys of a
+    version nobody reads any more are never asked for again.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._entries: OrderedDict[str, tuple[Occurrence, ...]] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[Occurrence, ...] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: str, found: tuple[Occurrence, ...]) -> None:
+        if len(found) > self.limit:
+            return
+        with self._lock:
+            previous = self._entries.pop(key, None)
+            self._held -= len(previous) if previous else 0
+            self._entries[key] = found
+            self._held += len(found)
+            while self._held > self.limit:
+                _key, dropped = self._entries.popitem(last=False)
+                self._held -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._held = 0
+
+
+# Some 60 MB at most: a few organisations' years and the months and quarters viewed.
+memo = Memo(limit=60_000)

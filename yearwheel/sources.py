@@ -16,19 +16,23 @@ prepare a measure before it starts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from dateutil.rrule import rrule
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from measures.life import Life
 from measures.models import Measure
-from measures.recurrence import InvalidRule, Series, series
+from measures.recurrence import TERM, TERM_ENDS, InvalidRule, RuleSteps, Series, series
 from organizations.models import Organization
 from phases.models import MaintenanceRoutine, PlannedActivity
-from yearwheel.models import Event, Kind, Ring
+from yearwheel.expansion import occurrence_dates
+from yearwheel.models import Event, Kind, Recurrence, Ring, rule_of
 from yearwheel.occurrences import Occurrence, Scope
 
 
@@ -49,10 +53,37 @@ def measures_in_scope(organization: Organization, scope: Scope) -> QuerySet[Meas
     return measures
 
 
+def _series_dates(
+    rhythm: str, first_due: date, rule: str, start: date, end: date, life: Life
+) -> Iterator[date]:
+    """The dates of a rhythm (measures/recurrence.py) from ``start`` to ``end`` within the
+    measure's life; raises :class:`InvalidRule` for a bad custom rule."""
+    if rhythm == TERM:
+        # The school terms' ends, stepped directly: what the rhythm's dateutil rule gives,
+        # without running the rule from the first due date for each measure.
+        window = life.clip(max(start, first_due), end)
+        if window is None:
+            return
+        for year in range(window[0].year, window[1].year + 1):
+            for month, day in TERM_ENDS:
+                if window[0] <= (found := date(year, month, day)) <= window[1]:
+                    yield found
+        return
+    yield from _dates(series(rhythm=rhythm, first_due=first_due, rule=rule), start, end, life)
+
+
 def _dates(dates: Series, start: date, end: date, life: Life) -> Iterator[date]:
     """The series' dates from ``start`` to ``end`` that lie within the measure's life."""
     window = life.clip(start, end)
     if window is None:
+        return
+    if isinstance(dates, RuleSteps):
+        # One pass of the rule over the window: each after() would run it again from its
+        # first date (a term rhythm's 20 June and 20 December, from years back).
+        moments = dates.rule.between(
+            datetime.combine(window[0], time.min), datetime.combine(window[1], time.min), inc=True
+        )
+        yield from (moment.date() for moment in moments)
         return
     day = dates.after(window[0], inclusive=True)
     while day is not None and day <= window[1]:
@@ -64,7 +95,11 @@ class EventSource:
     """The organisation's own events, recurring ones expanded by their iCalendar rule."""
 
     key = Ring.Source.OWN
+    # Only what an occurrence shows, read as plain values: at a large municipality's 3,000
+    # events, building model instances (and related ones) cost more than the rest of the
+    # gathering.
     FIELDS = (
+        "pk",
         "kind",
         "title",
         "description",
@@ -78,6 +113,7 @@ class EventSource:
         "rrule",
         "repeat_until",
         "exceptions",
+        "measure_id",
         "measure__name",
         "measure__program__name",
         "program__name",
@@ -93,10 +129,6 @@ class EventSource:
             Event.objects.active()
             .filter(organization=organization, ring__is_archived=False)
             .touching(start, end)
-            .select_related("measure", "program", "measure__program", "responsible")
-            # Only what an occurrence shows: a thousand events with every column of five
-            # tables cost more in conversions than the rest of the wheel page.
-            .only(*self.FIELDS)
         )
         if scope.narrows_subject:
             measures = measures_in_scope(organization, scope).values("pk")
@@ -115,70 +147,134 @@ class EventSource:
         # reverse() once: it costs more than everything else an occurrence needs.
         pattern = reverse("event_detail", kwargs={"org_slug": organization.slug, "pk": 1})
         prefix = pattern.removesuffix("1/")
-        for event in self.queryset(organization, start, end, scope):
-            url = f"{prefix}{event.pk}/"
-            length = timedelta(days=event.duration_days)
-            program = event.program or (event.measure.program if event.measure else None)
-            rule = {"rule": event.rule_text(), "rule_start": f"{event.start_date}"}
-            for day in event.occurrences(start, end):
+        for row in self.queryset(organization, start, end, scope).values(*self.FIELDS):
+            pk, first = row["pk"], row["start_date"]
+            length = timedelta(days=((row["end_date"] or first) - first).days)
+            recurring = row["recurrence"] != Recurrence.NONE
+            if recurring:
+                days = occurrence_dates(
+                    first=first,
+                    duration_days=length.days,
+                    recurrence=row["recurrence"],
+                    until=row["repeat_until"],
+                    exceptions=row["exceptions"],
+                    start=start,
+                    end=end,
+                    rule=partial(_custom_rule, row),
+                )
+            else:
+                days = [first] if first <= end and first + length >= start else []
+            if not days:
+                continue
+            url = f"{prefix}{pk}/"
+            title = row["title"]
+            responsible = row["responsible__full_name"] or row["responsible__email"] or ""
+            program = row["program__name"] or row["measure__program__name"] or ""
+            # The agenda says the series' rule in words (yearwheel/templatetags/wheel_rules.py).
+            rule = (
+                {
+                    "rule": rule_of(row["recurrence"], row["rrule"], row["repeat_until"]),
+                    "rule_start": first.isoformat(),
+                }
+                if recurring
+                else {}
+            )
+            for day in days:
                 yield Occurrence(
-                    key=f"event-{event.pk}-{day.isoformat()}",
+                    key=f"event-{pk}-{day.isoformat()}",
                     source=self.key,
-                    kind=event.kind,
-                    title=event.title,
+                    kind=row["kind"],
+                    title=title,
                     start=day,
                     end=day + length,
                     url=url,
-                    ring_id=event.ring_id,
-                    start_time=event.start_time,
-                    end_time=event.end_time,
-                    place=event.place,
-                    description=event.description,
-                    responsible=str(event.responsible) if event.responsible else "",
-                    responsible_id=event.responsible_id,
-                    measure_id=event.measure_id,
-                    measure_name=event.measure.name if event.measure else "",
-                    program_name=program.name if program else "",
-                    event_id=event.pk,
-                    recurring=event.is_recurring,
-                    extra=rule if event.is_recurring else {},  # the agenda says the rule in words
+                    ring_id=row["ring_id"],
+                    start_time=row["start_time"],
+                    end_time=row["end_time"],
+                    place=row["place"],
+                    description=row["description"],
+                    responsible=responsible,
+                    responsible_id=row["responsible_id"],
+                    measure_id=row["measure_id"],
+                    measure_name=row["measure__name"] or "",
+                    program_name=program,
+                    event_id=pk,
+                    recurring=recurring,
+                    extra=rule,
                 )
+
+
+def _custom_rule(row: dict[str, Any]) -> rrule:
+    """The dateutil rule of an event with a custom rhythm, made as the model makes it."""
+    event = Event(
+        start_date=row["start_date"],
+        recurrence=row["recurrence"],
+        rrule=row["rrule"],
+        repeat_until=row["repeat_until"],
+    )
+    return event.rule()
 
 
 class EvaluationSource:
     """The due dates of each measure's evaluation cycle (measures/recurrence.py)."""
 
     key = Ring.Source.EVALUATIONS
+    FIELDS = (
+        "pk",
+        "name",
+        "start_date",
+        "end_date",
+        "program__name",
+        "team_lead_id",
+        "team_lead__full_name",
+        "team_lead__email",
+        "evaluation_cycle__rhythm",
+        "evaluation_cycle__first_due",
+        "evaluation_cycle__rrule",
+    )
 
     def occurrences(
         self, organization: Organization, start: date, end: date, scope: Scope
     ) -> Iterable[Occurrence]:
-        measures = (
-            measures_in_scope(organization, scope)
-            .filter(evaluation_cycle__isnull=False)
-            .select_related("evaluation_cycle", "program", "team_lead", "organization")
-        )
-        for measure in measures:
-            cycle = measure.evaluation_cycle
+        # Plain values and one reversed URL: 500 measures' instances (with their cycle,
+        # programme, team lead and organisation) and a reverse() each cost more than their
+        # due dates.
+        measures = measures_in_scope(organization, scope).filter(evaluation_cycle__isnull=False)
+        prefix = reverse("measure_detail", args=[organization.slug, 1]).removesuffix("1/")
+        for row in measures.values(*self.FIELDS):
             try:
-                dates = series(rhythm=cycle.rhythm, first_due=cycle.first_due, rule=cycle.rrule)
+                days = list(
+                    _series_dates(
+                        row["evaluation_cycle__rhythm"],
+                        row["evaluation_cycle__first_due"],
+                        row["evaluation_cycle__rrule"],
+                        start,
+                        end,
+                        Life(row["start_date"], row["end_date"]),
+                    )
+                )
             except InvalidRule:  # stored rules are checked on save; never break the wheel
                 continue
-            url = measure.get_absolute_url() + "#evaluations"
-            for day in _dates(dates, start, end, Life.of(measure)):
+            if not days:
+                continue
+            pk, name = row["pk"], row["name"]
+            url = f"{prefix}{pk}/#evaluations"
+            title = _("Evaluation due: %(measure)s") % {"measure": name}
+            responsible = row["team_lead__full_name"] or row["team_lead__email"] or ""
+            for day in days:
                 yield Occurrence(
-                    key=f"evaluation-{measure.pk}-{day.isoformat()}",
+                    key=f"evaluation-{pk}-{day.isoformat()}",
                     source=self.key,
                     kind=Kind.CHECKPOINT,
-                    title=_("Evaluation due: %(measure)s") % {"measure": measure.name},
+                    title=title,
                     start=day,
                     end=day,
                     url=url,
-                    responsible=str(measure.team_lead) if measure.team_lead else "",
-                    responsible_id=measure.team_lead_id,
-                    measure_id=measure.pk,
-                    measure_name=measure.name,
-                    program_name=measure.program.name,
+                    responsible=responsible,
+                    responsible_id=row["team_lead_id"],
+                    measure_id=pk,
+                    measure_name=name,
+                    program_name=row["program__name"],
                     recurring=True,
                 )
 
@@ -257,8 +353,15 @@ class MaintenanceRoutineSource:
         for routine in routines:
             measure = routine.measure
             try:
-                dates = series(
-                    rhythm=routine.recurrence, first_due=routine.first_date, rule=routine.rrule
+                days = list(
+                    _series_dates(
+                        routine.recurrence,
+                        routine.first_date,
+                        routine.rrule,
+                        start,
+                        end,
+                        Life.of(measure),
+                    )
                 )
             except InvalidRule:  # stored rules are checked on save; never break the wheel
                 continue
@@ -266,7 +369,7 @@ class MaintenanceRoutineSource:
                 "continuation", kwargs={"org_slug": organization.slug, "measure_pk": measure.pk}
             )
             title = routine.wheel_title()
-            for day in _dates(dates, start, end, Life.of(measure)):
+            for day in days:
                 yield Occurrence(
                     key=f"routine-{routine.pk}-{day.isoformat()}",
                     source=self.key,

@@ -18,6 +18,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from measures.models import Phase
@@ -57,6 +58,14 @@ def _assert_accessible(axe_violations, where: str) -> None:
 
 def _norwegian(day: date) -> str:
     return day.strftime("%d.%m.%Y")
+
+
+def _agenda_month(page, day: date) -> None:
+    """Opens the agenda's page of ``day``'s month from its list of months (in English)."""
+    with translation.override("en"):
+        name = date_format(day, "YEAR_MONTH_FORMAT")
+    months = page.get_by_role("navigation", name="Months of the agenda")
+    months.get_by_role("link", name=name, exact=True).click()
 
 
 def _english(text) -> str:
@@ -131,6 +140,7 @@ def test_a_team_lead_runs_a_learning_meeting_from_the_agenda_and_its_action_item
     log_in(team_lead, password)
     expect(page).to_have_url(f"{base_url}/o/{slug}/")
     page.goto(reverse("wheel_agenda", args=[slug, wheel.year]))
+    _agenda_month(page, meeting_day)
     row = page.locator("main table tbody tr").filter(has_text=meeting.title)
     expect(row).to_have_count(1)
     expect(row.locator("td").first).to_have_text(_norwegian(meeting_day))
@@ -261,6 +271,7 @@ def test_a_team_lead_runs_a_learning_meeting_from_the_agenda_and_its_action_item
     # ... and in the agenda.
     page.locator("nav.wheel-toolbar").get_by_role("link", name="Agenda", exact=True).click()
     expect(page).to_have_url(f"{base_url}{reverse('wheel_agenda', args=[slug, wheel.year])}")
+    _agenda_month(page, due)
     row = page.locator("main table tbody tr").filter(has_text=ACTION)
     expect(row).to_have_count(1)
     expect(row.locator("td").first).to_have_text(_norwegian(due))

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from filejobs import services
@@ -197,13 +198,19 @@ def test_a_coordinator_adds_a_weekly_checkpoint_by_clicking_on_the_wheel_and_ope
         expect(mark).to_have_attribute("data-date", day.isoformat())
     page.goto(wheel_path)
 
-    # The agenda lists every date.
+    # The agenda lists every date: a month a page, reached from its list of months, with the
+    # series as one row listing its dates in the month.
     page.locator("nav.wheel-toolbar").get_by_role("link", name="Agenda", exact=True).click()
     expect(page).to_have_url(f"{base_url}/o/{slug}/wheel/{wheel.year}/agenda/")
-    rows = page.locator("main table tbody tr").filter(has_text=TITLE)
-    expect(rows).to_have_count(len(days))
-    for row, day in zip(rows.all(), days, strict=True):
-        expect(row.locator("td").first).to_have_text(_norwegian(day))
+    for first in sorted({day.replace(day=1) for day in days}):
+        months = page.get_by_role("navigation", name="Months of the agenda")
+        with translation.override("en"):  # the coordinator reads English
+            name = date_format(first, "YEAR_MONTH_FORMAT")
+        months.get_by_role("link", name=name, exact=True).click()
+        row = page.locator("main table tbody tr").filter(has_text=TITLE)
+        expect(row).to_have_count(1)
+        in_month = [_norwegian(day) for day in days if day.replace(day=1) == first]
+        expect(row.locator("td").first).to_have_text(", ".join(in_month))
         expect(row.get_by_role("link", name=TITLE, exact=True)).to_be_visible()
     _assert_accessible(axe_violations, "the agenda")
 

@@ -20,14 +20,14 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dataversion import versions
 from measures.exchange.imports import ImportRow
 from measures.services import measurements_import
 from organizations.models import Membership, Role, User
 from organizations.services import membership_set_active
-from phases.models import PhaseTransition
+from phases.models import MaintenanceRoutine, PhaseTransition
 from reports.models import MeasureSummary
 from tests.conftest import require_or_skip
 from tests.factories import (
@@ -45,6 +45,7 @@ from yearwheel import feeds
 from yearwheel.ical_import import apply_import, match_existing
 from yearwheel.ical_read import read_calendar
 from yearwheel.models import Event, Recurrence
+from yearwheel.occurrences import Scope, occurrences_between
 from yearwheel.services import event_skip
 
 pytestmark = pytest.mark.django_db
@@ -405,3 +406,93 @@ def test_the_versions_work_on_redis(organization, settings):
             assert versions.current([organization.pk])[organization.pk] > first + 1
         finally:
             caches["default"].clear()
+
+
+# --- the wheel's occurrences (yearwheel/occurrences.py: a memo per process) ------------------
+
+
+def evaluation_cycle_changed(w):
+    cycle = w.measure.evaluation_cycle
+    cycle.rhythm = "quarterly" if cycle.rhythm != "quarterly" else "monthly"
+    cycle.save()
+
+
+def routine_added(w):
+    MaintenanceRoutine.objects.create(
+        measure=w.measure,
+        kind="training",
+        description="Opplæring",
+        recurrence="monthly",
+        first_date=today() + dt.timedelta(days=2),
+    )
+
+
+def measure_ended(w):
+    # The measure's life bounds its evaluation due dates.
+    w.measure.end_date = today() + dt.timedelta(days=10)
+    w.measure.save()
+
+
+def ring_archived(w):
+    w.ring.is_archived = True
+    w.ring.save()
+
+
+# (write, changes the wheel's occurrences)
+WHEEL_WRITES = [
+    (event_created, True),
+    (event_changed, True),
+    (event_deleted, True),
+    (occurrence_moved, True),
+    (occurrence_skipped, True),
+    (event_responsible, True),
+    (responsible_renamed, True),
+    (measure_name, True),
+    (evaluation_cycle_changed, True),
+    (routine_added, True),
+    (measure_ended, True),
+    (ring_archived, True),
+    (events_imported, True),
+    (measure_status, False),
+    (organization_renamed, False),
+]
+
+
+def wheel_occurrences(world, *, cached=True):
+    start = today() - dt.timedelta(days=30)
+    return occurrences_between(
+        world.organization, start, start + dt.timedelta(days=400), cached=cached
+    )
+
+
+@pytest.mark.parametrize(
+    ("write", "changes"), WHEEL_WRITES, ids=[w[0].__name__ for w in WHEEL_WRITES]
+)
+def test_the_wheel_sees_each_kind_of_write_at_once(
+    write, changes, world, django_assert_num_queries
+):
+    before = wheel_occurrences(world)
+    with django_assert_num_queries(0):  # from the memo: the version is read from the cache
+        assert wheel_occurrences(world) == before
+    write(world)
+    after = wheel_occurrences(world)
+    assert after == wheel_occurrences(world, cached=False)
+    assert (after != before) is changes
+
+
+def test_the_wheel_memo_is_kept_apart_by_period_scope_and_language(world):
+    with translation.override("nb"):
+        bokmål = {o.title for o in wheel_occurrences(world)}
+    with translation.override("en"):
+        english = {o.title for o in wheel_occurrences(world)}
+    assert "Evalueringsfrist: Leksehjelp" in bokmål
+    assert "Evaluation due: Leksehjelp" in english
+    narrowed = occurrences_between(
+        world.organization,
+        today(),
+        today() + dt.timedelta(days=400),
+        Scope(program_id=world.program.pk),
+        cached=True,
+    )
+    assert "Teammøte" not in {o.title for o in narrowed}  # a common event, not the programme's
+    assert "Teammøte" in {o.title for o in wheel_occurrences(world)}

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from dataversion import versions
 from notifications import planning
 from notifications.dispatch import claim, deliver
 from notifications.models import Reminder
@@ -282,8 +283,10 @@ def test_the_agenda_lists_meetings_and_open_items(organization, wheel, meeting, 
     ActionItemFactory(
         meeting=meeting, owner=member, text="Ferdig allerede", status=ActionItem.Status.DONE
     )
-    response = login(member).get(wheel_url("wheel_agenda", organization))
-    titles = [row.occurrence.title for month in response.context["months"] for row in month.rows]
+    response = login(member).get(
+        wheel_url("wheel_agenda", organization), {"zoom": f"m{meeting.date.month}"}
+    )
+    titles = [row.occurrence.title for row in response.context["month"].rows]
     assert "Lærende møte om friminuttene" in titles
     assert "Lage ny vaktplan" in titles
     assert "Ferdig allerede" not in titles
@@ -304,6 +307,7 @@ def test_the_wheel_costs_the_same_queries_for_5_and_50_meetings_and_items(
     add(5)
     client = login(member)
     client.get(wheel_url("wheel_detail", organization))  # makes the system rings
+    versions.bump([organization.pk])  # gathered afresh, as after any write
     with CaptureQueriesContext(connection) as few:
         response = client.get(wheel_url("wheel_detail", organization))
     assert len(response.context["content"].items) == 10
@@ -314,6 +318,7 @@ def test_the_wheel_costs_the_same_queries_for_5_and_50_meetings_and_items(
     with CaptureQueriesContext(connection) as agenda:
         client.get(wheel_url("wheel_agenda", organization))
     LearningMeeting.objects.filter(organization=organization).update(place="Rådhuset")
+    versions.bump([organization.pk])  # a queryset update sends no signal
     with django_assert_num_queries(len(agenda)):
         client.get(wheel_url("wheel_agenda", organization))
 

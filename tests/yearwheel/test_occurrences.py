@@ -185,3 +185,100 @@ def test_gathering_costs_one_query_per_source(organization, django_assert_num_qu
     # cost one more, for their participants, only when there are some: tests/reflections.)
     with django_assert_num_queries(6):
         assert len(occurrences_between(organization, *AUTUMN)) == 30
+
+
+# The preset rhythms are stepped without dateutil (yearwheel/expansion.py); they must give
+# exactly what their iCalendar rule gives, which the calendar feeds send.
+PRESET_CASES = [
+    # (rhythm, first date, period): the day of month missing in some months, a leap day, a
+    # period that starts mid-series, one that ends before the series starts.
+    (Recurrence.WEEKLY, date(2026, 1, 3), (date(2026, 2, 11), date(2026, 12, 31))),
+    (Recurrence.WEEKLY, date(2026, 1, 3), (date(2026, 1, 10), date(2026, 1, 10))),
+    (Recurrence.MONTHLY, date(2026, 1, 31), (date(2026, 1, 1), date(2027, 12, 31))),
+    (Recurrence.MONTHLY, date(2026, 1, 29), (date(2026, 2, 1), date(2028, 3, 31))),
+    (Recurrence.MONTHLY, date(2026, 5, 15), (date(2026, 1, 1), date(2026, 5, 14))),
+    (Recurrence.TERM, date(2025, 8, 31), (date(2026, 1, 1), date(2030, 12, 31))),
+    (Recurrence.YEARLY, date(2024, 2, 29), (date(2024, 1, 1), date(2033, 12, 31))),
+    (Recurrence.YEARLY, date(2020, 12, 31), (date(2026, 12, 31), date(2027, 12, 31))),
+]
+
+
+@pytest.mark.parametrize(("rhythm", "first", "period"), PRESET_CASES)
+@pytest.mark.parametrize("until", [None, date(2027, 3, 31)])
+@pytest.mark.parametrize("days", [0, 3])
+def test_preset_rhythms_give_exactly_what_their_rule_gives(rhythm, first, period, until, days):
+    from datetime import datetime, timedelta
+
+    event = Event(
+        start_date=first,
+        end_date=first + timedelta(days=days) if days else None,
+        recurrence=rhythm,
+        repeat_until=until,
+    )
+    start, end = period
+    since = start - timedelta(days=days)
+    by_rule = [
+        moment.date()
+        for moment in event.rule().between(
+            datetime.combine(since, time.min), datetime.combine(end, time.min), inc=True
+        )
+    ]
+    assert event.occurrences(start, end) == by_rule
+
+
+def test_an_occurrence_on_the_last_day_of_the_period_or_the_rule_is_kept():
+    event = Event(
+        start_date=date(2026, 1, 5),
+        recurrence=Recurrence.WEEKLY,
+        repeat_until=date(2026, 1, 19),
+    )
+    assert event.occurrences(date(2026, 1, 5), date(2026, 1, 12)) == [
+        date(2026, 1, 5),
+        date(2026, 1, 12),
+    ]
+    assert event.occurrences(date(2026, 1, 13), date(2026, 12, 31)) == [date(2026, 1, 19)]
+    assert event.occurrences(date(2026, 1, 20), date(2026, 12, 31)) == []
+
+
+def test_a_custom_rule_is_still_expanded_by_its_rule(organization):
+    event = EventFactory(
+        organization=organization,
+        start_date=date(2026, 9, 1),
+        recurrence=Recurrence.CUSTOM,
+        rrule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+        repeat_until=date(2026, 10, 13),
+        exceptions=["2026-09-29"],
+    )
+    assert keys(organization, *AUTUMN) == [
+        f"event-{event.pk}-2026-09-01",
+        f"event-{event.pk}-2026-09-15",
+        f"event-{event.pk}-2026-10-13",
+    ]
+
+
+def test_an_own_occurrence_carries_what_the_event_shows(organization, member):
+    measure = MeasureFactory(program__organization=organization, name="Leselyst")
+    ring = RingFactory(organization=organization)
+    event = EventFactory(
+        organization=organization,
+        ring=ring,
+        title="Foreldremøte",
+        start_date=date(2026, 10, 6),
+        end_date=date(2026, 10, 7),
+        start_time=time(18),
+        end_time=time(19),
+        place="Aulaen",
+        description="Om lesing",
+        responsible=member,
+        measure=measure,
+    )
+    [occurrence] = occurrences_between(organization, *AUTUMN)
+    assert occurrence.url == event.get_absolute_url()
+    assert (occurrence.start, occurrence.end) == (date(2026, 10, 6), date(2026, 10, 7))
+    assert (occurrence.start_time, occurrence.end_time) == (time(18), time(19))
+    assert (occurrence.ring_id, occurrence.event_id) == (ring.pk, event.pk)
+    assert (occurrence.place, occurrence.description) == ("Aulaen", "Om lesing")
+    assert (occurrence.responsible, occurrence.responsible_id) == (str(member), member.pk)
+    assert (occurrence.measure_id, occurrence.measure_name) == (measure.pk, "Leselyst")
+    assert occurrence.program_name == measure.program.name
+    assert occurrence.recurring is False

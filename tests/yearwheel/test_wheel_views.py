@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dataversion import versions
 from phases.models import ImplementationPlan, MaintenanceRoutine, PlannedActivity
 from tests.factories import (
     EvaluationCycleFactory,
@@ -256,6 +257,7 @@ def test_the_page_costs_the_same_queries_for_5_and_50_events(
     add(5)
     client = login(member)
     page(client, wheel)  # makes the system rings and warms the session
+    versions.bump([organization.pk])  # gathered afresh, as after any write
     with CaptureQueriesContext(connection) as few:
         page(client, wheel)
     count = len(few)

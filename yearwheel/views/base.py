@@ -62,7 +62,7 @@ def wheel_content(
     own = {ring.pk: ring for ring in shown if not ring.source}
     system = {ring.source: ring for ring in shown if ring.source}
     items = []
-    for occurrence in occurrences_between(organization, start, end, scope):
+    for occurrence in occurrences_between(organization, start, end, scope, cached=True):
         if scope.kinds and occurrence.kind not in scope.kinds:
             continue
         ring = (
