@@ -409,25 +409,24 @@ def test_derived_occurrences_carry_no_event_to_move():
 
     def markup(occurrence):
         shape = Shape(
-            occurrence,
-            None,
-            "wheel-x",
-            False,
-            "M0 0",
-            "",
-            0,
-            False,
-            "label",
-            "",
-            "",
-            "",
-            False,
-            False,
-            0.0,
-            0.0,
-            10.0,
+            occurrence=occurrence,
+            ring=None,
+            dom_id="wheel-x",
+            is_range=False,
+            d="M0 0",
+            glyph="",
+            lane=0,
+            label="label",
+            kind_label="",
+            dates="",
+            times="",
+            clipped_start=False,
+            clipped_end=False,
+            start_degrees=0.0,
+            end_degrees=0.0,
+            radius=10.0,
         )
-        return shape_markup(shape, "#1f5f8b")
+        return shape_markup(shape, "#1f5f8b", "#ffffff")
 
     derived = Occurrence(
         key="evaluation-3",

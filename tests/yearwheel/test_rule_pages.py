@@ -108,6 +108,10 @@ def test_the_event_form_says_the_saved_custom_rule_in_words(login, english, orga
 def test_the_agenda_badge_says_the_rule_in_words(login, english, organization, custom):
     WheelFactory(organization=organization, year=2027, start_month=1)
     url = reverse("wheel_agenda", kwargs={"org_slug": organization.slug, "year": 2027})
-    page = login(english).get(url).content.decode()
-    assert page.count("every other Tuesday until 15 June") == 12  # 5 Jan … 15 Jun
-    assert "FREQ=" not in page
+    client = login(english)
+    # A month a page, the series one row a month: 5 Jan … 15 Jun.
+    for month in range(1, 7):
+        page = client.get(f"{url}?zoom=m{month}").content.decode()
+        assert page.count("every other Tuesday until 15 June") == 1
+        assert "FREQ=" not in page
+    assert "every other Tuesday" not in client.get(f"{url}?zoom=m7").content.decode()
