@@ -111,9 +111,6 @@ class WheelDrawingMixin(WheelViewMixin):
         )
         return {
             "content": content,
-            "filter_fields": cached_filter_fields(
-                self.organization, content.filter_form, self.filter_pairs()
-            ),
             "drawing": drawing,
             "zoom": self.zoom,
             "can_add": can_add,
@@ -163,6 +160,10 @@ class WheelView(WheelDrawingMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.drawing_context())
+        # The page's filter (the print view and the PDF have none).
+        context["filter_fields"] = cached_filter_fields(
+            self.organization, context["content"].filter_form, self.filter_pairs()
+        )
         slug, year = self.organization.slug, self.wheel.year
         neighbours = set(
             Wheel.objects.filter(
