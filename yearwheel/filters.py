@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from dataversion import versions
 from measures.forms.choices import programs, units
 from measures.models import Measure, Program
 from organizations.ids import IdChoiceField, IdMultipleChoiceField
@@ -70,3 +75,29 @@ class WheelFilterForm(forms.Form):
             ring_ids=frozenset(ring.pk for ring in data["ring"]),
             kinds=frozenset(data["kind"]),
         )
+
+
+# A day: entries nobody reads any more (the version moved on) go without being asked for.
+FILTER_FIELDS_SECONDS = 24 * 60 * 60
+
+
+def cached_filter_fields(
+    organization: Organization, form: WheelFilterForm, pairs: list[tuple[str, str]]
+) -> SafeString:
+    """The filter form's fields as markup, from the cache while the organisation's data
+    version stands: the choices (every programme, measure, unit and ring) are the same for
+    every reader, and rendering 500 measures as options cost more than an agenda month's table
+    and a good part of the wheel page. The chosen values (``pairs``) and the language are in
+    the key."""
+    key = versions.key(
+        "wheel-filter",
+        versions.current([organization.pk]),
+        organization.pk,
+        sorted(pairs),
+        translation.get_language(),
+    )
+    found: str | None = cache.get(key)
+    if found is None:
+        found = render_to_string("yearwheel/includes/filter_fields.html", {"filter_form": form})
+        cache.set(key, found, FILTER_FIELDS_SECONDS)
+    return mark_safe(found)  # noqa: S308 - rendered by the template engine, escaped there

@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from yearwheel import pdf
 from yearwheel.models import Event, Recurrence, Ring
+from yearwheel.occurrences import sources
 
 pytestmark = pytest.mark.django_db
 
@@ -268,6 +269,40 @@ def test_the_page_costs_the_same_queries_for_5_and_50_events(
     # One query per source (six: own events, evaluations, plans, routines, learning meetings,
     # action items) besides the rings, the wheel and the session.
     assert count <= 18
+
+
+def test_a_page_seen_again_reads_the_filter_fields_from_the_cache(
+    login, member, organization, wheel, django_assert_num_queries
+):
+    client = login(member)
+    page(client, wheel)  # makes the system rings and warms the session
+    versions.bump([organization.pk])
+    with CaptureQueriesContext(connection) as fresh:
+        page(client, wheel)
+    # Nothing written: the occurrences come from the memo and the filter's fields from the
+    # cache, without the four lists of programmes, measures, units and rings.
+    with django_assert_num_queries(len(fresh) - len(sources()) - 4):
+        page(client, wheel)
+
+
+def test_the_wheel_filter_shows_a_new_measure_at_once_and_keeps_the_choice(
+    login, member, organization, wheel
+):
+    client = login(member)
+    first = MeasureFactory(organization=organization, name="Første tiltak")
+    assert "Første tiltak" in page(client, wheel).content.decode()
+    MeasureFactory(organization=organization, name="Nytt tiltak")
+    assert "Nytt tiltak" in page(client, wheel).content.decode()
+    chosen = f'<option value="{first.pk}" selected>'
+    assert chosen in page(client, wheel, f"?measure={first.pk}").content.decode()
+    assert chosen not in page(client, wheel).content.decode()
+
+
+def test_a_filter_not_understood_is_said_and_the_wheel_shows_everything(login, member, wheel):
+    member.language = "en"
+    member.save(update_fields=["language"])
+    html = page(login(member), wheel, "?measure=999999").content.decode()
+    assert "Some choices were not understood; the wheel shows everything." in html
 
 
 # --- print view and PDF ----------------------------------------------------------------------

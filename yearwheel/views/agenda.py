@@ -19,27 +19,19 @@ from typing import Any
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from dataversion import versions
-from organizations.models import Organization
-from yearwheel.filters import WheelFilterForm
+from yearwheel.filters import cached_filter_fields
 from yearwheel.models import Kind, Ring
 from yearwheel.occurrences import Occurrence
 from yearwheel.templatetags.wheel_rules import rule_text
 from yearwheel.views.base import Placed, WheelViewMixin
-from yearwheel.views.wheel import FILTER_PARAMETERS
 from yearwheel.zoom import parse_zoom
-
-# A day: entries nobody reads any more (the version moved on) go without being asked for.
-FILTER_FIELDS_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -188,38 +180,8 @@ class RowWriter:
         return mark_safe("\n".join(self.row(row) for row in rows))  # noqa: S308 - escaped above
 
 
-def filter_fields(
-    organization: Organization, form: WheelFilterForm, pairs: list[tuple[str, str]]
-) -> SafeString:
-    """The filter form's fields as markup, from the cache while the organisation's data
-    version stands: the choices (every programme, measure, unit and ring) are the same for
-    every reader, and rendering 500 measures as options took more than the month's table.
-    The chosen values (``pairs``) and the language are in the key."""
-    key = versions.key(
-        "agenda-filter",
-        versions.current([organization.pk]),
-        organization.pk,
-        sorted(pairs),
-        translation.get_language(),
-    )
-    found: str | None = cache.get(key)
-    if found is None:
-        found = render_to_string("yearwheel/agenda_filter_fields.html", {"filter_form": form})
-        cache.set(key, found, FILTER_FIELDS_SECONDS)
-    return mark_safe(found)  # noqa: S308 - rendered by the template engine, escaped there
-
-
 class AgendaView(WheelViewMixin, TemplateView):
     template_name = "yearwheel/agenda.html"
-
-    def filter_pairs(self) -> list[tuple[str, str]]:
-        return [
-            (key, value)
-            for key, values in self.request.GET.lists()
-            if key in FILTER_PARAMETERS
-            for value in values
-            if value
-        ]
 
     def query(self, zoom: str = "") -> str:
         """The query string ("?…" or "") of the filter in hand, with ``zoom`` if given."""
@@ -246,7 +208,7 @@ class AgendaView(WheelViewMixin, TemplateView):
         context.update(
             content=content,
             filter_form=content.filter_form,
-            filter_fields=filter_fields(
+            filter_fields=cached_filter_fields(
                 self.organization, content.filter_form, self.filter_pairs()
             ),
             month=month,

@@ -15,6 +15,9 @@ from yearwheel.models import Ring, Wheel
 from yearwheel.occurrences import Occurrence, Scope, occurrences_between
 from yearwheel.system_rings import ensure_system_rings
 
+# The query-string parameters of the filter (yearwheel/filters.py), kept in every link.
+FILTER_PARAMETERS = ("program", "measure", "unit", "ring", "kind")
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -85,6 +88,16 @@ class WheelViewMixin(OrganizationViewMixin):
     def load_objects(self) -> None:
         self.wheel = self.get_for_organization(Wheel.objects.all(), year=self.kwargs["year"])
         self.wheel.organization = self.organization
+
+    def filter_pairs(self) -> list[tuple[str, str]]:
+        """The filter in hand as (parameter, value) pairs, from the query string."""
+        return [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key in FILTER_PARAMETERS
+            for value in values
+            if value
+        ]
 
     def content(self, start: date | None = None, end: date | None = None) -> WheelContent:
         return wheel_content(

@@ -30,14 +30,13 @@ from filejobs.models import FileJob
 from filejobs.services import request_file
 from organizations.views.base import user_of
 from yearwheel.drawing import Drawing, draw
+from yearwheel.filters import cached_filter_fields
 from yearwheel.models import Kind, Wheel
 from yearwheel.pdf import html_to_pdf
 from yearwheel.pdfjob import REUSE_READY_FOR
-from yearwheel.views.base import WheelContent, WheelViewMixin
+from yearwheel.views.base import FILTER_PARAMETERS, WheelContent, WheelViewMixin
 from yearwheel.wheel_text import date_span, kind_labels, time_span
 from yearwheel.zoom import Zoom, ZoomChoice, parse_zoom, zoom_choices, zoom_period
-
-FILTER_PARAMETERS = ("program", "measure", "unit", "ring", "kind")
 
 
 @dataclass(frozen=True)
@@ -84,13 +83,7 @@ class WheelDrawingMixin(WheelViewMixin):
 
     def query(self, zoom: str = "") -> str:
         """The query string ("?…" or "") of the filter in hand, with ``zoom`` if given."""
-        pairs = [
-            (key, value)
-            for key, values in self.request.GET.lists()
-            if key in FILTER_PARAMETERS
-            for value in values
-            if value
-        ]
+        pairs = self.filter_pairs()
         if zoom:
             pairs.append(("zoom", zoom))
         return f"?{urlencode(pairs)}" if pairs else ""
@@ -167,6 +160,10 @@ class WheelView(WheelDrawingMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.drawing_context())
+        # The page's filter (the print view and the PDF have none).
+        context["filter_fields"] = cached_filter_fields(
+            self.organization, context["content"].filter_form, self.filter_pairs()
+        )
         slug, year = self.organization.slug, self.wheel.year
         neighbours = set(
             Wheel.objects.filter(
