@@ -270,7 +270,7 @@ LANGUAGES = [
 ]
 LANGUAGE_COOKIE_NAME = "tiltakshjulet_language"
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# English screens still show dates and numbers the Norwegian way (see config/formats/en).
+# Dates and numbers per language, with the project's own named formats (config/formats/).
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True

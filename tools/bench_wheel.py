@@ -65,7 +65,8 @@ def build(
         planning_year_start_month=8,
     )
     user = User.objects.create_user(email="koordinator@benkmark.test", password=None)
-    Membership.objects.create(user=user, organization=organization, role=Role.COORDINATOR)
+    # A team member sees the whole wheel and, unlike a coordinator, needs no second factor.
+    Membership.objects.create(user=user, organization=organization, role=Role.MEMBER)
     wheel = Wheel.objects.create(organization=organization, year=2026, start_month=8)
     rings = Ring.objects.bulk_create(
         Ring(

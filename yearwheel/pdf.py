@@ -9,8 +9,9 @@ WeasyPrint needs Pango from the system. When it cannot be loaded, :class:`PdfUna
 raised and the caller shows a message instead of a crash.
 
 ``tagged=True`` asks for a tagged PDF/UA-1 document (structure, reading order, language) for
-readers with screen readers, where the installed WeasyPrint can make one; reports use it. The
-wheel's A3 sheet stays as it was: its drawing has no reading order to tag.
+readers with screen readers, where the installed WeasyPrint can make one. Reports and the
+wheel's A3 sheet use it: the sheet's drawing is one figure whose alternative text (the SVG's
+``<title>``) sums the wheel up, and its agenda is headed tables in reading order.
 """
 
 from __future__ import annotations

@@ -76,8 +76,10 @@ def zoom_choices(year_start: date) -> list[ZoomChoice]:
                 _("Quarter %(number)d: %(first)s–%(last)s")
                 % {
                     "number": n + 1,
-                    "first": date_format(first, "F" if first.year == last.year else "F Y"),
-                    "last": date_format(last, "F Y"),
+                    "first": date_format(
+                        first, "F" if first.year == last.year else "YEAR_MONTH_FORMAT"
+                    ),
+                    "last": date_format(last, "YEAR_MONTH_FORMAT"),
                 },
                 first,
                 "quarter",
@@ -87,7 +89,11 @@ def zoom_choices(year_start: date) -> list[ZoomChoice]:
         first = year_start + relativedelta(months=n)
         choices.append(
             ZoomChoice(
-                f"m{n + 1}", date_format(first, "b"), date_format(first, "F Y"), first, "month"
+                f"m{n + 1}",
+                date_format(first, "SHORT_MONTH_FORMAT"),  # "mar", "Mar": config/formats/
+                date_format(first, "YEAR_MONTH_FORMAT"),
+                first,
+                "month",
             )
         )
     return choices

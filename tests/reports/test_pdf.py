@@ -235,7 +235,7 @@ def test_the_print_page_is_wholly_in_the_written_standard(organization, coordina
     assert "<table" in html  # and their figures
 
 
-def test_the_wheels_pdf_stays_untagged(settings):
+def test_a_pdf_is_untagged_unless_asked(settings):
     html = "<!doctype html><html lang='nb'><title>Hjul</title><p>Årshjul</p></html>"
     plain = PdfReader(io.BytesIO(pdf.html_to_pdf(html)))
     assert "/StructTreeRoot" not in plain.trailer["/Root"]

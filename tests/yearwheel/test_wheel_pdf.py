@@ -197,3 +197,90 @@ def test_a_failed_render_shows_the_failure_and_a_way_to_try_again(
     assert asker.get(job_url(job, "file_job_download"))["Location"] == job_url(job)
     # Trying again asks for a new file (the failed one is not reused).
     assert asker.post(ask_url(), {"zoom": "q2"})["Location"] != job_url(job)
+
+
+# --- the poster: tagged (PDF/UA), with language, title, the wheel's alternative text ---------
+
+
+def structure(reader):
+    """The tagged structure as (tag, alternative text) in reading order, with each element's
+    page (0-based) where it names one."""
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+    found = []
+
+    def walk(element):
+        element = element.get_object()
+        if isinstance(element, list):
+            for child in element:
+                walk(child)
+            return
+        if not hasattr(element, "get") or element.get("/Type") not in ("/StructElem", None):
+            return
+        if "/S" in element:
+            page = element.get("/Pg")
+            found.append(
+                (
+                    str(element["/S"]),
+                    str(element.get("/Alt", "")),
+                    pages.get(page.idnum) if page is not None else None,
+                    element,
+                )
+            )
+        kids = element.get("/K")
+        if kids is not None:
+            walk(kids)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found
+
+
+def test_the_poster_is_a_tagged_pdf_with_language_title_and_the_wheel_described(
+    member,
+    organization,
+    wheel,  # noqa: F811
+    filled,  # noqa: F811
+    english,
+):
+    from pypdf import PdfReader
+
+    from yearwheel.pdfjob import build_wheel_pdf
+
+    if not pdf.tagged_pdf_supported():
+        pytest.fail("this WeasyPrint makes no tagged PDFs: the wheel's poster must be tagged")
+    job = FileJob.objects.create(
+        organization=organization,
+        requested_by=member,
+        kind=FileJob.Kind.WHEEL_PDF,
+        parameters="year=2026",
+    )
+    from django.utils import translation
+
+    with translation.override("en"):  # as the worker renders it: in the asker's language
+        built = build_wheel_pdf(job)
+    reader = PdfReader(io.BytesIO(b"".join(built.chunks)))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title == "Annual wheel 2026/27 · Testvik kommune · Tiltakshjulet"
+
+    elements = structure(reader)
+    tags = [tag for tag, _alt, _page, _element in elements]
+    [wheel_figure] = [e for e in elements if e[0] == "/Figure" and "Annual wheel" in e[1]]
+    assert wheel_figure[1].startswith("Annual wheel 2026/27, 1. August 2026")
+    assert "with 7 rings and 14 events" in wheel_figure[1]  # the system rings too
+    assert wheel_figure[1].endswith("events; see the agenda on the next page.")
+    assert wheel_figure[2] == 0  # the wheel is on the first sheet
+    # Every figure (the legend's little pictures too) has an alternative text.
+    assert all(alt for tag, alt, _page, _element in elements if tag == "/Figure")
+    # Reading order: the title, the wheel, the legend's headings, then the agenda's.
+    headings = [(tag, page) for tag, _alt, page, _element in elements if tag[:2] == "/H"]
+    assert [tag for tag, _page in headings][:4] == ["/H1", "/H2", "/H2", "/H2"]
+    assert tags.index("/H1") < tags.index("/Figure") < tags.index("/H2")
+    agenda = [page for tag, page in headings if tag == "/H3"]
+    assert agenda and min(agenda) >= 1  # the agenda starts on the second sheet
+    # Its tables: column headers and a row header a line.
+    assert "/Table" in tags and tags.count("/TH") > tags.count("/Table") * 2
+    text = reader.pages[1].extract_text()
+    assert "Agenda" in text and "Budsjettseminar" in text
+    assert "Budsjettseminar" not in reader.pages[0].extract_text()

@@ -308,20 +308,28 @@ def test_a_filter_not_understood_is_said_and_the_wheel_shows_everything(login, m
 # --- print view and PDF ----------------------------------------------------------------------
 
 
-def test_the_print_view_is_a3_landscape_with_legend_and_agenda(login, member, wheel, filled):
+def test_the_print_view_is_an_a3_poster_with_legend_then_the_agenda(login, member, wheel, filled):
     response = login(member).get(reverse("wheel_print", args=["testvik", 2026]))
     assert response.status_code == 200
     html = response.content.decode()
     # Its print rules come from its own stylesheet (no inline style: the CSP allows none).
     assert '<link rel="stylesheet" href="/static/css/wheel-print.css">' in html
-    assert "@page { size: A3 landscape; margin: 12mm; }" in static_text("css/wheel-print.css")
+    css = static_text("css/wheel-print.css")
+    assert "@page { size: A3 landscape; margin: 10mm; }" in css
+    # The wheel fills the height of the sheet under the header; the agenda starts on the next.
+    assert ".sheet-wheel svg { display: block; width: 258mm; height: 258mm; }" in css
+    assert ".agenda { break-before: page; }" in css
     assert "navbar" not in html
     assert 'class="wheel-svg"' in html and "wheel-cell" not in html
     assert "Politisk styring" in html.split('class="wheel-legend"')[1]
+    # Reading order: the title, the wheel, the legend, then the agenda.
+    assert html.index("<h1>") < html.index('class="wheel-svg"') < html.index("wheel-legend")
+    assert html.index("wheel-legend") < html.index('id="agenda-heading"')
     agenda = html.split('id="agenda-heading"')[1]
-    assert "oktober 2026" in agenda
-    assert "15.10." in agenda and "Budsjettseminar" in agenda
-    assert "5.10.–9.10." in agenda
+    assert "<h3>oktober 2026</h3>" in agenda
+    assert '<th scope="col" class="agenda-day">Dato</th>' in agenda
+    assert '<tr><th scope="row">15.10.</th><td>' in agenda and "Budsjettseminar" in agenda
+    assert '<th scope="row">5.10.–9.10.</th>' in agenda
     assert [month.label for month in response.context["agenda"]][:3] == [
         "september 2026",
         "oktober 2026",
@@ -335,7 +343,9 @@ def test_the_print_agenda_gives_a_series_one_line_a_month(login, member, wheel, 
     [weekly] = [row for row in september.rows if row.title == "Ukemøte"]
     assert weekly.day == "1.9., 8.9., 15.9., 22.9., 29.9."
     assert weekly.symbol == "■"
-    assert "1.9., 8.9., 15.9., 22.9., 29.9. Ukemøte (Skole)" in response.content.decode()
+    html = response.content.decode()
+    assert '<th scope="row">1.9., 8.9., 15.9., 22.9., 29.9.</th>' in html
+    assert "Ukemøte (Skole)" in html
 
 
 def test_same_titled_activities_of_two_measures_keep_their_own_lines(
@@ -353,19 +363,45 @@ def test_same_titled_activities_of_two_measures_keep_their_own_lines(
     assert "1.3.–31.3., 1.3.–31.3." not in html
 
 
-def test_a_long_agenda_goes_on_after_the_first_sheet(login, member, organization, wheel, school):
-    for n in range(120):
+def test_a_long_agenda_is_cut_into_sheets_of_columns(login, member, organization, wheel, school):
+    for n in range(400):
         EventFactory(organization=organization, ring=school, start_date=date(2026, 8, 1 + n % 28))
     response = login(member).get(reverse("wheel_print", args=["testvik", 2026]))
-    beside, after = response.context["agenda_beside"], response.context["agenda_after"]
-    assert beside and after
-    lines = sum(len(month.rows) for month in beside + after)
-    assert lines == 120
-    assert 20 < sum(len(month.rows) for month in beside) < 60
+    sheets = response.context["agenda_sheets"]
+    assert len(sheets) == 3
+    assert sum(len(month.rows) for sheet in sheets for month in sheet) == 400
+    # August is split where a sheet is full, and goes on under its own heading.
+    assert [month.label for sheet in sheets for month in sheet] == ["august 2026"] * 3
     html = response.content.decode()
-    assert 'class="agenda agenda-more"' in html
+    assert html.count('<div class="agenda-sheet">') == 3
     css = static_text("css/wheel-print.css")
-    assert ".agenda-more { clear: both; break-before: page; columns: 3;" in css
+    assert ".agenda-sheet { columns: 3;" in css
+    assert ".agenda-sheet + .agenda-sheet { break-before: page; }" in css
+
+
+def test_a_sheet_holds_what_three_columns_hold():
+    from yearwheel.views.wheel import (
+        COLUMN_HEIGHT,
+        MONTH_HEADING_HEIGHT,
+        ROW_LINE_HEIGHT,
+        SHEET_COLUMNS,
+        AgendaMonth,
+        AgendaRow,
+        agenda_sheets,
+    )
+
+    def month(rows, title="Møte"):
+        row = AgendaRow(["1.9."], title, "Møte", "meeting", "■", "Skole", "")
+        return AgendaMonth(date(2026, 9, 1), "september 2026", [row] * rows)
+
+    fits = int((SHEET_COLUMNS * COLUMN_HEIGHT - MONTH_HEADING_HEIGHT) // ROW_LINE_HEIGHT)
+    assert [len(sheet[0].rows) for sheet in agenda_sheets([month(fits)])] == [fits]
+    assert [len(s[0].rows) for s in agenda_sheets([month(fits + 1)])] == [fits, 1]
+    # A title that wraps takes two lines.
+    long = "Hendelse med en tittel som er lang nok til å gå over to linjer i agendaen"
+    assert len(agenda_sheets([month(fits // 2, long)])) == 1
+    assert len(agenda_sheets([month(fits // 2 + 1, long)])) == 2
+    assert agenda_sheets([]) == []
 
 
 def static_text(name: str) -> str:

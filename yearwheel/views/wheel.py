@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -55,9 +56,8 @@ class AgendaRow:
     title: str
     kind: str
     kind_value: str
-    symbol: str  # the kind's shape as a character, in the ring's colour
+    symbol: str  # the kind's shape as a character (the legend's shapes)
     ring: str
-    colour: str
     times: str
 
     @property
@@ -67,6 +67,7 @@ class AgendaRow:
 
 @dataclass(frozen=True)
 class AgendaMonth:
+    first: date
     label: str
     rows: list[AgendaRow]
 
@@ -203,9 +204,18 @@ class WheelView(WheelDrawingMixin, TemplateView):
         return context
 
 
-def short_day(day: date) -> str:
-    """Django's "j.n.": 5.10."""
-    return f"{day.day}.{day.month}."
+class ShortDays:
+    """Days in the language's ``DAY_MONTH_FORMAT`` ("5.10.", "5 Oct"; config/formats/), each
+    formatted once: a full year's agenda names the same few hundred days thousands of times."""
+
+    def __init__(self) -> None:
+        self._days: dict[date, str] = {}
+
+    def __call__(self, day: date) -> str:
+        found = self._days.get(day)
+        if found is None:
+            found = self._days[day] = date_format(day, "DAY_MONTH_FORMAT")
+        return found
 
 
 SYMBOLS: dict[str, str] = {
@@ -220,6 +230,7 @@ def agenda_months(drawing: Drawing) -> list[AgendaMonth]:
     """The occurrences drawn, by the month they start in (clipped to the period), the dates
     of a series in one line a month."""
     kinds = kind_labels()
+    short_day = ShortDays()
     months: dict[date, dict[tuple[Any, ...], AgendaRow]] = {}
     # Every occurrence in the view, also those the wheel draws as one series or counts.
     for shape in sorted(
@@ -256,58 +267,76 @@ def agenda_months(drawing: Drawing) -> list[AgendaMonth]:
             kind_value=o.kind,
             symbol=SYMBOLS.get(o.kind, "●"),
             ring=shape.ring.name,
-            colour=shape.ring.colour,
             times=times,
         )
     return [
-        AgendaMonth(date_format(month, "F Y"), list(rows.values()))
+        AgendaMonth(month, date_format(month, "YEAR_MONTH_FORMAT"), list(rows.values()))
         for month, rows in months.items()
     ]
 
 
-# The A3 sheet beside the wheel, in millimetres, for :func:`split_agenda`: the side column is
-# about 150 mm wide and 255 mm high; an agenda line is some 4 mm high and holds about 95
-# characters at 7.5 pt. Estimates err on the short side: space left over beats overflow.
-SIDE_HEIGHT = 245.0
-LINE_HEIGHT = 4.1
-LINE_CHARACTERS = 95
-HEADING_HEIGHT = 7.0
-LEGEND_LINE_HEIGHT = 5.0
+# The agenda's sheets (A3 landscape, static/css/wheel-print.css), in millimetres, for
+# :func:`agenda_sheets`: three columns some 265 mm high, a row of 8 pt text about 4.5 mm with
+# its rule; a column holds about 22 characters of dates and 58 of event and ring on a line.
+# Estimates err on the short side: space left over beats a column spilling onto the next sheet.
+SHEET_COLUMNS = 3
+COLUMN_HEIGHT = 255.0
+ROW_LINE_HEIGHT = 4.5
+MONTH_HEADING_HEIGHT = 12.0  # the month's heading and the table's header row
+DAY_CHARACTERS, EVENT_CHARACTERS = 22, 58
 
 
-def _lines(text: str) -> int:
-    return 1 + len(text) // LINE_CHARACTERS
+def _row_height(row: AgendaRow) -> float:
+    event = f"{row.title}, {row.times} ({row.ring})" if row.times else f"{row.title} ({row.ring})"
+    lines = max(1 + len(row.day) // DAY_CHARACTERS, 1 + len(event) // EVENT_CHARACTERS)
+    return lines * ROW_LINE_HEIGHT
 
 
-def split_agenda(
-    months: list[AgendaMonth], legend_lines: int
-) -> tuple[list[AgendaMonth], list[AgendaMonth]]:
-    """The agenda lines that fit beside the wheel on the first sheet, and the rest (printed
-    from the next sheet on in three columns rather than one long narrow column)."""
-    room = SIDE_HEIGHT - 3 * HEADING_HEIGHT - legend_lines * LEGEND_LINE_HEIGHT
-    beside: list[AgendaMonth] = []
-    after: list[AgendaMonth] = []
+def agenda_sheets(months: list[AgendaMonth]) -> list[list[AgendaMonth]]:
+    """The agenda cut into A3 sheets of three columns, a month split where a sheet is full.
+
+    Each sheet is laid out in columns on its own: WeasyPrint lays out everything after a
+    column break again for every column, so one long run of columns over many sheets costs
+    time in the square of its length (the first try took twice as long as the whole wheel)."""
+    room = SHEET_COLUMNS * COLUMN_HEIGHT
+    sheets: list[list[AgendaMonth]] = [[]]
+    left = room
     for month in months:
-        if after:
-            after.append(month)
-            continue
-        room -= HEADING_HEIGHT
-        fitting = []
+        rows: list[AgendaRow] = []
+        left -= MONTH_HEADING_HEIGHT
         for row in month.rows:
-            text = f"{row.day} {row.title} {row.times} ({row.ring})"
-            room -= _lines(text) * LINE_HEIGHT
-            if room < 0:
-                break
-            fitting.append(row)
-        if fitting:
-            beside.append(AgendaMonth(month.label, fitting))
-        if len(fitting) < len(month.rows):
-            after.append(AgendaMonth(month.label, month.rows[len(fitting) :]))
-    return beside, after
+            height = _row_height(row)
+            if left < height and (rows or sheets[-1]):
+                if rows:
+                    sheets[-1].append(AgendaMonth(month.first, month.label, rows))
+                sheets.append([])
+                rows, left = [], room - MONTH_HEADING_HEIGHT
+            rows.append(row)
+            left -= height
+        sheets[-1].append(AgendaMonth(month.first, month.label, rows))
+    return [sheet for sheet in sheets if sheet]
+
+
+def wheel_summary(wheel: Wheel, period: str, rings: int, events: int) -> str:
+    """The wheel in one sentence: the alternative text of the printed drawing (the PDF's
+    figure), which a screen reader reads instead of the picture."""
+    counts = {
+        "wheel": str(wheel),
+        "period": period,
+        "rings": ngettext("%(count)d ring", "%(count)d rings", rings) % {"count": rings},
+        "events": ngettext("%(count)d event", "%(count)d events", events) % {"count": events},
+    }
+    if not events:
+        return _("%(wheel)s, %(period)s, with %(rings)s and no events.") % counts
+    return (
+        _("%(wheel)s, %(period)s, with %(rings)s and %(events)s; see the agenda on the next page.")
+        % counts
+    )
 
 
 class WheelPrintView(WheelDrawingMixin, TemplateView):
-    """A3 landscape: the wheel on the left, the legend and a compact agenda on the right."""
+    """A3 landscape: the wheel as large as the sheet allows with the legend beside it, then
+    the agenda from the second sheet on, in columns (static/css/wheel-print.css)."""
 
     template_name = "yearwheel/print.html"
 
@@ -315,8 +344,13 @@ class WheelPrintView(WheelDrawingMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(self.drawing_context())
         context["agenda"] = agenda = agenda_months(context["drawing"])
-        legend_lines = len(context["legend_rings"]) + len(context["drawing"].legend_kinds) + 3
-        context["agenda_beside"], context["agenda_after"] = split_agenda(agenda, legend_lines)
+        context["agenda_sheets"] = agenda_sheets(agenda)
+        context["wheel_summary"] = wheel_summary(
+            self.wheel,
+            context["period"],
+            len(context["legend_rings"]),
+            context["drawing"].count,
+        )
         context["today"] = timezone.localdate()
         context["wheel_url"] = reverse(
             "wheel_detail", kwargs={"org_slug": self.organization.slug, "year": self.wheel.year}
@@ -325,12 +359,13 @@ class WheelPrintView(WheelDrawingMixin, TemplateView):
         return context
 
     def pdf(self) -> tuple[str, bytes]:
-        """The file name and the PDF of this view (made by a worker: yearwheel/pdfjob.py)."""
+        """The file name and the PDF of this view (made by a worker: yearwheel/pdfjob.py),
+        tagged (PDF/UA) in the language it is rendered in, as the report PDFs are."""
         context = self.get_context_data()
         context["for_pdf"] = True
         html = render_to_string(self.template_name, context, request=self.request)
         name = slugify(f"arshjul-{self.organization.slug}-{self.wheel.label.replace('/', '-')}")
-        return f"{name}.pdf", html_to_pdf(html)
+        return f"{name}.pdf", html_to_pdf(html, tagged=True)
 
 
 class WheelPdfView(WheelViewMixin, View):
