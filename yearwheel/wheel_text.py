@@ -15,8 +15,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from yearwheel.models import Kind
 from yearwheel.occurrences import Occurrence
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 class Writer:
     """The texts of one drawing, in the active language, translated once: month names, kind
-    labels and the sentence of an accessible name. Dates are written the Norwegian way
-    ("15. oktober 2026", Django's ``j. F Y``) in every language."""
+    labels and the sentence of an accessible name. Dates as the language writes them, like the
+    format modules (config/formats/): "15. oktober 2026" in bokmål and nynorsk, "15 October
+    2026" in English, without a dot after the day."""
 
     def __init__(self) -> None:
         self.months = {number: str(name) for number, name in MONTHS.items()}
@@ -42,11 +43,14 @@ class Writer:
         self.series = _("%(kind)s: %(title)s, %(rhythm)s, %(dates)s, ring %(ring)s")
         self.weekdays = {number: str(name) for number, name in WEEKDAYS.items()}
         self._spans: dict[tuple[date, date], str] = {}
+        # Written by hand rather than with date_format (a thousand dates a wheel), so the one
+        # difference between the languages is kept here: English puts no dot after the day.
+        self.dot = "" if (get_language() or "").startswith("en") else "."
 
     def day(self, day: date, year: bool = True) -> str:
         if year:
-            return f"{day.day}. {self.months[day.month]} {day.year}"
-        return f"{day.day}. {self.months[day.month]}"
+            return f"{day.day}{self.dot} {self.months[day.month]} {day.year}"
+        return f"{day.day}{self.dot} {self.months[day.month]}"
 
     def span(self, start: date, end: date) -> str:
         """ "15. oktober 2026", "15.–17. oktober 2026", "28. september – 3. oktober 2026"."""
@@ -60,7 +64,7 @@ class Writer:
             elif start.month != end.month:
                 found = f"{self.day(start, year=False)} – {self.day(end)}"
             else:
-                found = f"{start.day}.–{self.day(end)}"
+                found = f"{start.day}{self.dot}–{self.day(end)}"
             self._spans[key] = found
         return found
 

@@ -260,7 +260,7 @@ def test_a_team_lead_runs_a_learning_meeting_from_the_agenda_and_its_action_item
     ring = Ring.objects.get(organization=organization, source=Ring.Source.ACTIONS)
     with translation.override("en"):
         deadline = str(Kind.DEADLINE.label)
-        long_due = f"{due.day}. {MONTHS[due.month]} {due.year}"
+        long_due = f"{due.day} {MONTHS[due.month]} {due.year}"
     expect(mark).to_have_attribute(
         "aria-label", f"{deadline}: {ACTION}, {long_due}, ring {ring.name}"
     )

@@ -91,9 +91,9 @@ def _norwegian(day: date) -> str:
 
 
 def _long(day: date) -> str:
-    """The wheel's way of writing a day in English: "15. March 2026"."""
+    """The wheel's way of writing a day in English: "15 March 2026"."""
     with translation.override("en"):
-        return f"{day.day}. {MONTHS[day.month]} {day.year}"
+        return f"{day.day} {MONTHS[day.month]} {day.year}"
 
 
 def _current_wheel(organization):

@@ -267,7 +267,7 @@ def test_the_poster_is_a_tagged_pdf_with_language_title_and_the_wheel_described(
     elements = structure(reader)
     tags = [tag for tag, _alt, _page, _element in elements]
     [wheel_figure] = [e for e in elements if e[0] == "/Figure" and "Annual wheel" in e[1]]
-    assert wheel_figure[1].startswith("Annual wheel 2026/27, 1. August 2026")
+    assert wheel_figure[1].startswith("Annual wheel 2026/27, 1 August 2026 – 31 July 2027")
     assert "with 7 rings and 14 events" in wheel_figure[1]  # the system rings too
     assert wheel_figure[1].endswith("events; see the agenda on the next page.")
     assert wheel_figure[2] == 0  # the wheel is on the first sheet
