@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,6 +34,7 @@ from organizations.views.base import user_of
 from yearwheel.drawing import Drawing, draw
 from yearwheel.filters import cached_filter_fields
 from yearwheel.models import Kind, Wheel
+from yearwheel.page_cache import DrawnWheel, drawn_wheel
 from yearwheel.pdf import html_to_pdf
 from yearwheel.pdfjob import REUSE_READY_FOR
 from yearwheel.views.base import FILTER_PARAMETERS, WheelContent, WheelViewMixin
@@ -94,10 +96,22 @@ class WheelDrawingMixin(WheelViewMixin):
         content = self.content(start, end)
         user = self.request.user
         can_add = user.has_perm("yearwheel.add_event", self.organization)
+        return {
+            "content": content,
+            "drawing": self.drawing(content, start, end, can_add),
+            "zoom": self.zoom,
+            "can_add": can_add,
+            "can_manage": user.has_perm("yearwheel.manage_wheel", self.organization),
+            "legend_rings": self.legend_rings(content, can_add, start, end),
+            "period": date_span(start, end),
+        }
+
+    def drawing(self, content: WheelContent, start: date, end: date, can_add: bool) -> Any:
+        """The drawing of the view (the page keeps its markup instead: :class:`WheelView`)."""
         add_url = ""
         if can_add and self.add_cells:
             add_url = reverse("event_create", kwargs={"org_slug": self.organization.slug})
-        drawing = draw(
+        return draw(
             start,
             end,
             content.shown_rings,
@@ -110,15 +124,6 @@ class WheelDrawingMixin(WheelViewMixin):
             next_url=self.request.get_full_path(),
             zoom_url=self.zoom_url,
         )
-        return {
-            "content": content,
-            "drawing": drawing,
-            "zoom": self.zoom,
-            "can_add": can_add,
-            "can_manage": user.has_perm("yearwheel.manage_wheel", self.organization),
-            "legend_rings": self.legend_rings(content, can_add, start, end),
-            "period": date_span(start, end),
-        }
 
     def zoom_url(self, zoom: str) -> str:
         """The wheel zoomed to ``zoom`` with the filter in hand (the year view's counts link
@@ -158,6 +163,38 @@ class WheelView(WheelDrawingMixin, TemplateView):
     template_name = "yearwheel/wheel.html"
     add_cells = True
 
+    def move_url(self, can_add: bool) -> str:
+        """A pattern for the move script, which puts each event's id in place of the 0;
+        whether a team lead may move a given event is for the endpoint to say."""
+        if not can_add:
+            return ""
+        return reverse("event_move", kwargs={"org_slug": self.organization.slug, "pk": 0})
+
+    def drawing(self, content: WheelContent, start: date, end: date, can_add: bool) -> Any:
+        """The drawing's markup, kept under the data version (yearwheel/page_cache.py)."""
+
+        def build() -> DrawnWheel:
+            drawing = super(WheelView, self).drawing(content, start, end, can_add)
+            svg = render_to_string(
+                "yearwheel/includes/wheel_svg.html",
+                {
+                    "drawing": drawing,
+                    "wheel": self.wheel,
+                    "period": date_span(start, end),
+                    "move_url": self.move_url(can_add),
+                },
+            )
+            return DrawnWheel(
+                mark_safe(svg),  # noqa: S308 - rendered by the template engine, escaped there
+                drawing.count,
+                drawing.legend_kinds,
+                drawing.today,
+            )
+
+        today = timezone.localdate()
+        parts = (self.wheel.pk, str(self.wheel), self.request.get_full_path(), can_add)
+        return drawn_wheel(self.organization, parts=parts, today=today, build=build)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.drawing_context())
@@ -177,13 +214,8 @@ class WheelView(WheelDrawingMixin, TemplateView):
             return reverse(name, kwargs={"org_slug": slug, "year": wheel_year})
 
         here = url("wheel_detail")
-        move_url = ""
-        if context["can_add"]:
-            # A pattern for the script, which puts each event's id in place of the 0; whether
-            # a team lead may move a given event is for the endpoint to say.
-            move_url = reverse("event_move", kwargs={"org_slug": slug, "pk": 0})
         context.update(
-            move_url=move_url,
+            move_url=self.move_url(context["can_add"]),
             wheel_url=here,
             previous_year=year - 1,
             previous_url=url("wheel_detail", year - 1) + full if year - 1 in neighbours else "",
