@@ -52,7 +52,6 @@ from yearwheel.wheel_geometry import (
     LABEL_SIZE,
     LABEL_STRIP,
     LANE,
-    LANE_CAPS,
     MARGIN,
     MARK,
     MARK_GAP,
@@ -73,6 +72,7 @@ from yearwheel.wheel_geometry import (
     _n,
     _Polar,
     arc_text,
+    lane_cap,
     lane_text,
     shape_path,
     shorten,
@@ -432,7 +432,7 @@ def draw(
         if p.ring.pk in by_ring and p.occurrence.overlaps(start, end):
             by_ring[p.ring.pk].append(p)
             placed.append(p)
-    cap = LANE_CAPS[zoom.kind]
+    cap = lane_cap(zoom.kind, len(rings))
     room = LABEL_ROOM[zoom.kind]
 
     # First pass: lanes per ring, with each ring's narrowest radius (the least name strip,

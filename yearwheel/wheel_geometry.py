@@ -29,6 +29,18 @@ MIN_LANES = 2  # a band is never thinner than this (room to click to add)
 MAX_LANES = 5  # in the year view; beyond this, a "+N" badge linking to the month
 MAX_QUARTER_LANES = 12  # the same in a quarter; a month has no cap and names everything
 LANE_CAPS: dict[str, int | None] = {"year": MAX_LANES, "quarter": MAX_QUARTER_LANES, "month": None}
+# The lanes of every ring of the year view together: with many rings each gets fewer (never
+# fewer than MIN_LANES), so the year's page stays a bounded size however many rings there are
+# (some 2,000 shapes and 2.4 MB with 17 rings of five lanes; the counts link to the months).
+YEAR_LANE_BUDGET = 40
+
+
+def lane_cap(zoom_kind: str, ring_count: int) -> int | None:
+    """The most lanes a ring gets in a view of this kind (None: no cap, every name)."""
+    cap = LANE_CAPS[zoom_kind]
+    if zoom_kind == "year" and cap is not None and ring_count:
+        return max(MIN_LANES, min(cap, YEAR_LANE_BUDGET // ring_count))
+    return cap
 MIN_RING_AREA = 250.0  # few rings are stretched, so the wheel never looks shrunken
 SCALE_GAP = 4.0
 TICK_STRIP = 15.0  # week or day ticks and their numbers

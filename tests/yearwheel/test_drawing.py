@@ -24,6 +24,7 @@ from yearwheel.wheel_geometry import (
     MAX_QUARTER_LANES,
     RENDERED_WIDTH,
     RING_NAME_SIZE,
+    YEAR_LANE_BUDGET,
     text_width,
 )
 from yearwheel.wheel_text import Writer, accessible_name, band_markup, date_span
@@ -624,3 +625,16 @@ def test_names_in_one_lane_never_overlap():
         lane.sort()
         for (_lo, hi), (next_lo, _hi) in pairwise(lane):
             assert hi <= next_lo + 0.5
+
+
+def test_many_rings_share_the_years_lanes_so_its_page_stays_bounded():
+    from yearwheel.wheel_geometry import MIN_LANES, lane_cap
+
+    assert lane_cap("year", 1) == MAX_LANES
+    assert lane_cap("year", YEAR_LANE_BUDGET // MAX_LANES) == MAX_LANES
+    assert lane_cap("year", YEAR_LANE_BUDGET // MAX_LANES + 1) == MAX_LANES - 1
+    assert lane_cap("year", 17) == YEAR_LANE_BUDGET // 17
+    assert lane_cap("year", 100) == MIN_LANES
+    # A quarter and a month are not squeezed: they show what the year counts.
+    assert lane_cap("quarter", 17) == MAX_QUARTER_LANES
+    assert lane_cap("month", 17) is None
