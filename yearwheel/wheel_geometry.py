@@ -41,6 +41,8 @@ def lane_cap(zoom_kind: str, ring_count: int) -> int | None:
     if zoom_kind == "year" and cap is not None and ring_count:
         return max(MIN_LANES, min(cap, YEAR_LANE_BUDGET // ring_count))
     return cap
+
+
 MIN_RING_AREA = 250.0  # few rings are stretched, so the wheel never looks shrunken
 SCALE_GAP = 4.0
 TICK_STRIP = 15.0  # week or day ticks and their numbers

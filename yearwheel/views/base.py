@@ -3,8 +3,10 @@ occurrences of its year are gathered once, narrowed by the filter in the query s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
@@ -33,9 +35,15 @@ class WheelContent:
     end: date  # inclusive
     rings: list[Ring]  # every active ring, in order
     shown_rings: list[Ring]  # the rings drawn: the visible ones, or those chosen in the filter
-    items: list[Placed]  # in date order
     filter_form: WheelFilterForm
     scope: Scope
+    gather: Callable[[], list[Placed]] = field(repr=False)
+
+    @cached_property
+    def items(self) -> list[Placed]:
+        """The placed occurrences, in date order: gathered when first read, so a page whose
+        drawing comes from the cache (yearwheel/page_cache.py) does not place 13,000 of them."""
+        return self.gather()
 
 
 def wheel_content(
@@ -64,18 +72,22 @@ def wheel_content(
         shown = [ring for ring in rings if ring.is_visible]
     own = {ring.pk: ring for ring in shown if not ring.source}
     system = {ring.source: ring for ring in shown if ring.source}
-    items = []
-    for occurrence in occurrences_between(organization, start, end, scope, cached=True):
-        if scope.kinds and occurrence.kind not in scope.kinds:
-            continue
-        ring = (
-            own.get(occurrence.ring_id or 0)
-            if not occurrence.source
-            else system.get(occurrence.source)
-        )
-        if ring is not None:
-            items.append(Placed(occurrence, ring))
-    return WheelContent(start, end, rings, shown, items, form, scope)
+
+    def gather() -> list[Placed]:
+        items = []
+        for occurrence in occurrences_between(organization, start, end, scope, cached=True):
+            if scope.kinds and occurrence.kind not in scope.kinds:
+                continue
+            ring = (
+                own.get(occurrence.ring_id or 0)
+                if not occurrence.source
+                else system.get(occurrence.source)
+            )
+            if ring is not None:
+                items.append(Placed(occurrence, ring))
+        return items
+
+    return WheelContent(start, end, rings, shown, form, scope, gather)
 
 
 class WheelViewMixin(OrganizationViewMixin):
