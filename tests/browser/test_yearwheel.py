@@ -236,7 +236,10 @@ def test_a_coordinator_adds_a_weekly_checkpoint_by_clicking_on_the_wheel_and_ope
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{base_url}/o/{slug}/wheel/events/{event.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(page.locator("main")).to_contain_text(f"Weekly, until {_norwegian(until)}")
+    # How it repeats, in words (yearwheel/rule_text.py).
+    with translation.override("en"):
+        month = str(MONTHS[until.month])
+    expect(page.locator("main")).to_contain_text(f"Every {weekday} until {until.day} {month}")
     _assert_accessible(axe_violations, "the event page")
 
 
