@@ -185,13 +185,15 @@ def shorten(text: str, font_size: float, room: float) -> str:
 
 @dataclass
 class ArcText:
-    """Text along an arc, glyph by glyph: SVG ``x``, ``y`` and ``rotate`` lists (textPath
-    would be simpler, but WeasyPrint does not lay text along a path)."""
+    """Text along an arc, glyph by glyph: SVG ``x``, ``y`` and ``rotate`` lists (WeasyPrint,
+    which makes the PDF, does not lay text along a path); or, for the page, the arc itself
+    (``path``, for a ``textPath``), which browsers lay out and which is a fifth of the bytes."""
 
     text: str
     x: str
     y: str
     rotate: str
+    path: str = ""
 
 
 def arc_text(
@@ -218,14 +220,33 @@ def arc_text(
 
 
 def lane_text(
-    polar: _Polar, radius: float, a0: float, a1: float, text: str, font_size: float
+    polar: _Polar,
+    radius: float,
+    a0: float,
+    a1: float,
+    text: str,
+    font_size: float,
+    *,
+    on_path: bool = False,
 ) -> ArcText:
     """``text`` (already short enough) between angles ``a0`` and ``a1``, centred on the lane
     of ``radius`` and upright: clockwise in the upper half, counter-clockwise (turned half
     round) in the lower half, so no name is read upside down. Placed glyph by glyph, as
-    :func:`arc_text`, so the PDF shows it too; rotations in whole degrees keep it small."""
-    widths = [_advance(char) * font_size for char in text]
+    :func:`arc_text`, so the PDF shows it too (rotations in whole degrees keep it small); or,
+    with ``on_path``, as the arc the browser lays the text along (the same baseline)."""
     middle = (a0 + a1) / 2
+    if on_path:
+        large = "1" if a1 - a0 > math.pi else "0"
+        if math.pi / 2 < middle < 3 * math.pi / 2:
+            r = radius + 0.35 * font_size
+            rr = _n(r)
+            path = f"M{polar.point(r, a1)}A{rr},{rr} 0 {large},0 {polar.point(r, a0)}"
+        else:
+            r = radius - 0.35 * font_size
+            rr = _n(r)
+            path = f"M{polar.point(r, a0)}A{rr},{rr} 0 {large},1 {polar.point(r, a1)}"
+        return ArcText(text, "", "", "", path)
+    widths = [_advance(char) * font_size for char in text]
     xs, ys, turns = [], [], []
     if math.pi / 2 < middle < 3 * math.pi / 2:
         # The baseline on the outer side: the glyphs hang towards the centre.

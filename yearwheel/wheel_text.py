@@ -218,6 +218,13 @@ def label_markup(shape: Shape) -> str:
     if text is None:
         return ""
     fill = ' fill="#ffffff"' if shape.text_inside and not shape.series else ""
+    if text.path:
+        # The arc is defined beside the text, by an id made from the link's (unique) id.
+        ref = escape(f"t-{shape.dom_id}")
+        return (
+            f'<path id="{ref}" d="{text.path}" fill="none"/>'
+            f'<text{fill}><textPath href="#{ref}">{escape(text.text)}</textPath></text>'
+        )
     return (
         f'<text x="{text.x}" y="{text.y}" rotate="{text.rotate}"{fill}>{escape(text.text)}</text>'
     )

@@ -638,3 +638,29 @@ def test_many_rings_share_the_years_lanes_so_its_page_stays_bounded():
     # A quarter and a month are not squeezed: they show what the year counts.
     assert lane_cap("quarter", 17) == MAX_QUARTER_LANES
     assert lane_cap("month", 17) is None
+
+
+def test_a_name_on_its_arc_runs_clockwise_above_and_counter_clockwise_below():
+    import math
+
+    from yearwheel.wheel_geometry import _Polar, lane_text
+
+    polar = _Polar(500.0, 360)
+    quarter = math.pi / 2
+
+    def sweep(a0, a1):
+        text = lane_text(polar, 300.0, a0, a1, "Møte", LABEL_SIZE, on_path=True)
+        assert (text.x, text.y, text.rotate) == ("", "", "")
+        return text.path.split(" ")[2].split(",")[1]  # "0 0,1 x,y": the sweep flag
+
+    # The middle decides: at a quarter or three quarters round it still reads clockwise,
+    # just past them (the lower half) counter-clockwise, so no name is upside down.
+    assert sweep(quarter - 0.1, quarter + 0.1) == "1"
+    assert sweep(quarter, quarter + 0.002) == "0"
+    assert sweep(3 * quarter - 0.002, 3 * quarter) == "0"
+    assert sweep(3 * quarter - 0.1, 3 * quarter + 0.1) == "1"
+    # Below, the arc starts at the later angle (the text runs back towards the earlier).
+    below = lane_text(polar, 300.0, 3.0, 3.2, "Møte", LABEL_SIZE, on_path=True).path
+    assert below.startswith(f"M{polar.point(300.0 + 0.35 * LABEL_SIZE, 3.2)}")
+    glyphs = lane_text(polar, 300.0, 3.0, 3.2, "Møte", LABEL_SIZE)
+    assert glyphs.path == "" and len(glyphs.rotate.split()) == 4

@@ -24,11 +24,16 @@ pytestmark = pytest.mark.django_db
 
 LABELS = re.compile(r'<g class="wheel-labels"[^>]*>(.*?)</g>', re.S)
 TEXT = re.compile(r"<text[^>]*>(.*?)</text>", re.S)
+TAGS = re.compile(r"<[^>]+>")
 
 
 def labels_of(html: str) -> list[str]:
-    """The names drawn as text on the wheel."""
-    return [unescape(text) for group in LABELS.findall(html) for text in TEXT.findall(group)]
+    """The names drawn as text on the wheel (on the page, each along its arc in a textPath)."""
+    return [
+        unescape(TAGS.sub("", text))
+        for group in LABELS.findall(html)
+        for text in TEXT.findall(group)
+    ]
 
 
 def wheel_page(client, wheel: Wheel, zoom: str = ""):
@@ -192,3 +197,18 @@ def test_the_query_count_stays_fixed_from_10_to_1000_events(
     with django_assert_num_queries(len(few)):
         response = wheel_page(client, wheel)
     assert response.context["drawing"].count > 1000
+
+
+def test_the_page_lays_names_on_their_arcs_and_the_print_view_glyph_by_glyph(
+    login, member, organization
+):
+    # Browsers lay text along a path (a fifth of the bytes); WeasyPrint, which makes the
+    # print view into the PDF, does not, so the print view places each glyph.
+    wheel = WheelFactory(organization=organization, year=2026, start_month=8)
+    bench_year(organization, 2, 10)
+    client = login(member)
+    page = LABELS.findall(wheel_page(client, wheel, "m1").content.decode())
+    assert page and all("<textPath" in group and "rotate=" not in group for group in page)
+    url = reverse("wheel_print", args=[organization.slug, wheel.year]) + "?zoom=m1"
+    printed = LABELS.findall(client.get(url).content.decode())
+    assert printed and all("rotate=" in group and "<textPath" not in group for group in printed)

@@ -79,6 +79,9 @@ class WheelDrawingMixin(WheelViewMixin):
 
     http_method_names = ["get", "head", "options"]
     add_cells = False  # click-to-add links in the rings (the page, for those who may add)
+    # Names along their arcs with textPath (browsers) rather than glyph by glyph (the print
+    # view, which WeasyPrint makes into the PDF).
+    text_on_path = False
 
     def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         super().setup(request, *args, **kwargs)
@@ -123,6 +126,7 @@ class WheelDrawingMixin(WheelViewMixin):
             add_url=add_url,
             next_url=self.request.get_full_path(),
             zoom_url=self.zoom_url,
+            text_on_path=self.text_on_path,
         )
 
     def zoom_url(self, zoom: str) -> str:
@@ -162,6 +166,7 @@ class WheelDrawingMixin(WheelViewMixin):
 class WheelView(WheelDrawingMixin, TemplateView):
     template_name = "yearwheel/wheel.html"
     add_cells = True
+    text_on_path = True
 
     def move_url(self, can_add: bool) -> str:
         """A pattern for the move script, which puts each event's id in place of the 0;
