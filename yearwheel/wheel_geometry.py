@@ -29,17 +29,22 @@ MIN_LANES = 2  # a band is never thinner than this (room to click to add)
 MAX_LANES = 5  # in the year view; beyond this, a "+N" badge linking to the month
 MAX_QUARTER_LANES = 12  # the same in a quarter; a month has no cap and names everything
 LANE_CAPS: dict[str, int | None] = {"year": MAX_LANES, "quarter": MAX_QUARTER_LANES, "month": None}
-# The lanes of every ring of the year view together: with many rings each gets fewer (never
-# fewer than MIN_LANES), so the year's page stays a bounded size however many rings there are
-# (some 2,000 shapes and 2.4 MB with 17 rings of five lanes; the counts link to the months).
-YEAR_LANE_BUDGET = 40
+# The lanes of every ring of a view together: with many rings each gets fewer (never fewer
+# than MIN_LANES). The wheel is drawn in user units and shown about 800 px wide, so every lane
+# more makes every name smaller: with 12 rings of five lanes the year's names were some 3 px
+# on screen and 3 pt on the A3 sheet, and with 17 rings the page was 2.4 MB. A budget keeps
+# the wheel's size, its names' size and its page's bytes bounded however many rings there
+# are; what does not fit is counted, and the count links to the closer view.
+LANE_BUDGETS: dict[str, int] = {"year": 24, "quarter": 48}
+YEAR_LANE_BUDGET = LANE_BUDGETS["year"]
 
 
 def lane_cap(zoom_kind: str, ring_count: int) -> int | None:
     """The most lanes a ring gets in a view of this kind (None: no cap, every name)."""
     cap = LANE_CAPS[zoom_kind]
-    if zoom_kind == "year" and cap is not None and ring_count:
-        return max(MIN_LANES, min(cap, YEAR_LANE_BUDGET // ring_count))
+    budget = LANE_BUDGETS.get(zoom_kind)
+    if cap is not None and budget is not None and ring_count:
+        return max(MIN_LANES, min(cap, budget // ring_count))
     return cap
 
 

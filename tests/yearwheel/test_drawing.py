@@ -19,6 +19,7 @@ from yearwheel.views.base import Placed
 from yearwheel.wheel_geometry import (
     LABEL_ROOM,
     LABEL_SIZE,
+    LANE_BUDGETS,
     MARK,
     MAX_LANES,
     MAX_QUARTER_LANES,
@@ -633,10 +634,14 @@ def test_many_rings_share_the_years_lanes_so_its_page_stays_bounded():
     assert lane_cap("year", 1) == MAX_LANES
     assert lane_cap("year", YEAR_LANE_BUDGET // MAX_LANES) == MAX_LANES
     assert lane_cap("year", YEAR_LANE_BUDGET // MAX_LANES + 1) == MAX_LANES - 1
-    assert lane_cap("year", 17) == YEAR_LANE_BUDGET // 17
+    assert lane_cap("year", 8) == YEAR_LANE_BUDGET // 8
     assert lane_cap("year", 100) == MIN_LANES
-    # A quarter and a month are not squeezed: they show what the year counts.
-    assert lane_cap("quarter", 17) == MAX_QUARTER_LANES
+    # A quarter shares its own, larger budget; a month is never capped: it names everything.
+    quarter = LANE_BUDGETS["quarter"]
+    assert lane_cap("quarter", quarter // MAX_QUARTER_LANES) == MAX_QUARTER_LANES
+    more = quarter // MAX_QUARTER_LANES + 1
+    assert lane_cap("quarter", more) == quarter // more < MAX_QUARTER_LANES
+    assert lane_cap("quarter", 12) == quarter // 12
     assert lane_cap("month", 17) is None
 
 
