@@ -151,6 +151,7 @@ def _decoration_as_artifacts(pdf: Any) -> None:
     root = objects[_reference_number(pdf.catalog["StructTreeRoot"])]
     parent_tree = objects[_reference_number(root["ParentTree"])]
     page_numbers = [_reference_number(ref) for ref in pdf.page_references]
+    page_of = {number: index for index, number in enumerate(page_numbers)}
     # Per page, the marked-content ids of decorative figures.
     decorative: dict[int, set[int]] = {}
 
@@ -163,7 +164,7 @@ def _decoration_as_artifacts(pdf: Any) -> None:
             child = objects[_reference_number(kid)]
             if child.get("Type") == "/StructElem" and "K" in child:
                 if child.get("S") == "/Figure" and not child.get("Alt"):
-                    page = page_numbers.index(_reference_number(child["Pg"]))
+                    page = page_of[_reference_number(child["Pg"])]
                     ids = [mcid for mcid in child["K"] if isinstance(mcid, int)]
                     decorative.setdefault(page, set()).update(ids)
                     continue
