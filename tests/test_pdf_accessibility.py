@@ -219,3 +219,33 @@ def test_the_report_is_tagged(login, viewer, organization, coordinator, queued, 
     subject = PdfReader(io.BytesIO(pdf)).metadata.subject
     assert subject.startswith("Tertialrapport ")
     assert "1. januar 2026" in subject and "30. april 2026" in subject
+
+
+# --- what yearwheel/pdf.py adds to WeasyPrint's tagging -------------------------------------
+
+
+def test_headers_get_their_scope_and_untitled_pictures_become_artifacts():
+    from yearwheel.pdf import html_to_pdf
+
+    square = '<rect width="20" height="20"/>'
+    decoration = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="20" aria-hidden="true">{square}</svg>'
+    )
+    figure = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="20">{square}'
+        "<title>Et svart kvadrat</title></svg>"
+    )
+    html = (
+        "<!doctype html><html lang='nb'><title>Prøve</title><h1>Prøve</h1>"
+        "<table><thead><tr><th scope='col'>Dato</th><th>Hendelse</th></tr></thead>"
+        "<tbody><tr><th scope='row'>1.9.</th><td>Møte</td></tr></tbody></table>"
+        f"<p>{decoration} Pynt</p><p>{figure}</p></html>"
+    )
+    reader = PdfReader(io.BytesIO(html_to_pdf(html)))
+    elements = struct_elements(reader)
+    scopes = [str(element["/A"]["/Scope"]) for element in elements if element["/S"] == "/TH"]
+    assert scopes == ["/Column", "/Column", "/Row"]  # no scope: a column header, as WeasyPrint
+    assert texts_of(elements, "/Figure") == ["Et svart kvadrat"]
+    assert marked_content(reader)[1] == 1  # the decoration, an artifact
+    untagged = PdfReader(io.BytesIO(html_to_pdf(html, tagged=False)))
+    assert "/StructTreeRoot" not in untagged.trailer["/Root"]
