@@ -402,7 +402,7 @@ class WheelPrintView(WheelDrawingMixin, TemplateView):
         context["for_pdf"] = True
         html = render_to_string(self.template_name, context, request=self.request)
         name = slugify(f"arshjul-{self.organization.slug}-{self.wheel.label.replace('/', '-')}")
-        return f"{name}.pdf", html_to_pdf(html, tagged=True)
+        return f"{name}.pdf", html_to_pdf(html)
 
 
 class WheelPdfView(WheelViewMixin, View):
