@@ -49,3 +49,33 @@ def test_a_message_after_a_save_is_put_into_the_live_region_after_load(
     expect(page.locator("[data-message-level='status']")).to_be_visible()
     # ... and filled a moment later, which is announced.
     expect(region).to_have_text("Innstillingene er lagret.")
+
+
+def test_the_wheel_announces_only_what_an_events_link_leaves_out(
+    page, log_in, organization, member, password
+):
+    from datetime import date
+
+    from tests.factories import EventFactory, WheelFactory
+
+    wheel = WheelFactory(organization=organization, year=date.today().year, start_month=1)
+    EventFactory(
+        organization=organization,
+        title="Budsjettseminar",
+        place="Kommunestyresalen",
+        start_date=date(wheel.year, 10, 15),
+    )
+    EventFactory(organization=organization, title="Frist", start_date=date(wheel.year, 3, 1))
+    member.language = "en"
+    member.save(update_fields=["language"])
+    log_in(member, password)
+    page.goto(wheel.get_absolute_url())
+
+    extra = page.locator("[data-details-extra]")
+    page.locator("a.wheel-item[aria-label*='Budsjettseminar']").first.focus()
+    expect(extra).to_have_text("Place: Kommunestyresalen")
+    # The visible panel still shows everything, title included.
+    expect(page.locator("#wheel-details [data-field='title']")).to_have_text("Budsjettseminar")
+    # An event with nothing more to say leaves the region empty, not the last event's words.
+    page.locator("a.wheel-item[aria-label*='Frist']").first.focus()
+    expect(extra).to_have_text("")
