@@ -14,7 +14,15 @@ wording from PLAIN_ENGLISH and PLAIN_ENGLISH_PLURAL below. See docs/accessibilit
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for `makemessages` (xgettext knows the name) and returns it unchanged.
+    Django's own gettext_noop would do the same, but reads the settings, and
+    tools/sync_english_catalogue.py imports this module without any."""
+    return message
+
 
 # msgid (Django's, exactly, curly quotes included) -> what the English interface says instead.
 PLAIN_ENGLISH: dict[str, str] = {
