@@ -101,7 +101,7 @@ PLAIN_ENGLISH: dict[str, str] = {
 }
 
 # (singular, plural) msgids -> (one, many) in English.
-PLAIN_ENGLISH_PLURAL: dict[tuple[str, str], tuple[str, str]] = {
+PLAIN_ENGLISH_PLURAL: dict[tuple[str, ...], tuple[str, ...]] = {
     (
         "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
         "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
