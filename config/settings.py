@@ -382,6 +382,11 @@ else:
     EMAIL_BACKEND = "config.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = str(env_str("EMAIL_FILE_PATH") or VAR_DIR / "mail")
 
+# The service's own contact address for people who use it (the accessibility statement shows it
+# when an organisation has named no contact of its own). Empty: the statement names the
+# organisation's administrators instead.
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "") or ""
+
 # The address used in links inside emails (no request is at hand in a Celery worker).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
