@@ -134,6 +134,9 @@ TEMPLATES = [
                 "notifications.context_processors.notifications",
                 "organizations.limits.form_limits",
             ],
+            # Every template that shows an organisation's words marks their language with
+            # {% content_lang %} (organizations/content_language.py): loaded everywhere.
+            "builtins": ["organizations.templatetags.content_lang"],
         },
     }
 ]

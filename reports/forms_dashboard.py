@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.attainment import mean_percent
 from measures.forms import choices
 from measures.models import Phase, Program, TrafficLight
+from organizations.content_language import mark_choice_languages
 from organizations.formtools import limit_choices
 from organizations.ids import IdChoiceField
 from organizations.models import Organization, Unit
@@ -67,6 +68,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit_choices(self, "program", choices.programs(organization))
         limit_choices(self, "unit", choices.units(organization))
+        mark_choice_languages(self, ("program", "unit"), organization)
 
     def filters(self) -> dict[str, Any]:
         """The values understood; the ones that were not are dropped (their errors stay on

@@ -418,6 +418,7 @@ def draw(
     next_url: str = "",
     zoom_url: Callable[[str], str] | None = None,
     text_on_path: bool = False,
+    lang: str = "",  # the language of the names when not the page's (band_markup)
 ) -> Drawing:
     """The wheel of ``start``–``end`` (inclusive) with ``rings`` from the centre outwards.
 
@@ -528,7 +529,7 @@ def draw(
             lane_radius = lanes_base + (item.lane + 0.5) * LANE
             band.shapes.append(_shape(polar, item, lane_radius, writer, start, text_on_path))
         band.markup = mark_safe(  # noqa: S308 - every text in it is escaped by band_markup
-            band_markup(band.shapes, ring.colour, tint(ring.colour, SERIES_TINT))
+            band_markup(band.shapes, ring.colour, tint(ring.colour, SERIES_TINT), lang)
         )
         bands.append(band)
         inner = outer + RING_GAP

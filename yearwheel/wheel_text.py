@@ -230,15 +230,18 @@ def label_markup(shape: Shape) -> str:
     )
 
 
-def band_markup(shapes: list[Shape], colour: str, series_fill: str) -> str:
-    """A ring's links, then their names above them (so a name on an arc stays visible)."""
+def band_markup(shapes: list[Shape], colour: str, series_fill: str, lang: str = "") -> str:
+    """A ring's links, then their names above them (so a name on an arc stays visible).
+    ``lang`` is the organisation's written standard where the page is in another language
+    (organizations/content_language.py): the names are the organisation's words."""
     links = "\n".join(shape_markup(shape, colour, series_fill) for shape in shapes)
     labels = "".join(label_markup(shape) for shape in shapes)
     if not labels:
         return links
+    lang_attribute = f' lang="{escape(lang)}"' if lang else ""
     return (
-        f'{links}\n<g class="wheel-labels" aria-hidden="true" font-size="{_n(LABEL_SIZE)}" '
-        f'fill="#212529">{labels}</g>'
+        f'{links}\n<g class="wheel-labels"{lang_attribute} aria-hidden="true" '
+        f'font-size="{_n(LABEL_SIZE)}" fill="#212529">{labels}</g>'
     )
 
 

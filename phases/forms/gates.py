@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Phase
 from measures.uploads import clean_upload, prepare_upload_field
+from organizations.content_language import mark_field_languages
 from organizations.formtools import FreeTextLimit, add_correction_reason, radio_without_empty
 from organizations.models import Organization
 from phases.models import FactorAssessment, FactorState, SuccessFactor
@@ -263,6 +264,7 @@ class SuccessFactorForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        mark_field_languages(self)
         self.standard = organization.written_standard
         standard_field = self.fields[f"text_{self.standard}"]
         standard_field.required = True

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from measures.attainment import TREND_LABELS, Trend
 from measures.models import Evaluation, Indicator, Phase, TrafficLight
+from organizations.content_language import lang_attribute
 from phases.models import ContinuationDecision
 from reports import cards, charts
 from yearwheel.models import Kind
@@ -196,6 +197,7 @@ def measure_card(context: template.Context, measure: dict[str, Any] | None = Non
         can_write_summary=bool(context.get("can_write_summary")),
         hide_decisions=bool(context.get("hide_decisions")),
         summary_back=str(context.get("summary_back") or ""),
+        content_lang=lang_attribute(organization),
     )
 
 
