@@ -10,7 +10,7 @@ maintenance routines), through the three gates.
 Every POST the browser sends is counted (htmx's included), and every full page load. Rows of
 the logic model, the plan and the maintenance plan are added inline: one POST each and no page
 load, where a page per row took the same POST and two page loads (the form's page, and the list
-it redirected to). The count is printed and bounded; docs/inline-editing.md keeps the figures.
+it redirected to). The count is printed and bounded; docs/measures.md ("Inline editing") keeps the figures.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.browser
 
-# The journey as measured (see the test's printout and docs/inline-editing.md): a change that
+# The journey as measured (see the printout and docs/measures.md): a change that
 # makes the person send more, or load more pages, fails here and must be looked at.
 MAX_POSTS = 60
 MAX_PAGE_LOADS = 82
