@@ -88,8 +88,8 @@ def test_viewers_can_change_nothing_in_an_organisation():
             assert case.post["viewer"] in (403, 404, 405), name
 
 
-# The URLs whose forms are also sent inline by htmx (docs/measures.md, "Inline editing"). Asked by htmx
-# they answer with a fragment instead of a redirect, and never to anyone else.
+# The URLs whose forms are also sent inline by htmx (docs/measures.md, "Inline editing").
+# Asked by htmx they answer with a fragment instead of a redirect, and never to anyone else.
 INLINE = [
     *(f"logic_element_{action}" for action in ("create", "update", "move", "delete")),
     "logic_link_create",

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from measures.models import LogicElement, LogicLink, Phase
 from phases.models import BudgetLine, MaintenanceRoutine, PlannedActivity, RoleResponsibility
+from tests.browser.conftest import describe_violations
 from tests.factories import MeasureFactory, ProgramFactory
 
 pytestmark = pytest.mark.browser
@@ -30,8 +31,13 @@ def _add_button(page, column: int):
     return page.locator(f"form:has(#id_logic_new_{column}_text) button[type=submit]")
 
 
+def _assert_accessible(axe_violations, where: str) -> None:
+    violations = axe_violations()
+    assert not violations, f"axe found problems on {where}:\n" + describe_violations(violations)
+
+
 def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
-    page, log_in, organization, team_lead, password
+    page, log_in, axe_violations, organization, team_lead, password
 ):
     team_lead.language = "en"
     team_lead.save(update_fields=["language"])
@@ -82,6 +88,7 @@ def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
     expect(page.locator("#id_logic_new_4_text")).to_be_focused()
     expect(page.locator("#id_logic_new_4_text")).to_have_class(re.compile("is-invalid"))
     assert LogicElement.objects.filter(measure=measure).count() == 2
+    _assert_accessible(axe_violations, "the logic model with a refused element")
     _assert_same_page(page)
     assert len(navigations) == before
 
@@ -111,6 +118,8 @@ def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
     line = BudgetLine.objects.get(plan__measure=measure)
     expect(page.locator(f"#budget-line-{line.pk}")).to_be_focused()
     expect(page.locator("#inline-status")).to_contain_text("The budget line is saved.")
+    page.locator("summary", has_text="New role").click()
+    _assert_accessible(axe_violations, "the plan with an add form open")
     _assert_same_page(page)
     assert len(navigations) == before
 
@@ -128,6 +137,8 @@ def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
     expect(page.locator("#maintenance tbody tr")).to_have_count(1)
     routine = MaintenanceRoutine.objects.get(measure=measure)
     expect(page.locator(f"#routine-{routine.pk}")).to_be_focused()
+    page.locator("summary", has_text="New routine").click()
+    _assert_accessible(axe_violations, "the maintenance plan with its add form open")
     _assert_same_page(page)
     assert len(navigations) == before
     assert not refused, refused

@@ -10,7 +10,8 @@ maintenance routines), through the three gates.
 Every POST the browser sends is counted (htmx's included), and every full page load. Rows of
 the logic model, the plan and the maintenance plan are added inline: one POST each and no page
 load, where a page per row took the same POST and two page loads (the form's page, and the list
-it redirected to). The count is printed and bounded; docs/measures.md ("Inline editing") keeps the figures.
+it redirected to). The count is printed and bounded; docs/measures.md ("Inline editing")
+keeps the figures.
 """
 
 from __future__ import annotations
