@@ -89,6 +89,13 @@ def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
     expect(page.locator("#id_logic_new_4_text")).to_have_class(re.compile("is-invalid"))
     assert LogicElement.objects.filter(measure=measure).count() == 2
     _assert_accessible(axe_violations, "the logic model with a refused element")
+    # Edit turns the element into its form; Cancel brings the element back unchanged.
+    page.locator(f"#element-{element.pk}").get_by_role("link", name="Edit").click()
+    expect(page.locator(f"#id_logic_edit_{element.pk}_text")).to_be_focused()
+    page.locator(f"#element-{element.pk}").get_by_role("link", name="Cancel").click()
+    expect(page.locator(f"#element-{element.pk} .logic-element-text")).to_have_text(
+        "Adults on duty at every break"
+    )
     _assert_same_page(page)
     assert len(navigations) == before
 
@@ -109,6 +116,12 @@ def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
     page.get_by_role("button", name="Add role").click()
     expect(page.locator("#roles tbody tr")).to_have_count(1)
     role = RoleResponsibility.objects.get(plan__measure=measure)
+    expect(page.locator(f"#role-{role.pk}")).to_be_focused()
+    # Edit in place, and save.
+    page.locator(f"#role-{role.pk}").get_by_role("link", name="Edit").click()
+    page.locator(f"#id_edit_role_{role.pk}_role").fill("Team lead")
+    page.locator(f"#role-{role.pk}").get_by_role("button", name="Save").click()
+    expect(page.locator(f"#role-{role.pk} th")).to_have_text("Team lead")
     expect(page.locator(f"#role-{role.pk}")).to_be_focused()
     page.locator("summary", has_text="New budget line").click()
     page.locator("#id_new_budget_description").fill("Course for the staff")
