@@ -363,3 +363,14 @@ def test_the_fragments_run_the_same_queries_for_5_and_50_rows(login, english, or
         ]
 
     assert counts(few) == counts(many)
+
+
+def test_the_print_view_keeps_its_date_and_has_no_forms(login, english, measure):
+    LogicElementFactory(measure=measure, column=C.RESOURCES)
+
+    response = login(english).get(f"{url('logic_model', measure)}?print=1")
+
+    text = body(response)
+    assert "hx-post" not in text and "<form" not in text.split("</header>")[-1]
+    printed = text.index("Printed")
+    assert any(ch.isdigit() for ch in text[printed : printed + 40])

@@ -109,7 +109,12 @@ class LogicModelView(MeasureViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         if self.request.GET.get("print"):
             chain = load_chain(self.measure)
-            context.update(chain=chain, chart=chart_layout(chain), can_change=False)
+            context.update(
+                chain=chain,
+                chart=chart_layout(chain),
+                can_change=False,
+                today=timezone.localdate(),
+            )
         else:
             context.update(editor_context(self.request, self.measure, self.organization))
         return context
