@@ -155,3 +155,36 @@ def test_a_team_lead_adds_every_kind_of_row_inline_without_leaving_the_page(
     _assert_same_page(page)
     assert len(navigations) == before
     assert not refused, refused
+
+
+def test_without_javascript_the_same_forms_post_and_come_back_to_the_list(
+    browser, base_url, organization, team_lead, password
+):
+    team_lead.language = "en"
+    team_lead.save(update_fields=["language"])
+    measure = MeasureFactory(program=ProgramFactory(organization=organization), team_lead=team_lead)
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.locator("input[name='username']").fill(team_lead.email)
+        page.locator("main form button[type='submit']").click()
+        page.locator("input[name='password']").fill(password)
+        page.locator("main form button[type='submit']").click()
+
+        page.goto(reverse("logic_model", args=[organization.slug, measure.pk]))
+        page.locator("#id_logic_new_1_text").fill("Two hours a week")
+        _add_button(page, 1).click()
+        element = LogicElement.objects.get(measure=measure)
+        expect(page).to_have_url(re.compile(rf"/logic/#element-{element.pk}$"))
+        expect(page.locator("main .messages")).to_contain_text("The element is added")
+
+        page.goto(reverse("implementation_plan", args=[organization.slug, measure.pk]))
+        page.locator("summary", has_text="New role").click()
+        page.locator("#id_new_role_role").fill("Team lead")
+        page.locator("#id_new_role_responsibility").fill("Leads the team")
+        page.get_by_role("button", name="Add role").click()
+        expect(page).to_have_url(re.compile(r"/plan/#roles$"))
+        expect(page.locator("#roles tr[id^=role-]")).to_have_count(1)
+    finally:
+        context.close()
