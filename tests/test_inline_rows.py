@@ -313,6 +313,11 @@ def test_routines_are_added_and_edited_inline(login, english, measure):
     routine.refresh_from_db()
     assert routine.description == "Supervision each month"
 
+    deleted = client.post(url("maintenance_routine_delete", measure, routine.pk), **HX)
+    assert 'data-inline-focus="maintenance-heading"' in assert_fragment(deleted, "maintenance")
+    assert not MaintenanceRoutine.objects.exists()
+    assert routine.history.count() == 3  # created, changed, deleted: the history keeps it
+
 
 def test_a_routine_without_htmx_redirects_to_the_maintenance_plan(login, english, measure):
     response = login(english).post(
@@ -321,6 +326,12 @@ def test_a_routine_without_htmx_redirects_to_the_maintenance_plan(login, english
 
     assert response.status_code == 302
     assert response["Location"] == f"{url('continuation', measure)}#maintenance"
+
+    routine = MaintenanceRoutine.objects.get()
+    deleted = login(english).post(url("maintenance_routine_delete", measure, routine.pk))
+    assert deleted.status_code == 302
+    assert deleted["Location"] == f"{url('continuation', measure)}#maintenance"
+    assert not MaintenanceRoutine.objects.exists()
 
 
 # --- queries ---------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ INLINE = [
     ),
     "maintenance_routine_create",
     "maintenance_routine_update",
+    "maintenance_routine_delete",
 ]
 
 

@@ -476,6 +476,28 @@ class MaintenanceRoutineFormView(MeasureObjectFormView):
         return _("Edit routine") if self.instance else _("New routine in the maintenance plan")
 
 
+class MaintenanceRoutineDeleteView(MeasureViewMixin, View):
+    """POST only, like the plan's rows: the routine leaves the maintenance plan (and the annual
+    wheel); its history keeps it."""
+
+    permission_required = WORK
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        routine = self.get_for_measure(MaintenanceRoutine.objects.all(), pk=kwargs["pk"])
+        name = routine.get_kind_display()
+        routine.delete()
+        messages.success(request, _("“%(name)s” is deleted.") % {"name": name})
+        url = reverse("continuation", args=[self.organization.slug, self.measure.pk])
+        return answer(
+            request,
+            f"{url}#maintenance",
+            MAINTENANCE_FRAGMENT,
+            lambda: maintenance_context(request, self.measure),
+            focus="maintenance-heading",
+        )
+
+
 class GoverningDocumentFormView(MeasureObjectFormView):
     model = GoverningDocument
     form_class = GoverningDocumentForm
