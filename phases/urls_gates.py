@@ -3,7 +3,7 @@ assessments of one measure, and the organisation's success factors."""
 
 from django.urls import URLPattern, path
 
-from phases.views import gates
+from phases.views import assess_phase, gates
 
 urlpatterns: list[URLPattern] = [
     path("measures/<int:measure_pk>/phase/", gates.PhaseGateView.as_view(), name="phase_gate"),
@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern] = [
         "measures/<int:measure_pk>/phase/moves/<int:pk>/correct/",
         gates.TransitionCorrectView.as_view(),
         name="transition_correct",
+    ),
+    path(
+        "measures/<int:measure_pk>/phase/<int:phase>/assess/",
+        assess_phase.PhaseAssessView.as_view(),
+        name="phase_assess",
     ),
     path(
         "measures/<int:measure_pk>/factors/<int:factor_pk>/assess/",

@@ -23,14 +23,13 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from measures.models import Measure, Phase
 from measures.sections import Section
-from measures.uploads import file_response, save_with_upload
+from measures.uploads import file_response
 from measures.views.base import MeasureViewMixin
 from organizations.formtools import correction_reason
 from organizations.records import CorrectionRefused
@@ -55,6 +54,7 @@ from phases.services import (
     GateFactor,
     PhaseMoveRefused,
     ensure_default_factors,
+    factor_assessment_save,
     factor_create,
     factor_reword,
     gate_for,
@@ -367,13 +367,8 @@ class FactorAssessView(FactorMixin, FormView):
     def form_valid(self, form: FactorAssessmentForm) -> HttpResponse:
         if self.factor.current_version is None:
             raise Http404
-        assessment = form.instance
-        assessment.version = self.factor.current_version
-        assessment.assessed_by = user_of(self.request)
-        assessment.assessed_at = timezone.now()
         try:
-            # A replaced file stays in storage: the assessment's history still points at it.
-            save_with_upload(form, "evidence_file", "evidence", keep_replaced=True)
+            factor_assessment_save(form=form, factor=self.factor, user=user_of(self.request))
         except IntegrityError:
             # Someone else assessed the factor for the first time a moment ago.
             messages.error(

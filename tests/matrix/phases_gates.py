@@ -38,6 +38,12 @@ MATRIX = {
         org(MEASURE_WORKERS, 200),
         org(MEASURE_WORKERS, 200),
     ),
+    # All of phase I's factors on one page; an empty POST shows "choose a state" per factor.
+    "phase_assess": Case(
+        lambda ctx: {**measure_and()(ctx), "phase": 1},
+        org(MEASURE_WORKERS, 200),
+        org(MEASURE_WORKERS, 200),
+    ),
     "factor_evidence": Case(
         measure_and("gate_evidence", "factor_pk"), org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)
     ),
