@@ -8,6 +8,11 @@ from phases.views import assess_phase, gates
 urlpatterns: list[URLPattern] = [
     path("measures/<int:measure_pk>/phase/", gates.PhaseGateView.as_view(), name="phase_gate"),
     path(
+        "measures/<int:measure_pk>/phase/review/",
+        gates.GateReviewRequestView.as_view(),
+        name="gate_review_request",
+    ),
+    path(
         "measures/<int:measure_pk>/phase/register/",
         gates.PhaseRegisterView.as_view(),
         name="phase_register",

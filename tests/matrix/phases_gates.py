@@ -27,6 +27,11 @@ MATRIX = {
     "phase_gate": Case(measure_and(), org(ALL_MEMBERS, 200), org(PLANNERS, 200)),
     # The matrix measure is new (phase I, never moved): planners may register it in a later
     # phase; an empty POST shows "choose a phase" and "say why".
+    # POST only: the measure's team asks the coordinators to review the gate (302 back to it;
+    # a second request while one is pending is refused with a message, also a 302).
+    "gate_review_request": Case(
+        measure_and(), org(MEASURE_WORKERS, 405), org(MEASURE_WORKERS, 302)
+    ),
     "phase_register": Case(measure_and(), org(PLANNERS, 200), org(PLANNERS, 200)),
     # An empty POST shows "write the justification" and "say why it is corrected".
     "transition_correct": Case(
