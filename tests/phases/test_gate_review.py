@@ -168,3 +168,17 @@ def test_outsiders_get_404_and_the_action_takes_only_posts(login, outsider, team
     assert login(outsider).post(request_url(measure), {}).status_code == 404
     assert login(team_lead).get(request_url(measure)).status_code == 405
     assert not GateReviewRequest.objects.exists()
+
+
+def test_the_coordinator_finds_it_in_the_notifications_and_it_opens_the_gate_page(
+    login, team_lead, coordinator, measure
+):
+    english(coordinator)
+    login(team_lead).post(request_url(measure), {"message": ""})
+    client = login(coordinator)
+    html = client.get(reverse("notification_list")).content.decode()
+    assert "Gate review requested: Trygge friminutt" in html
+    notification = Notification.objects.get()
+    opened = client.post(reverse("notification_open", args=[notification.pk]))
+    assert opened.status_code == 302
+    assert opened["Location"] == gate_url(measure) + "#gate-review"
