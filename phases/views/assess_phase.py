@@ -108,11 +108,19 @@ class PhaseAssessView(MeasureViewMixin, TemplateView):
             return self.render_to_response(self.get_context_data(rows=rows))
         changed = [row for row in rows if row.form.has_changed()]
         user = user_of(request)
+        stored: list[Any] = []  # the files stored by this POST, removed again if it fails
         try:
             with transaction.atomic():
                 for row in changed:
-                    factor_assessment_save(form=row.form, factor=row.item.factor, user=user)
+                    saved = factor_assessment_save(
+                        form=row.form, factor=row.item.factor, user=user
+                    )
+                    if "evidence_file" in row.form.changed_data and saved.evidence_file:
+                        stored.append(saved.evidence_file)
         except IntegrityError:
+            # The rows are rolled back; the files stored before the failing one are not.
+            for upload in stored:
+                upload.storage.delete(upload.name)
             # Someone else assessed one of the factors for the first time a moment ago:
             # nothing of this page is saved.
             messages.error(

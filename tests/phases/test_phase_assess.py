@@ -5,13 +5,15 @@ queries however many factors."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measures.models import Phase
 from phases.models import FactorAssessment
 from phases.services import factors_for
+from phases.views import assess_phase
 from tests.factories import (
     FactorAssessmentFactory,
     MeasureFactory,
@@ -196,3 +198,56 @@ def test_the_page_runs_the_same_queries_for_5_and_23_factors(login, team_lead, m
     assert shown == 23
     print("\nphase assessment page queries:", few)
     assert many == few
+
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def test_evidence_files_are_saved_per_factor_and_kept_when_unchanged(login, team_lead, measure):
+    factors = factors_for(measure.organization, Phase.PREPARE)
+    first = factors[0]
+    data = unchanged(factors)
+    data[field(first, "state")] = "met"
+    data[field(first, "evidence_file")] = SimpleUploadedFile("Referat.pdf", PDF)
+    client = login(team_lead)
+    assert client.post(page_url(measure), data).status_code == 302
+    assessment = FactorAssessment.objects.get()
+    stored = assessment.evidence_file.name
+    assert stored.startswith("evidence/")
+    # The page links the stored file to the download view; posting the page again as it is
+    # keeps the file and saves nothing.
+    html = client.get(page_url(measure)).content.decode()
+    assert (
+        reverse("factor_evidence", args=[measure.organization.slug, measure.pk, first.pk]) in html
+    )
+    data = unchanged(factors, {first.pk: assessment})
+    assert client.post(page_url(measure), data).status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.evidence_file.name == stored
+    assert assessment.history.count() == 1
+
+
+def test_a_factor_assessed_by_someone_else_meanwhile_saves_nothing_and_leaves_no_file(
+    login, team_lead, measure, monkeypatch
+):
+    factors = factors_for(measure.organization, Phase.PREPARE)
+    first, second = factors[:2]
+    real = assess_phase.factor_assessment_save
+    saved = []
+
+    def second_one_collides(**kwargs):
+        if saved:
+            raise IntegrityError("one_assessment_per_measure_and_factor")
+        saved.append(real(**kwargs))
+        return saved[-1]
+
+    monkeypatch.setattr(assess_phase, "factor_assessment_save", second_one_collides)
+    data = unchanged(factors)
+    data[field(first, "state")] = "met"
+    data[field(first, "evidence_file")] = SimpleUploadedFile("Referat.pdf", PDF)
+    data[field(second, "state")] = "in_progress"
+    response = login(team_lead).post(page_url(measure), data)
+    assert response.status_code == 302
+    assert not FactorAssessment.objects.exists()
+    [first_saved] = saved
+    assert not first_saved.evidence_file.storage.exists(first_saved.evidence_file.name)
