@@ -89,12 +89,13 @@ def gate_review_content(reminder: Reminder) -> dict[str, Any]:
     from notifications.gate_reviews import request_id
     from phases.models import GateReviewRequest
 
+    pk = request_id(reminder)
     request = (
-        GateReviewRequest.objects.filter(
-            pk=request_id(reminder), measure__organization_id=reminder.organization_id
-        )
+        GateReviewRequest.objects.filter(pk=pk, measure__organization_id=reminder.organization_id)
         .select_related("requested_by")
         .first()
+        if pk is not None
+        else None
     )
     if request is None:
         return {"requested_by": None, "to_phase": "", "message": ""}

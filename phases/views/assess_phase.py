@@ -112,9 +112,7 @@ class PhaseAssessView(MeasureViewMixin, TemplateView):
         try:
             with transaction.atomic():
                 for row in changed:
-                    saved = factor_assessment_save(
-                        form=row.form, factor=row.item.factor, user=user
-                    )
+                    saved = factor_assessment_save(form=row.form, factor=row.item.factor, user=user)
                     if "evidence_file" in row.form.changed_data and saved.evidence_file:
                         stored.append(saved.evidence_file)
         except IntegrityError:

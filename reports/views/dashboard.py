@@ -7,6 +7,7 @@ Worded in the reader's language (the organisation's written standard is for repo
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,7 +77,7 @@ class DashboardView(OrganizationViewMixin, TemplateView):
             form=form,
             view=view,
             sort=sort,
-            rows=overview_rows(page.object_list) if view == TABLE else [],
+            rows=overview_rows(list(page.object_list)) if view == TABLE else [],
             # The same measures, filters, sorting and page in the other view.
             cards_query=_with(self.request, view=CARDS, sort=sort),
             table_query=_with(self.request, view=None),
@@ -113,7 +114,7 @@ class OverviewRow:
 TREND_ORDER = (Trend.IMPROVING, Trend.FLAT, Trend.WORSENING)
 
 
-def overview_rows(measures: list[MeasureContent]) -> list[OverviewRow]:
+def overview_rows(measures: Iterable[MeasureContent]) -> list[OverviewRow]:
     rows = []
     for measure in measures:
         indicators = measure["indicators"]
