@@ -182,3 +182,14 @@ def test_the_coordinator_finds_it_in_the_notifications_and_it_opens_the_gate_pag
     opened = client.post(reverse("notification_open", args=[notification.pk]))
     assert opened.status_code == 302
     assert opened["Location"] == gate_url(measure) + "#gate-review"
+
+
+def test_the_request_is_on_the_audit_trail(login, team_lead, coordinator, measure, organization):
+    from tests.audit.helpers import audit_page
+
+    login(team_lead).post(request_url(measure), {"message": "Se på faktorene"})
+    entries = audit_page(login(coordinator), organization, kind="phases.gatereviewrequest").context[
+        "entries"
+    ]
+    [entry] = entries
+    assert entry.url == gate_url(measure)
