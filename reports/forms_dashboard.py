@@ -20,7 +20,7 @@ from reports.content import MeasureContent
 from reports.models import MeasureSummary
 
 STATUS_ORDER = {"red": 0, "yellow": 1, "green": 2}
-DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page")
+DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page", "view")
 
 
 def _by_attainment(measure: MeasureContent) -> tuple[Any, ...]:

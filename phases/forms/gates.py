@@ -154,6 +154,22 @@ class TransitionCorrectionForm(forms.Form):
         add_correction_reason(self, correcting=True)
 
 
+class GateReviewRequestForm(forms.Form):
+    """A team lead's request that the coordinators review the gate, with an optional note."""
+
+    message = forms.CharField(
+        label=_("Message to the coordinators (optional)"),
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example what you have done about the blockers, or what you need."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "review-%s")
+        super().__init__(*args, **kwargs)
+
+
 # --- assessing a factor ----------------------------------------------------------------------
 
 

@@ -102,6 +102,13 @@ def status_shape(value: Any) -> str:
 
 
 @register.filter
+def status_icon(value: Any) -> SafeString:
+    """The traffic light's shape as an inline SVG hidden from screen readers (the words
+    beside it say the same): the cards' own icons."""
+    return mark_safe(charts.STATUS_ICONS.get(str(value), ""))  # noqa: S308 - our own markup
+
+
+@register.filter
 def trend_label(value: Any) -> str:
     try:
         return str(TREND_LABELS[Trend(value)])
