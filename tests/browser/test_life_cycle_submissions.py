@@ -50,17 +50,15 @@ def _norwegian(day) -> str:
 
 
 def assess_phase_factors(page, organization, measure, phase: int) -> int:
-    """Assesses every success factor of ``phase`` as met, with evidence, as the person would
-    today: one page per factor. (Kept apart so the one-page assessment of a phase's factors
-    can take its place.) Returns the number of factors."""
+    """Assesses every success factor of ``phase`` as met, with evidence, on the phase's one
+    assessment page: one POST for all of them. Returns the number of factors."""
     factors = factors_for(organization, phase)
+    page.goto(reverse("phase_assess", args=[organization.slug, measure.pk, phase]))
     for factor in factors:
-        page.goto(reverse("factor_assess", args=[organization.slug, measure.pk, factor.pk]))
-        form = page.locator("main form:has(textarea[name='evidence'])")
-        form.locator("input[name='state'][value='met']").check()
-        form.locator("textarea[name='evidence']").fill("Vedtatt i styringsgruppa.")
-        form.locator("button[type='submit']").first.click()
-        expect(page.locator("main .messages")).to_be_visible()
+        page.locator(f"input[name='factor-{factor.pk}-state'][value='met']").check()
+        page.locator(f"#id_factor-{factor.pk}-evidence").fill("Vedtatt i styringsgruppa.")
+    page.get_by_role("button", name="Save the assessments").click()
+    expect(page.locator("main .alert-success")).to_be_visible()
     return len(factors)
 
 
