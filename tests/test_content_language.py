@@ -120,8 +120,12 @@ def _pages(organization, measure):
             ["Trygge friminutt", "Flere voksne ute", "Færre elever blir plaget", "Andel som"],
         ),
         "status": (
-            reverse("status_dashboard", args=[slug]),
+            reverse("status_dashboard", args=[slug]) + "?view=cards",
             ["Trygge friminutt", "Oppvekstløftet", "Andel som trives"],
+        ),
+        "overview": (
+            reverse("status_dashboard", args=[slug]),
+            ["Trygge friminutt", "Oppvekstløftet"],
         ),
         "year": (wheel, ["Budsjettseminar", "Skoleruta"]),
         "month": (f"{wheel}?zoom=m10", ["Budsjettseminar", "Skoleruta"]),
@@ -132,7 +136,7 @@ def _pages(organization, measure):
     }
 
 
-PAGES = ["measure", "status", "year", "month", "agenda"]
+PAGES = ["measure", "status", "overview", "year", "month", "agenda"]
 
 
 @time_machine.travel("2026-10-01 10:00 +0200", tick=False)

@@ -98,7 +98,7 @@ def test_a_refused_element_saves_nothing_and_shows_the_error_at_its_field(login,
     assert field in text
     tag = text[text.rindex("<textarea", 0, text.index(field)) : text.index(">", text.index(field))]
     assert "is-invalid" in tag
-    assert "This field is required." in text
+    assert "Fill in this field." in text
 
 
 def test_the_errors_come_in_the_users_language(login, team_lead, measure):
@@ -109,7 +109,8 @@ def test_the_errors_come_in_the_users_language(login, team_lead, measure):
         url("logic_element_create", measure), {"column": C.OUTCOMES, "text": ""}, **HX
     )
 
-    assert "This field is required." not in body(response)
+    assert "Fyll inn dette feltet." in body(response)
+    assert "Fill in this field." not in body(response)
     assert "is-invalid" in body(response)
 
 

@@ -62,12 +62,18 @@ def test_the_indicator_form_labels_its_goal_in_norwegian():
 
 @pytest.mark.django_db
 def test_no_rhythm_choice_names_the_file_format(organization):
-    from measures.forms.evaluations import EvaluationCycleForm
-    from phases.forms.continuation import MaintenanceRoutineForm
     from tests.factories import MeasureFactory
-    from yearwheel.forms import EventForm
 
     measure = MeasureFactory(organization=organization)
+    with translation.override("en"):
+        _no_rhythm_choice_names_the_file_format(measure, organization)
+
+
+def _no_rhythm_choice_names_the_file_format(measure, organization):
+    from measures.forms.evaluations import EvaluationCycleForm
+    from phases.forms.continuation import MaintenanceRoutineForm
+    from yearwheel.forms import EventForm
+
     for form, name in (
         (EvaluationCycleForm(measure=measure), "rhythm"),
         (MaintenanceRoutineForm(measure=measure), "recurrence"),
@@ -81,10 +87,9 @@ def test_no_rhythm_choice_names_the_file_format(organization):
 def test_access_is_said_as_what_a_partner_can_do():
     from organizations.models import Partnership
 
-    assert [str(label) for label in Partnership.Access.labels] == [
-        "Can read",
-        "Can read and contribute",
-    ]
+    with translation.override("en"):
+        labels = [str(label) for label in Partnership.Access.labels]
+    assert labels == ["Can read", "Can read and contribute"]
 
 
 def _django_msgids() -> set:

@@ -10,8 +10,10 @@ maintenance routines), through the three gates.
 Every POST the browser sends is counted (htmx's included), and every full page load. Rows of
 the logic model, the plan and the maintenance plan are added inline: one POST each and no page
 load, where a page per row took the same POST and two page loads (the form's page, and the list
-it redirected to). The count is printed and bounded; docs/measures.md ("Inline editing")
-keeps the figures.
+it redirected to). A phase's success factors are assessed on one page: one POST for all of
+them, where a page per factor took one POST (and two page loads) each. The count is printed and
+bounded; docs/measures.md ("Inline editing") keeps the figures: before both, the same journey
+took 60 POSTs and 122 page loads.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ pytestmark = pytest.mark.browser
 
 # The journey as measured (see the printout and docs/measures.md): a change that
 # makes the person send more, or load more pages, fails here and must be looked at.
-MAX_POSTS = 60
-MAX_PAGE_LOADS = 82
+MAX_POSTS = 41
+MAX_PAGE_LOADS = 44
 
 
 @dataclass
@@ -58,7 +60,7 @@ def assess_phase_factors(page, organization, measure, phase: int) -> int:
         page.locator(f"input[name='factor-{factor.pk}-state'][value='met']").check()
         page.locator(f"#id_factor-{factor.pk}-evidence").fill("Vedtatt i styringsgruppa.")
     page.get_by_role("button", name="Save the assessments").click()
-    expect(page.locator("main .alert-success")).to_be_visible()
+    expect(page.locator("main .alert-success").first).to_be_visible()
     return len(factors)
 
 

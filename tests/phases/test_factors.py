@@ -156,7 +156,7 @@ def test_a_factor_needs_the_organisation_s_written_standard(login, admin_user, e
         org_url("factor_create"), {"phase": 1, "text_en": "Only English."}
     )
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Fill in this field." in response.content.decode()
     assert not SuccessFactor.objects.filter(default_key="").exists()
 
 

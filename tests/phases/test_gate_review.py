@@ -151,7 +151,7 @@ def test_a_too_long_message_shows_the_gate_page_with_the_error(login, team_lead,
     response = login(team_lead).post(request_url(measure), {"message": "x" * 4001})
     assert response.status_code == 200
     assert "review-message" in response.content.decode()
-    assert "Ensure this value has at most 4000 characters" in response.content.decode()
+    assert "Write at most 4000 characters" in response.content.decode()
     assert not GateReviewRequest.objects.exists()
 
 

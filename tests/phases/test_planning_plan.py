@@ -88,10 +88,10 @@ def activity(**values):
         ),
         ({}, {"start_date": ["Say when: give the dates, or choose a month."]}),
         ({"end_date": "01.09.2026"}, {"start_date": ["Give the date the activity starts."]}),
-        ({"start_date": "31.02.2026"}, {"start_date": ["Enter a valid date."]}),
+        ({"start_date": "31.02.2026"}, {"start_date": ["Write the date as dd.mm.yyyy, for example 31.12.2026."]}),
         (
             {"month": "13"},
-            {"month": ["Select a valid choice. 13 is not one of the available choices."]},
+            {"month": ["Choose one of the options. 13 is not one of them."]},
         ),
     ],
 )
@@ -241,8 +241,8 @@ def test_amounts_are_typed_the_norwegian_way(login, team_lead, measure, typed, s
     ("values", "field", "message"),
     [
         ({"amount": "-100"}, "amount", "The amount cannot be negative."),
-        ({"amount": "12,505"}, "amount", "Ensure that there are no more than 2 decimal places."),
-        ({"amount": "mye"}, "amount", "Enter a number."),
+        ({"amount": "12,505"}, "amount", "Write at most 2 digits after the decimal comma."),
+        ({"amount": "mye"}, "amount", "Write a number, for example 12,5."),
         ({"year": "1999"}, "year", "Give a year between 2000 and 2100."),
     ],
 )

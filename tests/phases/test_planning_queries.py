@@ -132,7 +132,9 @@ def _section_queries(measure, user) -> tuple[int, str]:
     user.has_perm("phases.view_phases", measure)
     with CaptureQueriesContext(connection) as queries:
         section = measure_section(request, measure)
-        html = render_to_string(section.template, {"section": section.context}, request=request)
+        # As on the measure page, whose context holds the organisation (its content's language).
+        context = {"section": section.context, "organization": measure.organization}
+        html = render_to_string(section.template, context, request=request)
     return len(queries), html
 
 

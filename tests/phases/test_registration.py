@@ -72,8 +72,8 @@ def test_a_coordinator_registers_a_measure_in_the_phase_it_has_reached(
     [
         ({"to_phase": 3, "reason": " "}, "reason", "Say why the measure is registered"),
         ({"reason": WHY}, "to_phase", "Choose phase II, III or IV."),
-        ({"to_phase": 1, "reason": WHY}, "to_phase", "Select a valid choice."),
-        ({"to_phase": 5, "reason": WHY}, "to_phase", "Select a valid choice."),
+        ({"to_phase": 1, "reason": WHY}, "to_phase", "Choose one of the options"),
+        ({"to_phase": 5, "reason": WHY}, "to_phase", "Choose one of the options"),
     ],
 )
 def test_a_registration_needs_a_later_phase_and_a_justification(

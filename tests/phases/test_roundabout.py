@@ -156,7 +156,7 @@ def test_the_form_proposes_the_next_number(login, team_lead, measure):
         ),
         ({"period_end": "01.01.2028"}, "period_end", "more than a year from today"),
         ({"period_start": "01.01.1999"}, "period_start", "from 2000 on"),
-        ({"developed": ""}, "developed", "This field is required."),
+        ({"developed": ""}, "developed", "Fill in this field."),
     ],
 )
 def test_a_lap_out_of_order_is_refused_with_a_message_and_nothing_is_saved(
@@ -374,7 +374,7 @@ def test_a_component_cannot_be_marked_piloted_in_a_lap_outside_the_measure(
             "described_on",
             "The date cannot be in the future.",
         ),
-        ({**COMPONENT, "kind": "project"}, "kind", "Select a valid choice."),
+        ({**COMPONENT, "kind": "project"}, "kind", "Choose one of the options"),
     ],
 )
 def test_a_half_described_component_is_refused(

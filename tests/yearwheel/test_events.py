@@ -292,8 +292,8 @@ BAD_INPUT = [
         "“jul” is not a date.",
         id="exception-not-a-date",
     ),
-    pytest.param({"title": ""}, "title", "This field is required.", id="no-title"),
-    pytest.param({"start_date": "32.13.2026"}, "start_date", "Enter a valid date.", id="bad-date"),
+    pytest.param({"title": ""}, "title", "Fill in this field.", id="no-title"),
+    pytest.param({"start_date": "32.13.2026"}, "start_date", "Write the date as dd.mm.yyyy, for example 31.12.2026.", id="bad-date"),
 ]
 
 

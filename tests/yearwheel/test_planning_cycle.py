@@ -228,11 +228,12 @@ def test_the_preview_lists_the_moved_items(organization, coordinator, login):
     with translation.override("en"):
         page = login(coordinator).get(url).content.decode()
 
-    # The items' titles follow the organisation's written standard; the rest the person's.
+    # The items' titles follow the organisation's written standard (marked with it: the
+    # <span lang="nb"> closes after the title); the rest the person's.
     assert "moved to the nearest working day" in page
     assert (
-        "Planleggingsmøte for året: Sunday 10 January 2027 is moved to Monday "
+        "Planleggingsmøte for året</span>: Sunday 10 January 2027 is moved to Monday "
         "11 January 2027." in page
     )
-    assert "Evaluering av vårhalvåret: Sunday 20 June 2027 is moved to Monday" in page
+    assert "Evaluering av vårhalvåret</span>: Sunday 20 June 2027 is moved to Monday" in page
     assert "Kommunestyret vedtar budsjett og økonomiplan:" not in page
