@@ -300,7 +300,8 @@
     }
   });
 
-  svg.addEventListener("focusout", function (event) {
+  // On the figure, not the drawing: a focus listener would make the <svg> a tab stop.
+  svg.parentNode.addEventListener("focusout", function (event) {
     if (pending && !pending.drag && pending.item === event.target) {
       cancel(false);
     }

@@ -76,7 +76,9 @@
     return target && target.closest ? target.closest("a.wheel-item") : null;
   }
 
-  svg.addEventListener("focusin", function (event) {
+  // Focus events are heard on the figure around the drawing: Chromium makes an SVG element
+  // with a focus listener a tab stop of its own, and the drawing must not be one.
+  svg.parentNode.addEventListener("focusin", function (event) {
     var item = itemOf(event.target);
     if (item) {
       show(item);

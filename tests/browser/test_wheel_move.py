@@ -91,6 +91,9 @@ def test_a_coordinator_drags_an_event_undoes_it_and_moves_it_with_the_keyboard(
 
     # Drag four days on: the new date is shown (and the mark turned) before anything is saved.
     offset = (first - month).days
+    # The points are in window coordinates: the event must be in view (below a menu that may
+    # take two lines) before they are read.
+    mark.scroll_into_view_if_needed()
     start = page.evaluate(DAY_POINT_JS, [event.pk, offset])
     target = page.evaluate(DAY_POINT_JS, [event.pk, offset + 4])
     page.mouse.move(start["x"], start["y"])
