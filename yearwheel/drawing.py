@@ -260,6 +260,9 @@ def _sectors(start: date, end: date, zoom: Zoom, writer: Writer) -> list[tuple[d
     return found
 
 
+TEXT_SLACK = 1.12  # room for a name: its estimated width and this much more
+
+
 @dataclass(eq=False)
 class _Item:
     placed: Placed
@@ -337,6 +340,9 @@ def _measure(
     offsets. A label goes on a long enough arc, else after the shape (before it at the end of
     the period)."""
     o = item.placed.occurrence
+    # Widths are estimated from character classes; browsers' sans-serif (often DejaVu Sans on
+    # Linux) runs wider, and a name longer than its arc loses its last letters on the page.
+    size *= TEXT_SLACK
     if not item.series and not o.is_range:
         centre = (item.body_lo + item.body_hi) / 2
         item.body_lo, item.body_hi = centre - mark_days / 2, centre + mark_days / 2
@@ -492,7 +498,7 @@ def _plan_ring(
     # A mark is as wide as it looks, and never narrower than its day (less the gap, so
     # marks on two days in a row share a lane when there is room for both).
     mark_days = max((2 * MARK + MARK_GAP) / per_day, 1.0 - gap)
-    room = LABEL_ROOM[zoom.kind] * sizes.label
+    room = LABEL_ROOM[zoom.kind] * sizes.label * TEXT_SLACK
     items = _items(placed, start, days, zoom.kind != "month", writer)
     for item in items:
         _measure(item, per_day, mark_days, room, days, sizes.label)
