@@ -14,9 +14,14 @@ nothing hides behind something else. Each takes the room of its shape and of its
 as text along the lane (see docs/yearwheel.md, "Labels on the wheel"), so names never
 overlap. In the year and a quarter a recurring event with :data:`SERIES_MIN` dates or more is
 one arc with a notch at each date. Beyond the year's :data:`MAX_LANES` (a quarter's
-:data:`MAX_QUARTER_LANES`) the rest is not drawn: a "+N" badge per month links to that
-month, which has no cap and names everything. So the number of shapes is bounded however
-many occurrences there are; the agenda lists every one of them.
+:data:`MAX_QUARTER_LANES`, both shared out by ``lane_cap``) the rest is not drawn: a "+N"
+badge per month, in the ring's last lane, links to that month, which has no cap and names
+everything. So the number of shapes is bounded however many occurrences there are; the
+agenda lists every one of them.
+
+Type sizes are fixed in pixels where the page shows the wheel (:func:`label_size`,
+:func:`ring_name_size`): ring names are not written in the rings, each ring carries its
+number at twelve o'clock and the legend names it, so the rings' radial room goes to lanes.
 
 This module lays out. The zoom (yearwheel/zoom.py), the proportions and the polar geometry
 (yearwheel/wheel_geometry.py), and the texts and the SVG markup (yearwheel/wheel_text.py) are
