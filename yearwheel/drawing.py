@@ -58,6 +58,8 @@ from yearwheel.wheel_geometry import (
     LABEL_ROOM,
     LABEL_SIZE,
     LANE,
+    LANE_BUDGETS,
+    LANE_CAPS,
     LANE_PER_LABEL,
     MARGIN,
     MARK,
@@ -657,13 +659,42 @@ def draw(
 
     def plan_all(sizes: _Sizes) -> tuple[list[_Plan], float, float, int]:
         plans = []
+        inners = []
         radius = CENTRE_RADIUS + RING_GAP
         for ring in rings:
+            inners.append(radius)
             plan = _plan_ring(
                 ring, by_ring[ring.pk], radius, start, days, zoom, writer, sizes, cap, sector_spans
             )
             plans.append(plan)
             radius += sizes.band_extra + plan.lanes * sizes.lane
+        # Lanes of the budget that quiet rings leave go, one by one, to the ring with the most
+        # counted away. (Rings further out move outwards, which only gives them more room.)
+        budget = LANE_BUDGETS.get(zoom.kind)
+        most = LANE_CAPS[zoom.kind]
+        if cap is not None and budget is not None and most is not None:
+            caps = [cap] * len(plans)
+            spare = budget - sum(plan.lanes for plan in plans)
+            while spare > 0:
+                crowded = [n for n, plan in enumerate(plans) if plan.overflow and caps[n] < most]
+                if not crowded:
+                    break
+                n = max(crowded, key=lambda n: sum(item.count for item in plans[n].overflow))
+                caps[n] += 1
+                again = _plan_ring(
+                    rings[n],
+                    by_ring[rings[n].pk],
+                    inners[n],
+                    start,
+                    days,
+                    zoom,
+                    writer,
+                    sizes,
+                    caps[n],
+                    sector_spans,
+                )
+                spare -= again.lanes - plans[n].lanes
+                plans[n] = again
         scale_inner, stretch = _scale_inner(plans, sizes)
         unnamed = sum(1 for plan in plans for item in plan.items if not item.text)
         return plans, scale_inner, stretch, unnamed
