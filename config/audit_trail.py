@@ -149,6 +149,12 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
         "link": ("phase_gate", {"measure_pk": "measure"}),
     },
     {
+        "model": "phases.GateReviewRequest",
+        "parent": "measure",
+        "name": "to_phase",
+        "link": ("phase_gate", {"measure_pk": "measure"}),
+    },
+    {
         "model": "phases.Preparation",
         "parent": "measure",
         "name": "",

@@ -134,6 +134,9 @@ TEMPLATES = [
                 "notifications.context_processors.notifications",
                 "organizations.limits.form_limits",
             ],
+            # Every template that shows an organisation's words marks their language with
+            # {% content_lang %} (organizations/content_language.py): loaded everywhere.
+            "builtins": ["organizations.templatetags.content_lang"],
         },
     }
 ]
@@ -381,6 +384,11 @@ else:
     # Embedded default: every message lands as a file under var/mail/ and on the console.
     EMAIL_BACKEND = "config.mail.FileAndConsoleBackend"
     EMAIL_FILE_PATH = str(env_str("EMAIL_FILE_PATH") or VAR_DIR / "mail")
+
+# The service's own contact address for people who use it (the accessibility statement shows it
+# when an organisation has named no contact of its own). Empty: the statement names the
+# organisation's administrators instead.
+SUPPORT_EMAIL = env_str("SUPPORT_EMAIL", "") or ""
 
 # The address used in links inside emails (no request is at hand in a Celery worker).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

@@ -22,6 +22,7 @@ TEMPLATES = {
     Reminder.Kind.BEFORE: "reminder",
     Reminder.Kind.ESCALATION: "reminder-escalation",
     Reminder.Kind.DIGEST: "reminder-digest",
+    Reminder.Kind.GATE_REVIEW: "reminder-gate-review",
 }
 # Escalations are about an overdue evaluation, unless the subject says otherwise.
 ACTION_ESCALATION = "reminder-escalation-action"
@@ -81,6 +82,28 @@ def action_item_owner(reminder: Reminder) -> Any:
         .first()
     )
     return item.owner if item else None
+
+
+def gate_review_content(reminder: Reminder) -> dict[str, Any]:
+    """Who asks for the gate review, to which phase, and their message, read when sent."""
+    from notifications.gate_reviews import request_id
+    from phases.models import GateReviewRequest
+
+    pk = request_id(reminder)
+    request = (
+        GateReviewRequest.objects.filter(pk=pk, measure__organization_id=reminder.organization_id)
+        .select_related("requested_by")
+        .first()
+        if pk is not None
+        else None
+    )
+    if request is None:
+        return {"requested_by": None, "to_phase": "", "message": ""}
+    return {
+        "requested_by": request.requested_by,
+        "to_phase": request.get_to_phase_display(),
+        "message": request.message,
+    }
 
 
 def send_escalations(rows: list[Reminder]) -> None:
@@ -163,6 +186,8 @@ def send_reminder(reminder: Reminder) -> None:
     name = TEMPLATES[Reminder.Kind(reminder.kind)]
     if reminder.kind == Reminder.Kind.DIGEST:
         context.update(digest_content(reminder))
+    elif reminder.kind == Reminder.Kind.GATE_REVIEW:
+        context.update(gate_review_content(reminder))
     elif reminder.kind == Reminder.Kind.ESCALATION:
         # The due date is the row's date: how late it is when the email goes.
         context["days_overdue"] = (timezone.localdate() - reminder.starts_on).days

@@ -94,6 +94,8 @@ def describe(reminder: Reminder) -> str:
         return overdue_label(reminder)
     if reminder.kind == Reminder.Kind.DIGEST:
         return _("Weekly digest")
+    if reminder.kind == Reminder.Kind.GATE_REVIEW:
+        return _("Gate review requested on %(date)s") % {"date": short_date(reminder.starts_on)}
     span = reminder_when(reminder, short=True)
     kind = UPCOMING.get(reminder.kind_of_item)
     return f"{kind}: {span}" if kind else span

@@ -27,6 +27,8 @@ class Reminder(models.Model):
         BEFORE = "before", _("Reminder before")
         ESCALATION = "escalation", _("Overdue, to the coordinator")
         DIGEST = "digest", _("Weekly digest")
+        # A team lead asks the coordinators to review a gate (phases.services).
+        GATE_REVIEW = "gate_review", _("Gate review requested")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -68,6 +68,14 @@ class ProfileForm(forms.ModelForm):
 
 
 class OrganizationSettingsForm(forms.ModelForm):
+    # Declared here only to pass assume_scheme: an address typed without one gets https://.
+    accessibility_statement_url = forms.URLField(
+        label=Organization._meta.get_field("accessibility_statement_url").verbose_name,
+        help_text=Organization._meta.get_field("accessibility_statement_url").help_text,
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+    )
     escalate_after_days = forms.IntegerField(
         label=_("Tell the coordinator when an evaluation is overdue by (days)"),
         min_value=1,
@@ -86,6 +94,8 @@ class OrganizationSettingsForm(forms.ModelForm):
             "written_standard",
             "planning_year_start_month",
             "escalate_after_days",
+            "accessibility_contact_email",
+            "accessibility_statement_url",
         ]
 
 

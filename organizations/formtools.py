@@ -35,6 +35,20 @@ def radio_without_empty(
     field.choices = [(value, label) for value, label in offered if value not in ("", None)]
 
 
+# A rhythm people write as a rule themselves: the models' label for it names the file format
+# ("Custom (iCalendar RRULE)"), which says nothing to the people who choose it. Forms and pages
+# show this label instead (changing the models' label would need migrations in two apps).
+CUSTOM_RULE = "custom"
+CUSTOM_RULE_LABEL = _("A rhythm of its own")
+
+
+def plain_rule_choices(choices: Any) -> list[tuple[Any, Any]]:
+    """Rhythm or recurrence choices with the rule written by hand in plain words."""
+    return [
+        (value, CUSTOM_RULE_LABEL if value == CUSTOM_RULE else label) for value, label in choices
+    ]
+
+
 # The most a free-text field (a textarea) takes: some eight pages, far more than any field of
 # the method needs, and small enough that a form with many such fields stays well below what
 # one request may hold (organizations/limits.py).

@@ -204,6 +204,24 @@ class Organization(TimeStamped):
         _("tell the coordinator when overdue by (days)"), default=7
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The accessibility statement (docs/accessibility.md): public bodies publish theirs on
+    # uustatus.no, and people must have somewhere to report a barrier that reaches someone.
+    accessibility_statement_url = models.URLField(
+        _("published accessibility statement"),
+        blank=True,
+        help_text=_(
+            "Optional: the address of your statement for Tiltakshjulet on uustatus.no, "
+            "shown on the accessibility statement page."
+        ),
+    )
+    accessibility_contact_email = models.EmailField(
+        _("contact for accessibility feedback"),
+        blank=True,
+        help_text=_(
+            "The email address people write to when something in Tiltakshjulet is hard to "
+            "use. Empty: the service's own contact address is shown."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -394,8 +412,10 @@ class Partnership(TimeStamped):
     measures a partnership covers are attached by the measures app."""
 
     class Access(models.TextChoices):
-        READ = "read", _("Read")
-        CONTRIBUTE = "contribute", _("Contribute")
+        # Shown alone and in brackets after a partner's name ("Nabo kommune (kan lese)"):
+        # a bare verb ("Lese") reads as a command there.
+        READ = "read", _("Can read")
+        CONTRIBUTE = "contribute", _("Can read and contribute")
 
     grantor = models.ForeignKey(
         Organization,

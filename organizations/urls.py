@@ -9,6 +9,11 @@ urlpatterns = [
     path(
         "settings/", organization.OrganizationSettingsView.as_view(), name="organization_settings"
     ),
+    path(
+        "accessibility/",
+        organization.OrganizationAccessibilityView.as_view(),
+        name="organization_accessibility_statement",
+    ),
     path("audit/", audit.AuditTrailView.as_view(), name="audit_trail"),
     path("members/", members.MemberListView.as_view(), name="member_list"),
     path("members/invite/", members.InviteMemberView.as_view(), name="member_invite"),

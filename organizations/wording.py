@@ -32,6 +32,15 @@ class Wording(models.Model):
 
     def text(self, language: str | None = None) -> str:
         """The wording in ``language`` (default: the active one), falling back to any."""
-        language = language or translation.get_language() or "nb"
-        preferred = getattr(self, f"text_{language[:2]}", "") or ""
-        return preferred or self.text_nb or self.text_nn or self.text_en
+        return str(getattr(self, f"text_{self.text_language(language)}", "") or "")
+
+    def text_language(self, language: str | None = None) -> str:
+        """The language of :meth:`text`'s wording, for its ``lang`` where a missing wording
+        falls back to another language ({% content_lang version.text_language %})."""
+        language = (language or translation.get_language() or "nb")[:2]
+        if getattr(self, f"text_{language}", ""):
+            return language
+        for fallback in LANGUAGES:
+            if getattr(self, f"text_{fallback}", ""):
+                return fallback
+        return language

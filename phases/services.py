@@ -167,6 +167,27 @@ def _text_fields(texts: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def factor_assessment_save(*, form: Any, factor: SuccessFactor, user: User) -> FactorAssessment:
+    """Saves one valid ``FactorAssessmentForm``: the state and evidence, against the factor's
+    current wording, by ``user`` now. The one save path of an assessment, whether one factor
+    or a phase's factors are assessed on the page; its history row is the audit trail's.
+
+    Raises ``IntegrityError`` when someone else assessed the factor for the first time a
+    moment ago (one assessment per measure and factor)."""
+    from django.utils import timezone
+
+    from measures.uploads import save_with_upload
+
+    if factor.current_version is None:
+        raise SuccessFactorVersion.DoesNotExist
+    assessment: FactorAssessment = form.instance
+    assessment.version = factor.current_version
+    assessment.assessed_by = user
+    assessment.assessed_at = timezone.now()
+    # A replaced file stays in storage: the assessment's history still points at it.
+    return save_with_upload(form, "evidence_file", "evidence", keep_replaced=True)
+
+
 # --- gates ----------------------------------------------------------------------------------
 
 

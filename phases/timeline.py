@@ -12,19 +12,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import BigIntegerField, CharField, DateField, F, Prefetch, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    Prefetch,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from measures.models import EvaluationCorrection, GoalJudgement, Measure
+from measures.models import EvaluationCorrection, GoalJudgement, Measure, Phase
 from organizations.records import ShownVersion, shown_event_versions
 from phases.models import (
     ContinuationDecision,
     ContinuationRecommendation,
     FactorState,
+    GateReviewRequest,
     LapDecisionCorrection,
     PhaseTransition,
     PreparationDecision,
@@ -66,6 +75,7 @@ class RecordEntry:
     is_correction: bool
     url: str
     transition: None = None
+    note: str = ""  # shown under the entry: a request's message
 
 
 def _snapshot_text(item: dict[str, Any], language: str) -> str:
@@ -186,7 +196,7 @@ def _records(measure: Measure) -> list[RecordEntry]:
     slug = measure.organization.slug
     url = {
         name: reverse(name, args=[slug, measure.pk])
-        for name in ("preparation", "continuation", "measure_detail")
+        for name in ("preparation", "continuation", "measure_detail", "phase_gate")
     }
     parts = [
         _record_rows(PreparationDecision, measure, "go_on", "measure", r_choice=F("decision")),
@@ -224,6 +234,19 @@ def _records(measure: Measure) -> list[RecordEntry]:
             r_choice=F("judgement"),
             r_text=F("goal__title"),
         ),
+        # Requests for a review of the gate: not versioned, so "version 1" by the requester.
+        _record_rows(
+            GateReviewRequest,
+            measure,
+            "review",
+            "measure",
+            r_number=Value(1, output_field=IntegerField()),
+            r_at=F("requested_at"),
+            r_reason=F("message"),
+            r_name=F("requested_by__full_name"),
+            r_email=F("requested_by__email"),
+            r_choice=Cast(F("to_phase"), CharField()),
+        ),
     ]
     rows = parts[0].union(*parts[1:], all=True)
     labels = {
@@ -255,7 +278,7 @@ def _records(measure: Measure) -> list[RecordEntry]:
     order = {
         kind: position
         for position, kind in enumerate(
-            ("go_on", "recommendation", "decision", "lap", "evaluation", "judgement")
+            ("go_on", "recommendation", "decision", "lap", "evaluation", "judgement", "review")
         )
     }
     for row in sorted(rows, key=lambda row: (order[row["r_kind"]], row["r_pk"])):
@@ -265,6 +288,11 @@ def _records(measure: Measure) -> list[RecordEntry]:
             first, again, link = texts[kind]
             value = str(labels[kind].get(row["r_choice"], row["r_choice"]))
             what = (again if corrected else first) % {"value": value}
+        elif kind == "review":
+            what = _("Review of the gate to %(value)s requested") % {
+                "value": Phase(int(row["r_choice"])).label
+            }
+            link = f"{url['phase_gate']}#gate-review"
         elif kind == "lap":
             what = _("Decision for the next lap corrected: lap %(value)s") % {
                 "value": row["r_text"]
@@ -292,6 +320,7 @@ def _records(measure: Measure) -> list[RecordEntry]:
                 reason=row["r_reason"],
                 is_correction=corrected,
                 url=link,
+                note=row["r_reason"] if kind == "review" else "",
             )
         )
     return entries

@@ -3,10 +3,15 @@ assessments of one measure, and the organisation's success factors."""
 
 from django.urls import URLPattern, path
 
-from phases.views import gates
+from phases.views import assess_phase, gates
 
 urlpatterns: list[URLPattern] = [
     path("measures/<int:measure_pk>/phase/", gates.PhaseGateView.as_view(), name="phase_gate"),
+    path(
+        "measures/<int:measure_pk>/phase/review/",
+        gates.GateReviewRequestView.as_view(),
+        name="gate_review_request",
+    ),
     path(
         "measures/<int:measure_pk>/phase/register/",
         gates.PhaseRegisterView.as_view(),
@@ -16,6 +21,11 @@ urlpatterns: list[URLPattern] = [
         "measures/<int:measure_pk>/phase/moves/<int:pk>/correct/",
         gates.TransitionCorrectView.as_view(),
         name="transition_correct",
+    ),
+    path(
+        "measures/<int:measure_pk>/phase/<int:phase>/assess/",
+        assess_phase.PhaseAssessView.as_view(),
+        name="phase_assess",
     ),
     path(
         "measures/<int:measure_pk>/factors/<int:factor_pk>/assess/",

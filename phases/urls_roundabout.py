@@ -92,6 +92,11 @@ urlpatterns: list[URLPattern] = [
         name="maintenance_routine_update",
     ),
     path(
+        f"{CONTINUATION}/routines/<int:pk>/delete/",
+        continuation.MaintenanceRoutineDeleteView.as_view(),
+        name="maintenance_routine_delete",
+    ),
+    path(
         f"{CONTINUATION}/documents/new/",
         continuation.GoverningDocumentFormView.as_view(),
         name="governing_document_create",

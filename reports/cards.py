@@ -190,9 +190,14 @@ def _text(value: str) -> str:
     return escape(value).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def _heading(level: int, text: str, css: str = "h6 mt-3", id_: str = "") -> str:
+def _in(la: str, markup: str) -> str:
+    """``markup`` (escaped) in a ``<span lang>`` when ``la`` is an attribute, else as it is."""
+    return f"<span{la}>{markup}</span>" if la else markup
+
+
+def _heading(level: int, text: str, css: str = "h6 mt-3", id_: str = "", la: str = "") -> str:
     ident = f' id="{id_}"' if id_ else ""
-    return f'<h{level} class="{css}"{ident}>{text}</h{level}>'
+    return f'<h{level} class="{css}"{ident}{la}>{text}</h{level}>'
 
 
 def attainment(indicator: dict[str, Any], w: Words) -> str:
@@ -209,7 +214,7 @@ def attainment(indicator: dict[str, Any], w: Words) -> str:
     )
 
 
-def _indicator(indicator: dict[str, Any], w: Words, lang: str | None) -> str:
+def _indicator(indicator: dict[str, Any], w: Words, lang: str | None, la: str = "") -> str:
     unit = indicator["unit"]
     parts = []
     latest, previous = indicator.get("latest"), indicator.get("previous")
@@ -240,7 +245,7 @@ def _indicator(indicator: dict[str, Any], w: Words, lang: str | None) -> str:
         parts.append(f'<span aria-hidden="true">{arrow}</span> ')
     parts.append(f"{escape(w.trend)} {escape(w.trends.get(indicator['trend'], '').lower())}")
     return (
-        f'<li class="mb-2"><span class="fw-semibold">{escape(indicator["name"])}</span><br>'
+        f'<li class="mb-2"><span class="fw-semibold"{la}>{escape(indicator["name"])}</span><br>'
         f'{attainment(indicator, w)}<br><span class="small">{"".join(parts)}</span></li>'
     )
 
@@ -275,7 +280,10 @@ def render_card(
     can_write_summary: bool = False,
     hide_decisions: bool = False,
     summary_back: str = "",
+    content_lang: str = "",
 ) -> SafeString:
+    """``content_lang`` is the organisation's `` lang="nb"`` when the page is in another
+    language (organizations/content_language.py), put on each element of its words."""
     from reports.templatetags.reports import decision_words  # the tags import this module
 
     lang = get_language()
@@ -283,6 +291,7 @@ def render_card(
     pk = int(measure["id"])
     level, sub = heading_level, heading_level + 1
     name = escape(measure["name"])
+    la = content_lang
     out: list[str] = [
         f'<section class="measure-card card mb-3" id="measure-{pk}" '
         f'aria-labelledby="measure-{pk}-name"><div class="card-body">'
@@ -292,10 +301,11 @@ def render_card(
         title = f'<a href="{escape(url)}">{name}</a>'
     else:
         title = name
-    out.append(_heading(level, title, "h5 card-title mb-1", f"measure-{pk}-name"))
-    where = f"{escape(w.programme)} {escape(measure['program'])}"
+    # The heading holds only the measure's name: its language goes on the heading.
+    out.append(_heading(level, title, "h5 card-title mb-1", f"measure-{pk}-name", la))
+    where = f"{escape(w.programme)} {_in(la, escape(measure['program']))}"
     if measure.get("unit"):
-        where += f" · {escape(w.unit)} {escape(measure['unit'])}"
+        where += f" · {escape(w.unit)} {_in(la, escape(measure['unit']))}"
     out.append(f'<p class="text-body-secondary mb-3">{where}</p><dl class="row mb-0">')
 
     # Phase and time in it.
@@ -321,7 +331,7 @@ def render_card(
         f"{charts.STATUS_ICONS.get(status, '')}{escape(w.statuses.get(status, ''))}</span>"
     )
     if measure.get("status_explanation"):
-        out.append(f'<p class="mb-0 mt-1">{_text(measure["status_explanation"])}</p>')
+        out.append(f'<p class="mb-0 mt-1"{la}>{_text(measure["status_explanation"])}</p>')
     out.append("</dd>")
     readiness = measure.get("readiness")
     if readiness:
@@ -368,7 +378,7 @@ def render_card(
     if summary or can_write_summary:
         out.append(_heading(sub, escape(w.summary)))
         if summary:
-            out.append(f"<p>{_text(summary)}</p>")
+            out.append(f"<p{la}>{_text(summary)}</p>")
         else:
             out.append(f'<p class="text-body-secondary">{escape(w.no_summary)}</p>')
         if can_write_summary and organization_slug:
@@ -378,17 +388,17 @@ def render_card(
             label = w.edit_summary if summary else w.write_summary
             out.append(
                 f'<p><a href="{escape(url)}">{escape(label)}'
-                f'<span class="visually-hidden"> ({name})</span></a></p>'
+                f'<span class="visually-hidden"> ({_in(la, name)})</span></a></p>'
             )
     if measure.get("comment"):
         out.append(_heading(sub, escape(w.comment)))
-        out.append(f"<p>{_text(measure['comment'])}</p>")
+        out.append(f"<p{la}>{_text(measure['comment'])}</p>")
 
     out.append(_heading(sub, escape(w.attainment)))
     indicators = measure.get("indicators") or []
     if indicators:
         out.append('<ul class="list-unstyled indicator-list">')
-        out.extend(_indicator(indicator, w, lang) for indicator in indicators)
+        out.extend(_indicator(indicator, w, lang, la) for indicator in indicators)
         out.append("</ul>")
     else:
         out.append(f'<p class="text-body-secondary">{escape(w.no_indicators)}</p>')
@@ -401,7 +411,7 @@ def render_card(
             kind = w.kinds.get(checkpoint["kind"], "").lower()
             out.append(
                 f"<li>{escape(format_date(checkpoint['date'], lang))}: "
-                f"{escape(checkpoint['title'])} "
+                f"{_in(la, escape(checkpoint['title']))} "
                 f'<span class="text-body-secondary">({escape(kind)})</span></li>'
             )
         out.append("</ul>")
@@ -414,9 +424,10 @@ def render_card(
             said = f"{format_date(decision['date'], lang)}: {decision_words(decision)}"
             if decision.get("by"):
                 said += f" ({w.by % {'who': decision['by']}})"
+            said = escape(said)
             if decision.get("text"):
-                said += f". {decision['text']}"
-            out.append(f"<li>{escape(said)}</li>")
+                said += f". {_in(la, escape(decision['text']))}"
+            out.append(f"<li>{said}</li>")
         out.append("</ul>")
     out.append("</div></section>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

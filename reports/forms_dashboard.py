@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from measures.attainment import mean_percent
 from measures.forms import choices
 from measures.models import Phase, Program, TrafficLight
+from organizations.content_language import mark_choice_languages
 from organizations.formtools import limit_choices
 from organizations.ids import IdChoiceField
 from organizations.models import Organization, Unit
@@ -19,7 +20,7 @@ from reports.content import MeasureContent
 from reports.models import MeasureSummary
 
 STATUS_ORDER = {"red": 0, "yellow": 1, "green": 2}
-DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page")
+DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page", "view")
 
 
 def _by_attainment(measure: MeasureContent) -> tuple[Any, ...]:
@@ -67,6 +68,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit_choices(self, "program", choices.programs(organization))
         limit_choices(self, "unit", choices.units(organization))
+        mark_choice_languages(self, ("program", "unit"), organization)
 
     def filters(self) -> dict[str, Any]:
         """The values understood; the ones that were not are dropped (their errors stay on

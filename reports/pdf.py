@@ -44,7 +44,7 @@ def render_pdf(published: PublishedReport, *, base_url: str = "") -> bytes:
     """Makes the PDF (minutes of CPU for a large report: only ever in a worker).
 
     Raises ``yearwheel.pdf.PdfUnavailable`` when WeasyPrint cannot be loaded."""
-    return html_to_pdf(render_html(published), base_url=base_url, tagged=True)
+    return html_to_pdf(render_html(published), base_url=base_url)
 
 
 def attach(published: PublishedReport, pdf: bytes) -> None:

@@ -86,3 +86,50 @@ def test_viewers_can_change_nothing_in_an_organisation():
     for name, case in MATRIX.items():
         if case.get["outsider"] == 404 and name not in READ_BY_POST:  # an organisation page
             assert case.post["viewer"] in (403, 404, 405), name
+
+
+# The URLs whose forms are also sent inline by htmx (docs/measures.md, "Inline editing").
+# Asked by htmx they answer with a fragment instead of a redirect, and never to anyone else.
+INLINE = [
+    *(f"logic_element_{action}" for action in ("create", "update", "move", "delete")),
+    "logic_link_create",
+    "logic_link_delete",
+    *(
+        f"{name}_{action}"
+        for name in ("planned_activity", "plan_role", "budget_line")
+        for action in ("create", "update", "delete")
+    ),
+    "maintenance_routine_create",
+    "maintenance_routine_update",
+    "maintenance_routine_delete",
+]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "method", "role"),
+    [
+        pytest.param(name, method, role, id=f"{name}-{method}-{role}")
+        for name in INLINE
+        for method in ("get", "post")
+        for role in ROLES
+    ],
+)
+def test_htmx_requests_are_allowed_to_the_same_roles(
+    url_name, method, role, ctx, client, request, login
+):
+    case = MATRIX[url_name]
+    if role != "anonymous":
+        login(request.getfixturevalue(ROLE_FIXTURES[role]))
+    url = reverse(url_name, kwargs=case.kwargs(ctx))
+    response = getattr(client, method)(url, HTTP_HX_REQUEST="true")
+    expected = getattr(case, method)[role]
+
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{method.upper()} {url} as {role}"
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    elif expected == 302:
+        # What redirects an ordinary post answers htmx with the list's fragment.
+        assert response.status_code == 200, f"{method.upper()} {url} as {role}"
+        assert b"<html" not in response.content
+    else:
+        assert response.status_code == expected, f"{method.upper()} {url} as {role}"

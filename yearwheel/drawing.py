@@ -629,6 +629,7 @@ def draw(
     next_url: str = "",
     zoom_url: Callable[[str], str] | None = None,
     text_on_path: bool = False,
+    lang: str = "",  # the language of the names when not the page's (band_markup)
 ) -> Drawing:
     """The wheel of ``start``–``end`` (inclusive) with ``rings`` from the centre outwards.
 
@@ -801,6 +802,7 @@ def draw(
                 tint(ring.colour, SERIES_TINT),
                 sizes.label,
                 arc_width,
+                lang,
             )
         )
         bands.append(band)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from dataversion import versions
 from measures.forms.choices import programs, units
 from measures.models import Measure, Program
+from organizations.content_language import mark_choice_languages
 from organizations.ids import IdChoiceField, IdMultipleChoiceField
 from organizations.models import Organization, Unit
 from yearwheel.models import Kind, Ring
@@ -63,6 +64,7 @@ class WheelFilterForm(forms.Form):
         self.fields["ring"].queryset = (  # type: ignore[attr-defined]
             Ring.objects.active().filter(organization=organization)
         )
+        mark_choice_languages(self, ("program", "measure", "unit", "ring"), organization)
 
     def scope(self) -> Scope:
         if not self.is_bound or not self.is_valid():
@@ -95,6 +97,7 @@ def cached_filter_fields(
         organization.pk,
         sorted(pairs),
         translation.get_language(),
+        organization.written_standard,  # the options' lang (organizations/content_language.py)
     )
     found: str | None = cache.get(key)
     if found is None:

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from measures.forms.choices import people
 from measures.models import Goal, Measure, Program
 from measures.recurrence import InvalidRule, normalize_rule, parse_rule
-from organizations.formtools import FreeTextLimit, ReminderDaysField, limit_choices
+from organizations.formtools import (
+    FreeTextLimit,
+    ReminderDaysField,
+    limit_choices,
+    plain_rule_choices,
+)
 from organizations.ids import IdChoiceField, id_formfield
 from organizations.models import Organization
 from organizations.widgets import NorwegianDateInput
@@ -225,8 +230,8 @@ class EventForm(FreeTextLimit, forms.ModelForm):
             "goal": _("Optional: a goal of the chosen measure."),
             "program": _("Filled in from the measure when a measure is chosen."),
             "rrule": _(
-                "Only for “Custom”: an iCalendar rule counted from the date, for example "
-                "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU (every second Tuesday) or "
+                "Only for “A rhythm of its own”: an iCalendar rule counted from the date, for "
+                "example FREQ=WEEKLY;INTERVAL=2;BYDAY=TU (every second Tuesday) or "
                 "FREQ=MONTHLY;BYMONTHDAY=-1 (the last day of each month)."
             ),
             "repeat_until": _("Optional: the last date the event may repeat on."),
@@ -274,7 +279,7 @@ class EventForm(FreeTextLimit, forms.ModelForm):
         recurrence = self.fields["recurrence"]
         assert isinstance(recurrence, forms.ChoiceField)  # noqa: S101 - a programming error
         # "Does not repeat" is the empty value, labelled: no "---------" beside it.
-        recurrence.choices = Recurrence.choices
+        recurrence.choices = plain_rule_choices(Recurrence.choices)
         if instance.pk:
             self.initial["exceptions"] = ", ".join(
                 short(day) for day in sorted(instance.exception_dates())
@@ -345,8 +350,8 @@ class EventForm(FreeTextLimit, forms.ModelForm):
                 "recurrence",
                 _(
                     "Repeating from the %(day)s. would skip the months that have no such day. "
-                    "Choose a date from the 1st to the 28th, or choose “Custom” with a rule "
-                    "such as %(rule)s (the last day of the month)."
+                    "Choose a date from the 1st to the 28th, or choose “A rhythm of its own” "
+                    "with a rule such as %(rule)s (the last day of the month)."
                 )
                 % {"day": start.day, "rule": suggestion},
             )
@@ -378,7 +383,10 @@ class EventForm(FreeTextLimit, forms.ModelForm):
         if not text:
             self.add_error(
                 "rrule",
-                _("Write a recurrence rule for “Custom”, or choose another way of repeating."),
+                _(
+                    "Write a recurrence rule for “A rhythm of its own”, or choose another way "
+                    "of repeating."
+                ),
             )
             return False
         try:

@@ -8,10 +8,19 @@ in the document stay absolute (``base_url``), so they still work from the PDF.
 WeasyPrint needs Pango from the system. When it cannot be loaded, :class:`PdfUnavailable` is
 raised and the caller shows a message instead of a crash.
 
-``tagged=True`` asks for a tagged PDF/UA-1 document (structure, reading order, language) for
-readers with screen readers, where the installed WeasyPrint can make one. Reports and the
-wheel's A3 sheet use it: the sheet's drawing is one figure whose alternative text (the SVG's
-``<title>``) sums the wheel up, and its agenda is headed tables in reading order.
+Every PDF is a tagged PDF/UA-1 document (structure, reading order, language, the title as the
+window title) for readers with screen readers, where the installed WeasyPrint can make one
+(docs/pdf-accessibility.md). WeasyPrint tags from the HTML: ``<html lang>`` is /Lang, ``<title>``
+the title, ``<meta name="author">`` and ``<meta name="description">`` the Author and Subject
+(write them in words), h1–h6 the headings, ``<img alt>`` or an inline SVG's ``<title>`` a
+figure's alternative text. Two things it leaves out are added here after tagging
+(:func:`_finish_tags`):
+
+- a table header's scope (``<th scope="row">`` → /Scope /Row, else /Column), which WeasyPrint
+  only expresses through ids and /Headers;
+- decoration: a figure with no alternative text (an ``aria-hidden`` SVG without ``<title>``,
+  an ``<img alt="">``) becomes an artifact, so a screen reader neither stops at an empty
+  figure nor reads it. A figure that means something must therefore say so in its title.
 """
 
 from __future__ import annotations
@@ -116,10 +125,89 @@ def tagged_pdf_supported() -> bool:
     return bool(_tagging_options(_weasyprint()))
 
 
-def html_to_pdf(html: str, *, base_url: str = "", tagged: bool = False) -> bytes:
+def _reference_number(reference: bytes) -> int:
+    """The object number of a pydyf reference (``b"12 0 R"``)."""
+    return int(reference.split()[0])
+
+
+def _scope_table_headers(document: Any) -> None:
+    """/Scope on every TH from the HTML's ``scope``. WeasyPrint keeps each cell's structure
+    element on its box (``box.mark``) while tagging; a WeasyPrint without it leaves the
+    headers as they are (tests/test_pdf_accessibility.py notices)."""
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            element = getattr(box, "mark", None)
+            if box.element_tag != "th" or element is None or "A" not in element:
+                continue
+            scope = (box.element.get("scope") or "col").lower()
+            element["A"]["Scope"] = "/Row" if scope in ("row", "rowgroup") else "/Column"
+
+
+def _decoration_as_artifacts(pdf: Any) -> None:
+    """Every figure without alternative text becomes an artifact: its marked content in the
+    page's stream is marked /Artifact instead, and it leaves the structure tree and the
+    parent tree (whose entry for it becomes null)."""
+    objects = pdf.objects
+    root = objects[_reference_number(pdf.catalog["StructTreeRoot"])]
+    parent_tree = objects[_reference_number(root["ParentTree"])]
+    page_numbers = [_reference_number(ref) for ref in pdf.page_references]
+    page_of = {number: index for index, number in enumerate(page_numbers)}
+    # Per page, the marked-content ids of decorative figures.
+    decorative: dict[int, set[int]] = {}
+
+    def walk(element: Any) -> None:
+        kept = []
+        for kid in element["K"]:
+            if not isinstance(kid, bytes):  # a marked-content id
+                kept.append(kid)
+                continue
+            child = objects[_reference_number(kid)]
+            if child.get("Type") == "/StructElem" and "K" in child:
+                if child.get("S") == "/Figure" and not child.get("Alt"):
+                    page = page_of[_reference_number(child["Pg"])]
+                    ids = [mcid for mcid in child["K"] if isinstance(mcid, int)]
+                    decorative.setdefault(page, set()).update(ids)
+                    continue
+                walk(child)
+            kept.append(kid)
+        element["K"][:] = kept
+
+    for kid in root["K"]:
+        walk(objects[_reference_number(kid)])
+    if not decorative:
+        return
+    nums = parent_tree["Nums"]
+    for index in range(0, len(nums), 2):
+        ids = decorative.get(nums[index])
+        if ids and isinstance(nums[index + 1], list):
+            for mcid in ids:
+                nums[index + 1][mcid] = b"null"
+    for page, ids in decorative.items():
+        stream = objects[_reference_number(objects[page_numbers[page]]["Contents"])]
+        items = stream.stream
+        for position in range(len(items) - 2):
+            properties = items[position + 1]
+            if (
+                items[position] == "/Figure"
+                and items[position + 2] == b"BDC"
+                and hasattr(properties, "get")
+                and properties.get("MCID") in ids
+            ):
+                items[position : position + 3] = ["/Artifact", b"", b"BMC"]
+
+
+def _finish_tags(document: Any, pdf: Any) -> None:
+    """What WeasyPrint's tagging leaves out (see the module's docstring)."""
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    _scope_table_headers(document)
+    _decoration_as_artifacts(pdf)
+
+
+def html_to_pdf(html: str, *, base_url: str = "", tagged: bool = True) -> bytes:
     """The PDF of ``html``. ``base_url`` (e.g. ``request.build_absolute_uri("/")``) makes
     relative links absolute; static files are read from disk, nothing else is fetched.
-    ``tagged`` asks for a tagged PDF/UA document where WeasyPrint supports it."""
+    The PDF is tagged (PDF/UA-1) where WeasyPrint supports it, unless ``tagged=False``."""
     weasyprint = _weasyprint()
     # The print pages link their stylesheet (no inline style: docs/security-headers.md); a
     # relative link needs a base to be read from disk, so there always is one.
@@ -128,5 +216,5 @@ def html_to_pdf(html: str, *, base_url: str = "", tagged: bool = False) -> bytes
         string=html, base_url=base_url or None, url_fetcher=_fetcher_class(weasyprint, base_url)
     )
     options = _tagging_options(weasyprint) if tagged else {}
-    pdf: bytes = document.write_pdf(**options)
+    pdf: bytes = document.write_pdf(finisher=_finish_tags if options else None, **options)
     return pdf

@@ -239,15 +239,19 @@ def band_markup(
     series_fill: str,
     label_size: float = LABEL_SIZE,
     range_width: float = RANGE_WIDTH,
+    lang: str = "",
 ) -> str:
-    """A ring's links, then their names above them (so a name on an arc stays visible)."""
+    """A ring's links, then their names above them (so a name on an arc stays visible).
+    ``lang`` is the organisation's written standard where the page is in another language
+    (organizations/content_language.py): the names are the organisation's words."""
     links = "\n".join(shape_markup(shape, colour, series_fill, range_width) for shape in shapes)
     labels = "".join(label_markup(shape) for shape in shapes)
     if not labels:
         return links
+    lang_attribute = f' lang="{escape(lang)}"' if lang else ""
     return (
-        f'{links}\n<g class="wheel-labels" aria-hidden="true" font-size="{_n(label_size)}" '
-        f'fill="#212529">{labels}</g>'
+        f'{links}\n<g class="wheel-labels"{lang_attribute} aria-hidden="true" '
+        f'font-size="{_n(label_size)}" fill="#212529">{labels}</g>'
     )
 
 

@@ -15,7 +15,12 @@ from measures.exchange.imports import MAX_UPLOAD_BYTES
 from measures.life import refuse_dates_outside
 from measures.models import Evaluation, EvaluationCycle, Measure, Rhythm
 from measures.services import EVALUATION_FIELDS
-from organizations.formtools import FreeTextLimit, add_correction_reason, radio_without_empty
+from organizations.formtools import (
+    FreeTextLimit,
+    add_correction_reason,
+    plain_rule_choices,
+    radio_without_empty,
+)
 from organizations.limits import mark_file_limit
 from organizations.widgets import NorwegianDateInput
 
@@ -69,7 +74,7 @@ class EvaluationCycleForm(forms.ModelForm):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
-        radio_without_empty(self, "rhythm")
+        radio_without_empty(self, "rhythm", plain_rule_choices(Rhythm.choices))
 
     def clean_first_due(self) -> date:
         first_due: date = self.cleaned_data["first_due"]

@@ -125,6 +125,10 @@ class IndicatorForm(forms.ModelForm):
             "plausible_min": forms.TextInput(attrs=DECIMAL_ATTRS),
             "plausible_max": forms.TextInput(attrs=DECIMAL_ATTRS),
         }
+        # The model field has no verbose_name, so Django would label it "Goal" in English in
+        # every language (adding one there needs a migration in this app: see
+        # docs/accessibility.md); tests/test_wording.py checks every model form for this.
+        labels = {"goal": _("Goal")}
         help_texts = {
             "plausible_min": _("Optional. Measurements below it are refused as typing errors."),
             "plausible_max": _("Optional. Measurements above it are refused as typing errors."),

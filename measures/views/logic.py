@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,11 +22,12 @@ from django.views.generic import CreateView, FormView, TemplateView, UpdateView
 
 from measures.forms.logic import LogicElementForm, LogicLinkForm, MoveForm
 from measures.logic_chart import Arrow, chart_layout, load_chain
-from measures.models import KnowledgeItem, LogicElement, LogicLink, Measure
+from measures.models import KnowledgeItem, LogicColumn, LogicElement, LogicLink, Measure
 from measures.sections import Section
 from measures.views.base import MeasureViewMixin
 from measures.views.knowledge import knowledge_create_url, knowledge_entries
 from organizations.ids import parse_id
+from organizations.inline import FOCUS_ERROR, answer, fragment, is_htmx
 
 # --- the logic model pages ---------------------------------------------------------------------
 
@@ -35,6 +35,63 @@ from organizations.ids import parse_id
 def chain_url(measure: Measure, organization: Any, anchor: str = "") -> str:
     url = reverse("logic_model", args=[organization.slug, measure.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+EDITOR_TEMPLATE = "measures/logic/editor_fragment.html"
+
+
+def editor_context(
+    request: HttpRequest,
+    measure: Measure,
+    organization: Any,
+    *,
+    add_form: LogicElementForm | None = None,
+    edit_form: LogicElementForm | None = None,
+    link_form: LogicLinkForm | None = None,
+) -> dict[str, Any]:
+    """What the chain page and its editable part (the fragment htmx swaps in) show: the chain,
+    the drawing, and for those who may change it an add form at the end of every column, an
+    arrow form, and the element being edited in place. Forms given are bound ones shown again
+    with their errors; the others are new. The same queries whatever the number of rows."""
+    chain = load_chain(measure)
+    can_change = request.user.has_perm("measures.change_measure", measure)
+    context: dict[str, Any] = {
+        "organization": organization,
+        "measure": measure,
+        "chain": chain,
+        "chart": chart_layout(chain),
+        "can_change": can_change,
+        "today": timezone.localdate(),
+    }
+    if not can_change:
+        return context
+    for column in [*chain.columns, None]:
+        value = column.value if column else LogicColumn.ASSUMPTIONS
+        form = add_form
+        if form is None or str(form.data.get("column")) != str(value):
+            form = LogicElementForm(measure=measure, initial={"column": value})
+        # Several forms of one kind on a page: ids of their own, names as the view expects.
+        form.auto_id = f"id_logic_new_{value}_%s"
+        if column is None:
+            label = _("New assumption")
+            context["assumption_form"] = form
+        else:
+            label = _("New element in “%(column)s”") % {"column": column.label}
+            setattr(column, "add_form", form)  # noqa: B010 - read by the template
+        # A short label and no help text in a narrow column; on the bound field too, which a
+        # form that has been validated has already made from the field.
+        text = form.fields["text"]
+        text.widget.attrs["rows"] = 2
+        for part in (text, form["text"]):
+            part.label, part.help_text = label, ""
+    if edit_form is not None:
+        edit_form.auto_id = f"id_logic_edit_{edit_form.instance.pk}_%s"
+        context["edit_form"] = edit_form
+        context["editing"] = edit_form.instance.pk
+    arrow_form = link_form or LogicLinkForm(measure=measure)
+    arrow_form.auto_id = "id_arrow_%s"
+    context["link_form"] = arrow_form
+    return context
 
 
 class LogicModelView(MeasureViewMixin, TemplateView):
@@ -50,17 +107,40 @@ class LogicModelView(MeasureViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        chain = load_chain(self.measure)
-        context.update(
-            chain=chain,
-            chart=chart_layout(chain),
-            can_change=self.request.user.has_perm("measures.change_measure", self.measure),
-            today=timezone.localdate(),
-        )
+        if self.request.GET.get("print"):
+            chain = load_chain(self.measure)
+            context.update(
+                chain=chain,
+                chart=chart_layout(chain),
+                can_change=False,
+                today=timezone.localdate(),
+            )
+        else:
+            context.update(editor_context(self.request, self.measure, self.organization))
         return context
 
 
-class LogicChangeMixin(MeasureViewMixin):
+class InlineAnswerMixin(MeasureViewMixin):
+    """The chain's editable part for htmx, a redirect to the chain for an ordinary post."""
+
+    def answer(self, anchor: str = "", **forms: Any) -> HttpResponse:
+        request: HttpRequest = self.request
+        return answer(
+            request,
+            chain_url(self.measure, self.organization, anchor),
+            EDITOR_TEMPLATE,
+            lambda: editor_context(request, self.measure, self.organization, **forms),
+            focus=anchor,
+        )
+
+    def refused(self, **forms: Any) -> HttpResponse:
+        """A form with errors, in its place in the chain; nothing was saved."""
+        request: HttpRequest = self.request
+        context = editor_context(request, self.measure, self.organization, **forms)
+        return fragment(request, EDITOR_TEMPLATE, context, focus=FOCUS_ERROR)
+
+
+class LogicChangeMixin(InlineAnswerMixin):
     permission_required = "measures.change_measure"
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -93,7 +173,12 @@ class LogicElementCreateView(LogicChangeMixin, CreateView):
         element.position = next_position(self.measure, element.column)
         element.save()
         messages.success(self.request, _("The element is added to the logic model."))
-        return redirect(chain_url(self.measure, self.organization, f"element-{element.pk}"))
+        return self.answer(f"element-{element.pk}")
+
+    def form_invalid(self, form: LogicElementForm) -> HttpResponse:
+        if is_htmx(self.request):
+            return self.refused(add_form=form)
+        return super().form_invalid(form)
 
 
 class LogicElementUpdateView(LogicChangeMixin, UpdateView):
@@ -112,10 +197,27 @@ class LogicElementUpdateView(LogicChangeMixin, UpdateView):
             element.position = next_position(self.measure, element.column)
         element.save()
         messages.success(self.request, _("The element is saved."))
-        return redirect(chain_url(self.measure, self.organization, f"element-{element.pk}"))
+        return self.answer(f"element-{element.pk}")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_htmx(request):
+            # "Edit" turns the element into its form, in its place in the chain.
+            self.object = self.get_object()
+            context = editor_context(
+                request, self.measure, self.organization, edit_form=self.get_form()
+            )
+            return fragment(
+                request, EDITOR_TEMPLATE, context, focus=f"id_logic_edit_{self.object.pk}_text"
+            )
+        return super().get(request, *args, **kwargs)
+
+    def form_invalid(self, form: LogicElementForm) -> HttpResponse:
+        if is_htmx(self.request):
+            return self.refused(edit_form=form)
+        return super().form_invalid(form)
 
 
-class LogicElementMoveView(MeasureViewMixin, View):
+class LogicElementMoveView(InlineAnswerMixin, View):
     """POST ``direction=up|down``: swaps the element with its neighbour in the column."""
 
     permission_required = "measures.change_measure"
@@ -126,7 +228,7 @@ class LogicElementMoveView(MeasureViewMixin, View):
         form = MoveForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose whether to move the element up or down."))
-            return redirect(chain_url(self.measure, self.organization, f"element-{element.pk}"))
+            return self.answer(f"element-{element.pk}")
         with transaction.atomic():
             column = list(
                 LogicElement.objects.select_for_update()
@@ -145,10 +247,10 @@ class LogicElementMoveView(MeasureViewMixin, View):
                 messages.success(request, _("The element is moved."))
             else:
                 messages.info(request, _("The element is already at the end of its column."))
-        return redirect(chain_url(self.measure, self.organization, f"element-{element.pk}"))
+        return self.answer(f"element-{element.pk}")
 
 
-class LogicElementDeleteView(MeasureViewMixin, TemplateView):
+class LogicElementDeleteView(InlineAnswerMixin, TemplateView):
     """GET asks for confirmation (showing the arrows that go too); POST deletes."""
 
     permission_required = "measures.change_measure"
@@ -177,7 +279,7 @@ class LogicElementDeleteView(MeasureViewMixin, TemplateView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.element.delete()
         messages.success(request, _("The element and its arrows are deleted."))
-        return redirect(chain_url(self.measure, self.organization))
+        return self.answer("logic-columns-heading")
 
 
 class LogicLinkCreateView(LogicChangeMixin, FormView):
@@ -197,10 +299,15 @@ class LogicLinkCreateView(LogicChangeMixin, FormView):
             form.add_error("target", _("This arrow is already in the logic model."))
             return self.form_invalid(form)
         messages.success(self.request, _("The arrow is added."))
-        return redirect(chain_url(self.measure, self.organization, "arrows"))
+        return self.answer(f"arrow-{form.link.pk}")
+
+    def form_invalid(self, form: LogicLinkForm) -> HttpResponse:
+        if is_htmx(self.request):
+            return self.refused(link_form=form)
+        return super().form_invalid(form)
 
 
-class LogicLinkDeleteView(MeasureViewMixin, View):
+class LogicLinkDeleteView(InlineAnswerMixin, View):
     permission_required = "measures.change_measure"
     http_method_names = ["post"]
 
@@ -208,7 +315,7 @@ class LogicLinkDeleteView(MeasureViewMixin, View):
         link = self.get_for_measure(LogicLink.objects.all(), pk=kwargs["pk"])
         link.delete()
         messages.success(request, _("The arrow is deleted."))
-        return redirect(chain_url(self.measure, self.organization, "arrows"))
+        return self.answer("arrows")
 
 
 # --- the section on the measure page -----------------------------------------------------------

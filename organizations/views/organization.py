@@ -16,6 +16,7 @@ from django.views.generic import ListView, TemplateView, UpdateView
 from organizations.forms import OrganizationSettingsForm
 from organizations.models import Membership, Organization, Role, User
 from organizations.views.base import OrganizationViewMixin
+from organizations.views.public import statement_context
 
 
 class OrganizationListView(LoginRequiredMixin, ListView):
@@ -52,6 +53,17 @@ class OrganizationHomeView(OrganizationViewMixin, TemplateView):
         )
         context["is_admin"] = self.membership.role == Role.ADMIN
         return context
+
+
+class OrganizationAccessibilityView(OrganizationViewMixin, TemplateView):
+    """The accessibility statement with the organisation's own published statement and
+    feedback address (organisation settings)."""
+
+    permission_required = "organizations.view_organization"
+    template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **statement_context(self.organization)}
 
 
 class OrganizationSettingsView(OrganizationViewMixin, UpdateView):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from organizations.models import Language, Membership, Role, User
+from organizations import accessibility
+from organizations.models import Language, Membership, Organization, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +39,40 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("organization_home", org_slug=chosen.organization.slug)
 
 
+def statement_context(organization: Organization | None) -> dict[str, Any]:
+    """What the accessibility statement shows (organizations/accessibility.py), with the
+    feedback address: the organisation's own, else the service's, else its administrators."""
+    contact = organization.accessibility_contact_email if organization else ""
+    admins: list[Membership] = []
+    if not contact and organization is not None and not settings.SUPPORT_EMAIL:
+        admins = list(
+            Membership.objects.active()
+            .filter(organization=organization, role=Role.ADMIN)
+            .select_related("user")
+            .order_by("user__full_name")
+        )
+    return {
+        "statement_organization": organization,
+        "statement_url": organization.accessibility_statement_url if organization else "",
+        "contact_email": contact or settings.SUPPORT_EMAIL,
+        "contact_is_service": not contact and bool(settings.SUPPORT_EMAIL),
+        "contact_admins": admins,
+        "standard": accessibility.STANDARD,
+        "statement_made": accessibility.STATEMENT_MADE,
+        "last_reviewed": accessibility.LAST_REVIEWED,
+        "deviations": accessibility.DEVIATIONS,
+        "authority_url": accessibility.AUTHORITY_URL,
+    }
+
+
 class AccessibilityStatementView(TemplateView):
+    """The statement for everyone, logged in or not; inside an organisation the footer links
+    to its own version (OrganizationAccessibilityView), with its contact and published link."""
+
     template_name = "pages/accessibility.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **statement_context(None)}
 
 
 @require_POST

@@ -17,6 +17,7 @@ from organizations.formtools import (
     FreeTextLimit,
     add_correction_reason,
     limit_choices,
+    plain_rule_choices,
     radio_without_empty,
 )
 from organizations.widgets import NorwegianDateInput
@@ -208,7 +209,9 @@ class MaintenanceRoutineForm(FreeTextLimit, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.measure = self.instance.measure = measure
         radio_without_empty(self, "kind", MaintenanceRoutine.Kind.choices)
-        radio_without_empty(self, "recurrence", MaintenanceRoutine.Recurrence.choices)
+        radio_without_empty(
+            self, "recurrence", plain_rule_choices(MaintenanceRoutine.Recurrence.choices)
+        )
         limit_choices(self, "owner", staff_choices(measure.organization, self.instance.owner_id))
         owner = self.fields["owner"]
         owner.required = True

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Phase
 from measures.uploads import clean_upload, prepare_upload_field
+from organizations.content_language import mark_field_languages
 from organizations.formtools import FreeTextLimit, add_correction_reason, radio_without_empty
 from organizations.models import Organization
 from phases.models import FactorAssessment, FactorState, SuccessFactor
@@ -153,6 +154,22 @@ class TransitionCorrectionForm(forms.Form):
         add_correction_reason(self, correcting=True)
 
 
+class GateReviewRequestForm(forms.Form):
+    """A team lead's request that the coordinators review the gate, with an optional note."""
+
+    message = forms.CharField(
+        label=_("Message to the coordinators (optional)"),
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example what you have done about the blockers, or what you need."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "review-%s")
+        super().__init__(*args, **kwargs)
+
+
 # --- assessing a factor ----------------------------------------------------------------------
 
 
@@ -263,6 +280,7 @@ class SuccessFactorForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        mark_field_languages(self)
         self.standard = organization.written_standard
         standard_field = self.fields[f"text_{self.standard}"]
         standard_field.required = True

@@ -9,6 +9,7 @@ from phases.models.continuation import (
 from phases.models.gates import (
     FactorAssessment,
     FactorState,
+    GateReviewRequest,
     PhaseTransition,
     SuccessFactor,
     SuccessFactorVersion,
@@ -36,6 +37,7 @@ __all__ = [
     "ContinuationRecommendation",
     "FactorAssessment",
     "FactorState",
+    "GateReviewRequest",
     "GoverningDocument",
     "ImplementationPlan",
     "IterationAttachment",

@@ -202,3 +202,30 @@ class TransitionCorrection(RecordVersion):
 
     def __str__(self) -> str:
         return f"{self.transition} ({self.number})"
+
+
+class GateReviewRequest(TimeStamped):
+    """A team lead's request that the coordinators review the gate the measure stands at
+    (they may not pass a closed gate themselves). It stays pending until the measure moves:
+    one pending request per measure and gate, so coordinators are not asked twice."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="gate_review_requests"
+    )
+    from_phase = models.PositiveSmallIntegerField(_("from"), choices=Phase.choices)
+    to_phase = models.PositiveSmallIntegerField(_("to"), choices=Phase.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    message = models.TextField(_("message"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request for a gate review")
+        verbose_name_plural = _("requests for gate reviews")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.from_phase} → {self.to_phase}"

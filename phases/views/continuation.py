@@ -30,6 +30,7 @@ from measures.sections import Section
 from measures.views.base import MeasureViewMixin
 from measures.views.goals import GoalSummary, goals_with_indicators
 from organizations.formtools import correction_reason
+from organizations.inline import FOCUS_ERROR, answer, fragment, is_htmx
 from organizations.records import CorrectionRefused, shown_versions
 from phases.continuation import (
     DECISION_FIELDS,
@@ -136,6 +137,39 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
     )
 
 
+MAINTENANCE_FRAGMENT = "phases/continuation/maintenance_fragment.html"
+
+
+def maintenance_context(
+    request: HttpRequest,
+    measure: Measure,
+    *,
+    bound: MaintenanceRoutineForm | None = None,
+    editing: MaintenanceRoutineForm | None = None,
+) -> dict[str, Any]:
+    """The maintenance plan's list, with the add form under it and the routine being edited
+    in place for those who work on the phase (``bound``: the add form with its errors)."""
+    can_work = request.user.has_perm(WORK, measure)
+    context: dict[str, Any] = {
+        "organization": request.organization,  # type: ignore[attr-defined]
+        "measure": measure,
+        "can_work": can_work,
+        "routines": routine_rows(measure, timezone.localdate()),
+        "continuation_url": reverse(
+            "continuation",
+            args=[request.organization.slug, measure.pk],  # type: ignore[attr-defined]
+        ),
+    }
+    if can_work:
+        form = bound or MaintenanceRoutineForm(measure=measure)
+        form.auto_id = "id_new_routine_%s"
+        context["new_routine_form"] = form
+        if editing is not None:
+            editing.auto_id = f"id_edit_routine_{editing.instance.pk}_%s"
+            context.update(edit_form=editing, editing_pk=editing.instance.pk)
+    return context
+
+
 class ContinuationView(MeasureViewMixin, TemplateView):
     """The phase-IV page, in a fixed number of queries."""
 
@@ -161,12 +195,12 @@ class ContinuationView(MeasureViewMixin, TemplateView):
             decision=decisions[0].record if decisions else None,
             factors=factors,
             remaining=[item for item in factors if item.blocks],
-            routines=routine_rows(measure, timezone.localdate()),
             documents=list(GoverningDocument.objects.filter(measure=measure)),
             can_work=user.has_perm(WORK, measure),
             can_decide=user.has_perm(DECIDE, measure),
             in_phase_four=measure.phase == Phase.CONTINUE,
         )
+        context.update(maintenance_context(self.request, measure))
         return context
 
 
@@ -401,14 +435,67 @@ class MeasureObjectFormView(ContinuationFormView):
 
 
 class MaintenanceRoutineFormView(MeasureObjectFormView):
+    """A routine's page, and inline on the phase-IV page: for htmx the answer is the
+    maintenance plan's list (the routine saved, or its form with the errors)."""
+
     model = MaintenanceRoutine
     form_class = MaintenanceRoutineForm
     success_message = gettext_lazy("The routine is saved.")
     anchor = "maintenance"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_htmx(request) and self.instance is not None:
+            # "Edit" turns the row into its form, in its place in the list.
+            context = maintenance_context(request, self.measure, editing=self.get_form())
+            focus = f"id_edit_routine_{self.instance.pk}_kind_0"
+            return fragment(request, MAINTENANCE_FRAGMENT, context, focus=focus)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        super().form_valid(form)  # the save path of the routine's page, message included
+        request = self.request
+        return answer(
+            request,
+            self.get_success_url(),
+            MAINTENANCE_FRAGMENT,
+            lambda: maintenance_context(request, self.measure),
+            focus=f"routine-{self.object.pk}",
+        )
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if not is_htmx(self.request):
+            return super().form_invalid(form)
+        if self.instance is None:
+            context = maintenance_context(self.request, self.measure, bound=form)
+        else:
+            context = maintenance_context(self.request, self.measure, editing=form)
+        return fragment(self.request, MAINTENANCE_FRAGMENT, context, focus=FOCUS_ERROR)
+
     @property
     def title(self) -> str:  # type: ignore[override]
         return _("Edit routine") if self.instance else _("New routine in the maintenance plan")
+
+
+class MaintenanceRoutineDeleteView(MeasureViewMixin, View):
+    """POST only, like the plan's rows: the routine leaves the maintenance plan (and the annual
+    wheel); its history keeps it."""
+
+    permission_required = WORK
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        routine = self.get_for_measure(MaintenanceRoutine.objects.all(), pk=kwargs["pk"])
+        name = routine.get_kind_display()
+        routine.delete()
+        messages.success(request, _("“%(name)s” is deleted.") % {"name": name})
+        url = reverse("continuation", args=[self.organization.slug, self.measure.pk])
+        return answer(
+            request,
+            f"{url}#maintenance",
+            MAINTENANCE_FRAGMENT,
+            lambda: maintenance_context(request, self.measure),
+            focus="maintenance-heading",
+        )
 
 
 class GoverningDocumentFormView(MeasureObjectFormView):

@@ -23,14 +23,13 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from measures.models import Measure, Phase
 from measures.sections import Section
-from measures.uploads import file_response, save_with_upload
+from measures.uploads import file_response
 from measures.views.base import MeasureViewMixin
 from organizations.formtools import correction_reason
 from organizations.records import CorrectionRefused
@@ -39,6 +38,7 @@ from phases.forms.gates import (
     BACK,
     FORWARD,
     FactorAssessmentForm,
+    GateReviewRequestForm,
     PhaseMoveForm,
     PhaseRegistrationForm,
     SuccessFactorForm,
@@ -51,10 +51,12 @@ from phases.models import (
     TransitionCorrection,
 )
 from phases.readiness import Readiness, readiness
+from phases.reviews import GateReviewRefused, gate_review_request, pending_gate_review
 from phases.services import (
     GateFactor,
     PhaseMoveRefused,
     ensure_default_factors,
+    factor_assessment_save,
     factor_create,
     factor_reword,
     gate_for,
@@ -153,6 +155,12 @@ class PhaseGateView(MeasureViewMixin, TemplateView):
         forward_form = context.get("forward_form")
         if forward_form is not None and gate is not None and gate.passes:
             forward_form.show_open_gate()
+        can_assess = user.has_perm(WORK, measure)
+        if gate is not None:
+            # The pending request shows to everyone; the team may send one when none is.
+            context["pending_review"] = pending_gate_review(measure)
+            if can_assess and context["pending_review"] is None:
+                context.setdefault("review_form", GateReviewRequestForm())
         context.update(
             gate=gate,
             factors=gate.factors if gate else phase_factors(measure, measure.phase),
@@ -160,7 +168,7 @@ class PhaseGateView(MeasureViewMixin, TemplateView):
             phase_label=_phase_label(measure.phase),
             next_phase_label=_phase_label(measure.phase + 1) if gate else "",
             can_move=can_move,
-            can_assess=user.has_perm(WORK, measure),
+            can_assess=can_assess,
             can_manage_factors=user.has_perm(MANAGE, self.organization),
         )
         return context
@@ -197,6 +205,34 @@ class PhaseGateView(MeasureViewMixin, TemplateView):
                 return redirect(f"{measure.get_absolute_url()}#phase")
         context_key = "back_form" if direction == BACK else "forward_form"
         return self.render_to_response(self.get_context_data(**{context_key: form}))
+
+
+class GateReviewRequestView(PhaseGateView):
+    """POST only: the measure's team asks the coordinators to review the gate (team leads
+    may not pass it themselves). An invalid message shows the gate page with its error."""
+
+    permission_required = WORK
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = GateReviewRequestForm(request.POST)
+        gate_url = reverse("phase_gate", args=[self.organization.slug, self.measure.pk])
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(review_form=form))
+        try:
+            gate_review_request(
+                measure=self.measure,
+                user=user_of(request),
+                message=form.cleaned_data["message"],
+            )
+        except GateReviewRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request,
+                _("The coordinators are asked to review the gate. They get a notification."),
+            )
+        return redirect(f"{gate_url}#gate-review")
 
 
 class PhaseRegisterView(MeasureViewMixin, FormView):
@@ -367,13 +403,8 @@ class FactorAssessView(FactorMixin, FormView):
     def form_valid(self, form: FactorAssessmentForm) -> HttpResponse:
         if self.factor.current_version is None:
             raise Http404
-        assessment = form.instance
-        assessment.version = self.factor.current_version
-        assessment.assessed_by = user_of(self.request)
-        assessment.assessed_at = timezone.now()
         try:
-            # A replaced file stays in storage: the assessment's history still points at it.
-            save_with_upload(form, "evidence_file", "evidence", keep_replaced=True)
+            factor_assessment_save(form=form, factor=self.factor, user=user_of(self.request))
         except IntegrityError:
             # Someone else assessed the factor for the first time a moment ago.
             messages.error(

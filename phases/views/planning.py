@@ -34,6 +34,7 @@ from measures.sections import Section
 from measures.views.base import MeasureViewMixin
 from measures.views.knowledge import knowledge_create_url, knowledge_entries
 from organizations.formtools import correction_reason
+from organizations.inline import FOCUS_ERROR, answer, fragment, is_htmx
 from organizations.records import CorrectionRefused, shown_versions
 from organizations.views.base import user_of
 from phases.forms.planning import (
@@ -289,6 +290,75 @@ class DecisionView(PlanningViewMixin, FormView):
 # --- phase II: the plan ---------------------------------------------------------------------
 
 
+PLAN_FRAGMENT = "phases/planning/plan_fragment.html"
+# The plan's row kinds edited inline: the form, and the prefix of the rows' element ids.
+ROW_KINDS: dict[str, tuple[type[BaseForm], str]] = {
+    "activity": (ActivityForm, "activity"),
+    "role": (RoleForm, "role"),
+    "budget": (BudgetLineForm, "budget-line"),
+}
+
+
+def new_row_form(kind: str, measure: Measure) -> BaseForm:
+    form_class, _prefix = ROW_KINDS[kind]
+    if kind == "activity":
+        return ActivityForm(measure=measure)
+    if kind == "budget":
+        return BudgetLineForm(initial={"year": timezone.localdate().year})
+    return form_class()
+
+
+def plan_context(
+    request: HttpRequest,
+    measure: Measure,
+    *,
+    printing: bool = False,
+    bound: tuple[str, BaseForm] | None = None,
+    editing: tuple[str, int, BaseForm] | None = None,
+) -> dict[str, Any]:
+    """The plan page's content, and for those who work on it the add form under each list and
+    the row being edited in place (``bound``: an add form shown again with its errors). The
+    same queries whatever the number of rows."""
+    user = request.user
+    plan = ImplementationPlan.objects.filter(measure=measure).first()
+    activities = activities_of(plan)
+    roles = list(RoleResponsibility.objects.filter(plan=plan)) if plan else []
+    budget = list(BudgetLine.objects.filter(plan=plan).order_by("year", "pk")) if plan else []
+    can_work = user.has_perm("phases.work_on_phase", measure)
+    context: dict[str, Any] = {
+        "organization": request.organization,  # type: ignore[attr-defined]
+        "measure": measure,
+        "can_work": can_work,
+        "can_decide": user.has_perm("phases.record_decision", measure),
+        "can_change_measure": user.has_perm("measures.change_measure", measure),
+        "plan": plan,
+        "activities": activities,
+        "roles": roles,
+        "budget_years": budget_by_year(budget),
+        "budget_total": sum((line.amount for line in budget), Decimal(0)),
+        "parts": plan_parts(plan, len(activities), len(roles), len(budget)),
+        "decision": next(iter(preparation_decisions(measure)), None),
+        "cycle": EvaluationCycle.objects.filter(measure=measure).first(),
+        "today": timezone.localdate(),
+        "printing": printing,
+        "plan_url": reverse(
+            "implementation_plan",
+            args=[request.organization.slug, measure.pk],  # type: ignore[attr-defined]
+        ),
+    }
+    if can_work and not printing:
+        for kind in ROW_KINDS:
+            form = bound[1] if bound and bound[0] == kind else new_row_form(kind, measure)
+            # Every form on the page needs ids of its own; the names stay as the views expect.
+            form.auto_id = f"id_new_{kind}_%s"
+            context[f"new_{kind}_form"] = form
+        if editing is not None:
+            kind, pk, form = editing
+            form.auto_id = f"id_edit_{kind}_{pk}_%s"
+            context.update(editing_kind=kind, editing_pk=pk, edit_form=form)
+    return context
+
+
 class PlanView(PlanningViewMixin, TemplateView):
     """The whole plan on one page; ``?print=1`` gives it without navigation or buttons."""
 
@@ -301,22 +371,8 @@ class PlanView(PlanningViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        plan = ImplementationPlan.objects.filter(measure=self.measure).first()
-        activities = activities_of(plan)
-        roles = list(RoleResponsibility.objects.filter(plan=plan)) if plan else []
-        budget = list(BudgetLine.objects.filter(plan=plan).order_by("year", "pk")) if plan else []
-        context.update(
-            plan=plan,
-            activities=activities,
-            roles=roles,
-            budget_years=budget_by_year(budget),
-            budget_total=sum((line.amount for line in budget), Decimal(0)),
-            parts=plan_parts(plan, len(activities), len(roles), len(budget)),
-            decision=next(iter(preparation_decisions(self.measure)), None),
-            cycle=EvaluationCycle.objects.filter(measure=self.measure).first(),
-            today=timezone.localdate(),
-            printing=bool(self.request.GET.get("print")),
-        )
+        printing = bool(self.request.GET.get("print"))
+        context.update(plan_context(self.request, self.measure, printing=printing))
         return context
 
 
@@ -338,11 +394,15 @@ class PlanFormView(PlanningViewMixin, FormView):
         if row.plan_id is None:
             row.plan = plan_row(self.measure)
         row.save()
+        self.saved = row
 
     def form_valid(self, form: Any) -> HttpResponse:
         with transaction.atomic():
             self.save(form)
         messages.success(self.request, str(self.success_message))
+        return self.answer(form)
+
+    def answer(self, form: Any) -> HttpResponse:
         return redirect(self.get_success_url())
 
     def get_success_url(self) -> str:
@@ -367,11 +427,15 @@ class PlanUpdateView(PlanFormView):
 
 
 class PlanRowMixin(PlanningViewMixin):
-    """Views of one row of the plan (an activity, a role, a budget line)."""
+    """Views of one row of the plan (an activity, a role, a budget line). For htmx they answer
+    with the plan's content (the row saved, or its form with the errors); for an ordinary post
+    with a redirect, as the pages of one row did before."""
 
     model: type[PlannedActivity] | type[RoleResponsibility] | type[BudgetLine]
+    kind = ""
     anchor = ""
     row: Any = None
+    saved: Any = None  # the row the form saved
 
     def load_objects(self) -> None:
         super().load_objects()
@@ -385,6 +449,43 @@ class PlanRowMixin(PlanningViewMixin):
         kwargs: dict[str, Any] = super().get_form_kwargs()  # type: ignore[misc]
         return {**kwargs, "instance": self.row}
 
+    def plan_answer(self, focus: str) -> HttpResponse:
+        request: HttpRequest = self.request
+        return answer(
+            request,
+            self.plan_url(self.anchor),
+            PLAN_FRAGMENT,
+            lambda: plan_context(request, self.measure),
+            focus=focus,
+        )
+
+    def answer(self, form: Any) -> HttpResponse:
+        return self.plan_answer(f"{ROW_KINDS[self.kind][1]}-{self.saved.pk}")
+
+    def refused(self, form: Any) -> HttpResponse:
+        request: HttpRequest = self.request
+        if self.row is None:
+            context = plan_context(request, self.measure, bound=(self.kind, form))
+        else:
+            context = plan_context(request, self.measure, editing=(self.kind, self.row.pk, form))
+        return fragment(request, PLAN_FRAGMENT, context, focus=FOCUS_ERROR)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_htmx(request) and self.row is not None:
+            # "Edit" turns the row into its form, in its place in the list.
+            form = self.get_form()  # type: ignore[attr-defined]
+            context = plan_context(request, self.measure, editing=(self.kind, self.row.pk, form))
+            first = next(iter(form.fields))
+            return fragment(
+                request, PLAN_FRAGMENT, context, focus=f"id_edit_{self.kind}_{self.row.pk}_{first}"
+            )
+        return super().get(request, *args, **kwargs)  # type: ignore[misc]
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if is_htmx(self.request):
+            return self.refused(form)
+        return super().form_invalid(form)  # type: ignore[misc]
+
 
 class RowDeleteView(PlanRowMixin, View):
     """POST only; the plan page's delete buttons name the row for screen readers."""
@@ -394,11 +495,12 @@ class RowDeleteView(PlanRowMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.row.delete()
         messages.success(request, _("“%(name)s” is deleted.") % {"name": self.row})
-        return redirect(self.plan_url(self.anchor))
+        return self.plan_answer(f"{self.anchor}-heading")
 
 
 class ActivityMixin(PlanRowMixin):
     model = PlannedActivity
+    kind = "activity"
     anchor = "activities"
     form_class: type[BaseForm] | None = ActivityForm
 
@@ -422,6 +524,7 @@ class ActivityDeleteView(ActivityMixin, RowDeleteView):
 
 class RoleMixin(PlanRowMixin):
     model = RoleResponsibility
+    kind = "role"
     anchor = "roles"
     form_class: type[BaseForm] | None = RoleForm
 
@@ -442,6 +545,7 @@ class RoleDeleteView(RoleMixin, RowDeleteView):
 
 class BudgetLineMixin(PlanRowMixin):
     model = BudgetLine
+    kind = "budget"
     anchor = "budget"
     form_class: type[BaseForm] | None = BudgetLineForm
 

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Phase
+from organizations.content_language import mark_field_languages
 from organizations.models import Organization
 from organizations.wording import LANGUAGES
 from reflections.models import Question, Theme
@@ -76,6 +77,7 @@ class QuestionForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        mark_field_languages(self)
         # Missing wordings fall back to another language: the organisation's own standard is
         # the one its readers see most, so the hint sits there.
         self.standard = organization.written_standard

@@ -52,6 +52,12 @@ class QuestionRow:
         return version.text() if version else ""
 
     @property
+    def text_language(self) -> str:
+        """The language of :attr:`text` (another where the reader's is missing)."""
+        version = self.question.current_version
+        return version.text_language() if version else ""
+
+    @property
     def reworded(self) -> bool:
         version = self.question.current_version
         return version is not None and version.number > 1

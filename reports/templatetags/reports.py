@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from measures.attainment import TREND_LABELS, Trend
 from measures.models import Evaluation, Indicator, Phase, TrafficLight
+from organizations.content_language import lang_attribute
 from phases.models import ContinuationDecision
 from reports import cards, charts
 from yearwheel.models import Kind
@@ -98,6 +99,13 @@ def status_label(value: Any) -> str:
 @register.filter
 def status_shape(value: Any) -> str:
     return STATUS_SHAPES.get(str(value), "")
+
+
+@register.filter
+def status_icon(value: Any) -> SafeString:
+    """The traffic light's shape as an inline SVG hidden from screen readers (the words
+    beside it say the same): the cards' own icons."""
+    return mark_safe(charts.STATUS_ICONS.get(str(value), ""))  # noqa: S308 - our own markup
 
 
 @register.filter
@@ -196,6 +204,7 @@ def measure_card(context: template.Context, measure: dict[str, Any] | None = Non
         can_write_summary=bool(context.get("can_write_summary")),
         hide_decisions=bool(context.get("hide_decisions")),
         summary_back=str(context.get("summary_back") or ""),
+        content_lang=lang_attribute(organization),
     )
 
 

@@ -6,6 +6,9 @@ Worded in the reader's language (the organisation's written standard is for repo
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,9 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from measures.attainment import Trend, mean_percent
 from measures.models import Measure
 from organizations.views.base import OrganizationViewMixin, query_without_page, user_of
-from reports.content import totals
+from reports.content import MeasureContent, totals
+from reports.content_schema import Checkpoint
 from reports.dashboard_cache import dashboard_measures
 from reports.forms_dashboard import (
     SORTS,
@@ -60,13 +65,22 @@ class DashboardView(OrganizationViewMixin, TemplateView):
             measures = [m for m in measures if m["phase"] == filters["phase"]]
         if "status" in filters:
             measures = [m for m in measures if m["status"] == filters["status"]]
-        sort = filters.get("sort") or "program"
+        # The default view is the compact table, worst first: which measures are red is
+        # what a reader asks first. The cards keep the programme order they always had.
+        view = CARDS if self.request.GET.get("view") == CARDS else TABLE
+        sort = filters.get("sort") or ("program" if view == CARDS else "status")
         measures.sort(key=SORTS[sort])
         # The totals and charts count every measure; the cards come a page at a time, so a
         # county with hundreds of measures gets a page a browser (and a reader) can take.
         page = Paginator(measures, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
             form=form,
+            view=view,
+            sort=sort,
+            rows=overview_rows(list(page.object_list)) if view == TABLE else [],
+            # The same measures, filters, sorting and page in the other view.
+            cards_query=_with(self.request, view=CARDS, sort=sort),
+            table_query=_with(self.request, view=None),
             measures=page.object_list,
             page_obj=page,
             query_without_page=query_without_page(self.request),
@@ -81,6 +95,52 @@ class DashboardView(OrganizationViewMixin, TemplateView):
             ),
         )
         return context
+
+
+TABLE, CARDS = "table", "cards"
+
+
+@dataclass
+class OverviewRow:
+    """One line of the compact overview, every figure from the function that makes it for
+    the cards, the reports and the exports."""
+
+    measure: MeasureContent
+    attainment: int | None  # measures.attainment.mean_percent
+    trends: list[tuple[str, int]]  # (trend, how many indicators), improving first
+    next_checkpoint: Checkpoint | None  # the first of the wheel's next checkpoints
+
+
+TREND_ORDER = (Trend.IMPROVING, Trend.FLAT, Trend.WORSENING)
+
+
+def overview_rows(measures: Iterable[MeasureContent]) -> list[OverviewRow]:
+    rows = []
+    for measure in measures:
+        indicators = measure["indicators"]
+        counts = Counter(indicator["trend"] for indicator in indicators)
+        checkpoints = measure["next_checkpoints"]
+        rows.append(
+            OverviewRow(
+                measure=measure,
+                attainment=mean_percent(i["attainment_percent"] for i in indicators),
+                trends=[(str(t), counts[t]) for t in TREND_ORDER if counts[t]],
+                next_checkpoint=checkpoints[0] if checkpoints else None,
+            )
+        )
+    return rows
+
+
+def _with(request: HttpRequest, **changes: str | None) -> str:
+    """The request's query string with ``changes`` (None removes a key). The page stays:
+    with the same sorting, the same page holds the same measures in either view."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
 
 
 class MeasureSummaryView(OrganizationViewMixin, TemplateView):

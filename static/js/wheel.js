@@ -11,7 +11,27 @@
   }
 
   var FIELDS = ["title", "kind", "dates", "time", "place", "responsible", "measure", "programme", "ring"];
+  // What an event's link does not say: its accessible name (yearwheel/wheel_text.py) already
+  // holds kind, title, dates and ring, so a screen reader hears only these after it.
+  var EXTRA = ["time", "place", "responsible", "measure", "programme"];
   var shown = null;
+
+  function announceExtra(item) {
+    var region = panel && panel.querySelector("[data-details-extra]");
+    if (!region) {
+      return;
+    }
+    var parts = [];
+    EXTRA.forEach(function (name) {
+      var value = item.getAttribute("data-" + name);
+      var term = panel.querySelector('[data-row="' + name + '"]');
+      if (value && term) {
+        parts.push(term.textContent.trim() + ": " + value);
+      }
+    });
+    // Emptied for an event with nothing more to say, so the last event's words are not left.
+    region.textContent = parts.join(". ");
+  }
 
   function show(item) {
     if (!panel || item === shown) {
@@ -60,6 +80,7 @@
     var item = itemOf(event.target);
     if (item) {
       show(item);
+      announceExtra(item);
     }
   });
   svg.addEventListener("mouseover", function (event) {

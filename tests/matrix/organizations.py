@@ -45,6 +45,10 @@ MATRIX: dict[str, Case] = {
     "organization_home": Case(
         slug, {**org(ALL_MEMBERS, 200), "viewer": 302}, org(ALL_MEMBERS, 405)
     ),
+    # Every member reads the statement with the organisation's own contact.
+    "organization_accessibility_statement": Case(
+        slug, org(ALL_MEMBERS, 200), org(ALL_MEMBERS, 405)
+    ),
     "organization_settings": Case(slug, org(ADMINS, 200), org(ADMINS, 200)),
     # Read only, for those who answer for the organisation's records.
     "audit_trail": Case(slug, org(PLANNERS, 200), org(PLANNERS, 405)),

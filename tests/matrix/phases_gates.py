@@ -27,6 +27,11 @@ MATRIX = {
     "phase_gate": Case(measure_and(), org(ALL_MEMBERS, 200), org(PLANNERS, 200)),
     # The matrix measure is new (phase I, never moved): planners may register it in a later
     # phase; an empty POST shows "choose a phase" and "say why".
+    # POST only: the measure's team asks the coordinators to review the gate (302 back to it;
+    # a second request while one is pending is refused with a message, also a 302).
+    "gate_review_request": Case(
+        measure_and(), org(MEASURE_WORKERS, 405), org(MEASURE_WORKERS, 302)
+    ),
     "phase_register": Case(measure_and(), org(PLANNERS, 200), org(PLANNERS, 200)),
     # An empty POST shows "write the justification" and "say why it is corrected".
     "transition_correct": Case(
@@ -35,6 +40,12 @@ MATRIX = {
     # An empty POST shows "choose a state": 200 for the measure's team.
     "factor_assess": Case(
         measure_and("gate_factor", "factor_pk"),
+        org(MEASURE_WORKERS, 200),
+        org(MEASURE_WORKERS, 200),
+    ),
+    # All of phase I's factors on one page; an empty POST shows "choose a state" per factor.
+    "phase_assess": Case(
+        lambda ctx: {**measure_and()(ctx), "phase": 1},
         org(MEASURE_WORKERS, 200),
         org(MEASURE_WORKERS, 200),
     ),

@@ -70,6 +70,9 @@ MATRIX = {
     "stakeholder_input_update": Case(measure_and("continuation.stakeholder_input"), *work()),
     "maintenance_routine_create": Case(measure_and(), *work()),
     "maintenance_routine_update": Case(measure_and("continuation.routine"), *work()),
+    "maintenance_routine_delete": Case(
+        measure_and("continuation.routine"), org(MEASURE_WORKERS, 405), org(MEASURE_WORKERS, 302)
+    ),
     "governing_document_create": Case(measure_and(), *work()),
     "governing_document_update": Case(measure_and("continuation.document"), *work()),
 }

@@ -409,7 +409,10 @@ def test_missing_columns_are_named_in_one_message(login, coordinator, indicator,
         "indicator_id, date and value, and may name comment (or in Norwegian: indikator_id, "
         "dato, verdi, kommentar)."
     ]
-    assert "Nothing is saved" in response.content.decode()
+    # The error summary says so and leads to the file field.
+    html = response.content.decode()
+    assert "Nothing was saved" in html
+    assert 'href="#id_file"' in html
 
 
 def test_every_bad_row_is_reported_and_nothing_can_be_confirmed(

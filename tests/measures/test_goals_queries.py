@@ -118,7 +118,9 @@ def _section_queries(measure, team_lead) -> tuple[int, str]:
     team_lead.has_perm("measures.view_measures", measure)
     with CaptureQueriesContext(connection) as queries:
         section = measure_section(request, measure)
-        html = render_to_string(section.template, {"section": section.context}, request=request)
+        # As on the measure page, whose context has the organisation.
+        context = {"section": section.context, "organization": measure.organization}
+        html = render_to_string(section.template, context, request=request)
     return len(queries), html
 
 

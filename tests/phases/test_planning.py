@@ -344,7 +344,9 @@ def render_section(measure, user):
     # Outside a request: the test's own language decides (English, for the assertions).
     with translation.override("en"):
         section = measure_section(request, measure)
-        return section, render_to_string(section.template, {"section": section.context})
+        # As on the measure page, whose context has the organisation.
+        context = {"section": section.context, "organization": measure.organization}
+        return section, render_to_string(section.template, context)
 
 
 def test_the_section_without_any_material(measure, coordinator):
@@ -374,7 +376,8 @@ def test_the_section_summarises_decision_plan_and_next_activities(measure, membe
     assert "Go on to planning" in html
     assert "5 of 8 parts of the plan are filled in." in html
     assert f"13{NBSP}000,50 kr" in html
-    assert f"01.12.2026: Oppstart ({member})" in html
+    # The organisation's words in the English page carry its written standard.
+    assert f'01.12.2026: <span lang="nb">Oppstart</span> ({member})' in html
     # Members may not record the decision.
     assert url("preparation_decision", measure) not in html
 

@@ -159,7 +159,7 @@ def test_the_card_tells_the_state_in_words(login, viewer, organization, program,
         measure=decided, decision_maker="Kommunestyret", decided_on=dt.date(2026, 3, 12)
     )
 
-    body = login(viewer).get(dashboard_url(organization)).content.decode()
+    body = login(viewer).get(dashboard_url(organization, view="cards")).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
 
     assert "III Implement" in text
@@ -217,7 +217,7 @@ def test_the_card_tells_corrections_and_how_a_measure_came_into_its_phase(
         recorded_by=coordinator,
         recorded_at=dt.datetime(2026, 5, 2, 10, tzinfo=dt.UTC),
     )
-    body = login(viewer).get(dashboard_url(organization)).content.decode()
+    body = login(viewer).get(dashboard_url(organization, view="cards")).content.decode()
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
     assert "entered through an overridden gate" in text
     assert "registered in this phase, not through the gates" in text
@@ -233,7 +233,7 @@ def test_the_charts_have_their_figures_in_a_table(login, viewer, organization, p
     MeasureFactory(program=program, phase=1, status="green")
     MeasureFactory(program=program, phase=3, status="red", status_explanation="x")
     MeasureFactory(program=program, phase=3, status="yellow", status_explanation="x")
-    body = login(viewer).get(dashboard_url(organization)).content.decode()
+    body = login(viewer).get(dashboard_url(organization, view="cards")).content.decode()
     assert body.count("<svg") >= 2
     assert "Measures per phase" in body
     assert "Measures per status" in body
@@ -304,7 +304,8 @@ def test_a_valid_filter_still_works_next_to_a_bad_one(login, viewer, organizatio
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
-        ("", ["Gamma", "Alfa", "Beta"]),  # programme ("Annet program" first), then name
+        # The compact table, the default view: red first, then yellow, then green.
+        ("", ["Beta", "Gamma", "Alfa"]),
         ("name", ["Alfa", "Beta", "Gamma"]),
         ("phase", ["Alfa", "Gamma", "Beta"]),
         ("status", ["Beta", "Gamma", "Alfa"]),
@@ -313,6 +314,12 @@ def test_a_valid_filter_still_works_next_to_a_bad_one(login, viewer, organizatio
 def test_sorting(sort, expected, login, viewer, organization, mixed):
     query = {"sort": sort} if sort else {}
     assert names(login(viewer).get(dashboard_url(organization, **query))) == expected
+
+
+def test_the_cards_keep_the_programme_order_by_default(login, viewer, organization, mixed):
+    response = login(viewer).get(dashboard_url(organization, view="cards"))
+    # Programme ("Annet program" first), then name.
+    assert names(response) == ["Gamma", "Alfa", "Beta"]
 
 
 def test_sorting_by_time_in_phase_and_attainment(login, viewer, organization, mixed):
@@ -346,10 +353,9 @@ def test_sorting_by_time_in_phase_and_attainment(login, viewer, organization, mi
 def test_only_planners_see_the_edit_link(login, viewer, coordinator, organization, program):
     measure = MeasureFactory(program=program)
     MeasureSummaryFactory(measure=measure)
-    assert (
-        summary_url(measure) not in login(viewer).get(dashboard_url(organization)).content.decode()
-    )
-    body = login(coordinator).get(dashboard_url(organization)).content.decode()
+    cards = login(viewer).get(dashboard_url(organization, view="cards")).content.decode()
+    assert summary_url(measure) not in cards
+    body = login(coordinator).get(dashboard_url(organization, view="cards")).content.decode()
     assert summary_url(measure) in body
 
 
@@ -518,15 +524,19 @@ def test_the_measures_come_a_page_at_a_time_with_totals_for_all(
 def test_writing_a_summary_comes_back_to_the_same_view(login, coordinator, organization, program):
     measure = MeasureFactory(program=program, phase=3)
     client = login(coordinator)
-    body = client.get(dashboard_url(organization, phase=3, sort="name")).content.decode()
-    assert f"{summary_url(measure)}?back=phase%3D3%26sort%3Dname" in body
-    page = client.get(summary_url(measure) + "?back=phase%3D3%26sort%3Dname")
-    assert 'value="phase=3&amp;sort=name"' in page.content.decode()
+    body = client.get(
+        dashboard_url(organization, phase=3, sort="name", view="cards")
+    ).content.decode()
+    back = "phase%3D3%26sort%3Dname%26view%3Dcards"
+    assert f"{summary_url(measure)}?back={back}" in body
+    page = client.get(summary_url(measure) + f"?back={back}")
+    assert 'value="phase=3&amp;sort=name&amp;view=cards"' in page.content.decode()
     response = client.post(
-        summary_url(measure), {"text": "Ok.", "back": "phase=3&sort=name&next=https://evil.test"}
+        summary_url(measure),
+        {"text": "Ok.", "back": "phase=3&sort=name&view=cards&next=https://evil.test"},
     )
     assert response["Location"] == (
-        dashboard_url(organization) + f"?phase=3&sort=name#measure-{measure.pk}"
+        dashboard_url(organization) + f"?phase=3&sort=name&view=cards#measure-{measure.pk}"
     )
 
 

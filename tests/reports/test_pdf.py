@@ -235,9 +235,10 @@ def test_the_print_page_is_wholly_in_the_written_standard(organization, coordina
     assert "<table" in html  # and their figures
 
 
-def test_a_pdf_is_untagged_unless_asked(settings):
+def test_a_pdf_is_tagged_unless_asked_not_to_be(settings):
     html = "<!doctype html><html lang='nb'><title>Hjul</title><p>Årshjul</p></html>"
-    plain = PdfReader(io.BytesIO(pdf.html_to_pdf(html)))
+    assert "/StructTreeRoot" in PdfReader(io.BytesIO(pdf.html_to_pdf(html))).trailer["/Root"]
+    plain = PdfReader(io.BytesIO(pdf.html_to_pdf(html, tagged=False)))
     assert "/StructTreeRoot" not in plain.trailer["/Root"]
 
 

@@ -237,7 +237,7 @@ BAD_INPUT = [
     pytest.param(
         {"recurrence": "custom", "rrule": ""},
         "rrule",
-        "Write a recurrence rule for “Custom”",
+        "Write a recurrence rule for “A rhythm of its own”",
         id="custom-without-rule",
     ),
     pytest.param(

@@ -271,7 +271,7 @@ def test_the_poster_is_a_tagged_pdf_with_language_title_and_the_wheel_described(
     assert "with 7 rings and 14 events" in wheel_figure[1]  # the system rings too
     assert wheel_figure[1].endswith("events; see the agenda on the next page.")
     assert wheel_figure[2] == 0  # the wheel is on the first sheet
-    # Every figure (the legend's little pictures too) has an alternative text.
+    # Every figure has an alternative text (the legend's little pictures are artifacts).
     assert all(alt for tag, alt, _page, _element in elements if tag == "/Figure")
     # Reading order: the title, the wheel, the legend's headings, then the agenda's.
     headings = [(tag, page) for tag, _alt, page, _element in elements if tag[:2] == "/H"]

@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from organizations.content_language import lang_attribute
 from yearwheel.filters import cached_filter_fields
 from yearwheel.models import Kind, Ring
 from yearwheel.occurrences import Occurrence
@@ -111,11 +112,15 @@ def shown_month(months: list[date], zoom: str | None, today: date) -> int:
 class RowWriter:
     """The table rows of a month as markup, written in Python: a large municipality's month
     is some 700 rows, and rendering each row's dozen variables through the template engine
-    took a second. Every text is escaped; dates, kinds and swatches are written once."""
+    took a second. Every text is escaped; dates, kinds and swatches are written once.
 
-    def __init__(self) -> None:
+    ``lang`` is `` lang="nb"`` when the organisation writes in another language than the
+    page's (organizations/content_language.py): it marks the cells of its words."""
+
+    def __init__(self, lang: str = "") -> None:
         self.dates: dict[date, str] = {}
         self.recurring = escape(_("recurring"))
+        self.lang = lang
 
     def day(self, day: date) -> str:
         found = self.dates.get(day)
@@ -165,15 +170,16 @@ class RowWriter:
             # The series' rule in words ("hver andre tirsdag"); derived series have no rule.
             said = escape(rule_text(occurrence)) or self.recurring
             badge = f' <span class="badge text-bg-light border text-wrap text-start">{said}</span>'
+        la = self.lang
         return (
             f"<tr><td>{self.when(row)}</td>"
             f'<td class="text-nowrap">{self.time(occurrence)}</td>'
-            f'<td><a href="{escape(occurrence.url)}">{escape(occurrence.title)}</a>{badge}</td>'
+            f'<td><a href="{escape(occurrence.url)}"{la}>{escape(occurrence.title)}</a>{badge}</td>'
             f"<td>{escape(row.kind)}</td>"
-            f"<td>{self.swatch(row.ring)} {escape(row.ring.name)}</td>"
-            f"<td>{self.subject(occurrence)}</td>"
-            f"<td>{escape(occurrence.responsible) or '–'}</td>"
-            f"<td>{escape(occurrence.place) or '–'}</td></tr>"
+            f"<td{la}>{self.swatch(row.ring)} {escape(row.ring.name)}</td>"
+            f"<td{la}>{self.subject(occurrence)}</td>"
+            f"<td>{escape(occurrence.responsible) or '–'}</td>"  # a person's name
+            f"<td{la}>{escape(occurrence.place) or '–'}</td></tr>"
         )
 
     def rows(self, rows: list[Row]) -> SafeString:
@@ -212,7 +218,7 @@ class AgendaView(WheelViewMixin, TemplateView):
                 self.organization, content.filter_form, self.filter_pairs()
             ),
             month=month,
-            rows=RowWriter().rows(month.rows),
+            rows=RowWriter(lang_attribute(self.organization)).rows(month.rows),
             swatch_rings=list({row.ring.pk: row.ring for row in month.rows}.values()),
             month_links=links,
             previous=links[index - 1] if index > 0 else None,

@@ -30,6 +30,7 @@ from django.views.generic import TemplateView
 
 from filejobs.models import FileJob
 from filejobs.services import request_file
+from organizations.content_language import content_language
 from organizations.views.base import user_of
 from yearwheel.drawing import Drawing, draw
 from yearwheel.filters import cached_filter_fields
@@ -127,6 +128,7 @@ class WheelDrawingMixin(WheelViewMixin):
             next_url=self.request.get_full_path(),
             zoom_url=self.zoom_url,
             text_on_path=self.text_on_path,
+            lang=content_language(self.organization),
         )
 
     def zoom_url(self, zoom: str) -> str:
@@ -187,6 +189,7 @@ class WheelView(WheelDrawingMixin, TemplateView):
                     "wheel": self.wheel,
                     "period": date_span(start, end),
                     "move_url": self.move_url(can_add),
+                    "organization": self.organization,  # for {% content_lang %}
                 },
             )
             return DrawnWheel(
@@ -197,7 +200,9 @@ class WheelView(WheelDrawingMixin, TemplateView):
             )
 
         today = timezone.localdate()
-        parts = (self.wheel.pk, str(self.wheel), self.request.get_full_path(), can_add)
+        # The written standard marks the names' language (organizations/content_language.py).
+        standard = self.organization.written_standard
+        parts = (self.wheel.pk, str(self.wheel), self.request.get_full_path(), can_add, standard)
         return drawn_wheel(self.organization, parts=parts, today=today, build=build)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -402,7 +407,7 @@ class WheelPrintView(WheelDrawingMixin, TemplateView):
         context["for_pdf"] = True
         html = render_to_string(self.template_name, context, request=self.request)
         name = slugify(f"arshjul-{self.organization.slug}-{self.wheel.label.replace('/', '-')}")
-        return f"{name}.pdf", html_to_pdf(html, tagged=True)
+        return f"{name}.pdf", html_to_pdf(html)
 
 
 class WheelPdfView(WheelViewMixin, View):
