@@ -61,8 +61,8 @@ def drawn_wheel(
     changes the drawing."""
     key = versions.key(
         "wheel-drawing",
-        DRAWING_VERSION,
         versions.current([organization.pk]),
+        DRAWING_VERSION,
         organization.pk,
         today.isoformat(),
         translation.get_language(),
