@@ -176,9 +176,10 @@ def test_the_wheel_s_drawn_names_and_ring_names_carry_the_language(
 ):
     client = login(reader("en", "nn"))
     html = _get(client, reverse("wheel_detail", args=[organization.slug, 2026]) + "?zoom=m10")
-    # The group of drawn names (aria-hidden: the links name the events) and the ring names.
+    # The group of drawn names (aria-hidden: the links name the events), and the ring names,
+    # which the legend beside the wheel carries (the wheel numbers its rings).
     assert '<g class="wheel-labels" lang="nn"' in html
-    assert 'fill="#212529" lang="nn"><text class="wheel-ring-name"' in html
+    assert '<span class="wheel-legend-name" lang="nn">' in html
     # The details panel's fields, filled in by the script.
     assert 'data-field="title" lang="nn"' in html
     assert redundant_langs(html) == []

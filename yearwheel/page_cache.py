@@ -9,7 +9,9 @@ depends on: the planning year and its title, the zoom and filter (the request's 
 query, which the click-to-add cells and the count badges link back to), the language,
 today's date (the "today" line) and whether the reader may add events (the cells and the
 move script's URL). Any write to what the wheel shows bumps the version on commit, so the
-next reader draws afresh; an entry expires at the next midnight in any case.
+next reader draws afresh; an entry expires at the next midnight in any case. The key also
+holds DRAWING_VERSION, raised whenever the drawing code changes what it draws, so a deploy of
+a new layout is seen at once rather than at midnight or the next write.
 
 The print view and the PDF draw afresh: they are rare, and the PDF is made by a worker.
 """
@@ -29,6 +31,11 @@ from organizations.models import Organization
 from reports.dashboard_cache import seconds_to_midnight
 from yearwheel.drawing import Today
 from yearwheel.wheel_text import LegendKind
+
+
+# Raise when yearwheel/drawing.py, wheel_geometry.py, wheel_text.py or the wheel's SVG
+# template draw differently: the drawings kept under the old number are then never read again.
+DRAWING_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ def drawn_wheel(
     key = versions.key(
         "wheel-drawing",
         versions.current([organization.pk]),
+        DRAWING_VERSION,
         organization.pk,
         today.isoformat(),
         translation.get_language(),

@@ -17,25 +17,28 @@ from yearwheel.models import Kind
 
 TAU = 2 * math.pi
 
-# Sizes in SVG user units (the SVG scales to its box; these are the proportions).
+# Sizes in SVG user units (the SVG scales to its box; these are the proportions). The wheel
+# page shows the SVG about RENDERED_WIDTH px wide (at a 1280 px page), and the layout keeps
+# the viewBox near that width in the year view, so a user unit is about a pixel there and
+# sizes below read as pixels (see docs/yearwheel.md, "Labels on the wheel").
 CENTRE_RADIUS = 66.0
 RING_GAP = 2.0  # white between two ring bands
-LABEL_STRIP = 13.0  # at the inner edge of each band: the ring's name
 BAND_PADDING = 2.0
-LANE = 11.0  # one lane of marks or arcs
+LANE = 13.0  # one lane of marks or arcs and their names, at the least label size
+LANE_PER_LABEL = 1.3  # a lane's height for a label size (lanes grow with the labels)
 MARK = 4.4  # half the size of a single-day mark
 MARK_GAP = 2.0  # the least space between two marks in one lane
-MIN_LANES = 2  # a band is never thinner than this (room to click to add)
+MIN_LANES = 1  # a band is never thinner than this (one lane is some 17 px: room to click)
 MAX_LANES = 5  # in the year view; beyond this, a "+N" badge linking to the month
 MAX_QUARTER_LANES = 12  # the same in a quarter; a month has no cap and names everything
 LANE_CAPS: dict[str, int | None] = {"year": MAX_LANES, "quarter": MAX_QUARTER_LANES, "month": None}
 # The lanes of every ring of a view together: with many rings each gets fewer (never fewer
-# than MIN_LANES). The wheel is drawn in user units and shown about 800 px wide, so every lane
-# more makes every name smaller: with 12 rings of five lanes the year's names were some 3 px
-# on screen and 3 pt on the A3 sheet, and with 17 rings the page was 2.4 MB. A budget keeps
-# the wheel's size, its names' size and its page's bytes bounded however many rings there
-# are; what does not fit is counted, and the count links to the closer view.
-LANE_BUDGETS: dict[str, int] = {"year": 24, "quarter": 48}
+# than MIN_LANES). Each lane more makes the wheel wider in user units, and so every name
+# smaller where it is shown (the page shows the wheel about 800 px wide): 16 lanes of 13 units
+# and the rings' padding fill the 250 units of ring room between the centre and the scale,
+# so the year's names keep their size in pixels with up to 16 rings. What does not fit is
+# counted, and the count links to the closer view.
+LANE_BUDGETS: dict[str, int] = {"year": 16, "quarter": 24}
 YEAR_LANE_BUDGET = LANE_BUDGETS["year"]
 
 
@@ -53,20 +56,32 @@ SCALE_GAP = 4.0
 TICK_STRIP = 15.0  # week or day ticks and their numbers
 LABEL_BAND = 34.0  # month or week names
 MARGIN = 28.0  # room for the today label outside the scale
-RANGE_WIDTH = LANE - 3.0  # stroke width of an arc
 GLYPH = 2.9  # the kind's shape drawn in white at the start of an arc
 
-# Ring names must read at 11 px or more where the page is 1280 px wide: the wheel's column is
-# then about 820 px wide (wheel.css: three quarters of the container beside the details), so
-# the name's size in user units grows with the viewBox (see drawing.ring_name_size). At A3 the
-# wheel is 238 mm wide (wheel-print.css), which makes the same name about 9.5 pt.
-RING_NAME_SIZE = 12.0  # the least, in user units
-RING_NAME_PX = 11.5  # wanted on screen, a little above the 11 px floor
-RENDERED_WIDTH = 800.0  # px: the wheel's width at a 1280 px wide page, rounded down
 
+def range_width(lane: float) -> float:
+    """The stroke width of an arc in a lane ``lane`` units high."""
+    return lane - 3.0
+
+
+RANGE_WIDTH = range_width(LANE)
+
+# Type sizes are set in rendered pixels where the page is 1280 px wide: the wheel's column is
+# then about 820 px wide (wheel.css: three quarters of the container beside the details), so a
+# size in user units is the wanted pixels times the viewBox width over RENDERED_WIDTH (see
+# drawing.rendered_size). At A3 the wheel is 258 mm wide (wheel-print.css): a viewBox of 800
+# units makes 10 units some 9 pt.
+RENDERED_WIDTH = 800.0  # px: the wheel's width at a 1280 px wide page, rounded down
+# Ring names are not written in the rings (a name strip a ring took two fifths of the radius
+# from the lanes): each ring carries its number at twelve o'clock, and the legend beside the
+# wheel gives the number's name.
+RING_NAME_SIZE = 12.0  # the ring's number, the least, in user units
+RING_NAME_PX = 11.5  # wanted on screen, a little above the 11 px floor
 # Event names along their lane (see docs/yearwheel.md, "Labels on the wheel").
-LABEL_SIZE = 8.5
-LABEL_ROOM = {"year": 80.0, "quarter": 130.0, "month": 260.0}  # longest label, user units
+LABEL_SIZE = 10.0  # the least, in user units
+LABEL_PX = 9.5  # wanted on screen
+LABEL_GROWTH = 2.0  # a month crowded past this many times LABEL_SIZE draws smaller names
+LABEL_ROOM = {"year": 8.0, "quarter": 15.0, "month": 31.0}  # longest label, in ems
 LABEL_GAP = 2.0  # between a mark and its label
 SERIES_MIN = 3  # a recurring event with this many dates in a year or quarter is one arc
 SERIES_TINT = 0.3  # a series' arc: light, so its notches and dark name read on it

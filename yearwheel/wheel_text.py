@@ -145,7 +145,9 @@ class LegendKind:
     d: str  # in a 20 × 20 box
 
 
-def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
+def shape_markup(
+    shape: Shape, colour: str, series_fill: str, range_width: float = RANGE_WIDTH
+) -> str:
     """The occurrence's link in the SVG: built here rather than in a template, because a
     wheel may hold thousands and the template engine costs some 20 µs a variable.
 
@@ -153,7 +155,8 @@ def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
     attributes feed the details panel (static/js/wheel.js, which reads the ring's name from
     the ring's group); empty ones are left out. An own event's single date also carries
     ``data-event-id``, ``data-date`` and ``data-move-url``, to be moved by dragging.
-    ``colour`` and ``series_fill`` are the ring's colour and its tint, escaped here."""
+    ``colour`` and ``series_fill`` are the ring's colour and its tint, escaped here;
+    ``range_width`` is an arc's stroke width (its lane's height, less a gap)."""
     o = shape.occurrence
     label = escape(shape.label)
     parts = [
@@ -184,7 +187,7 @@ def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
     if shape.series:
         parts.append(
             f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
-            f'stroke="{series_fill}" stroke-width="{_n(RANGE_WIDTH)}"/>'
+            f'stroke="{series_fill}" stroke-width="{_n(range_width)}"/>'
         )
         if shape.dash:
             parts.append(
@@ -198,7 +201,7 @@ def shape_markup(shape: Shape, colour: str, series_fill: str) -> str:
     elif shape.is_range:
         parts.append(
             f'<path class="wheel-shape wheel-arc" d="{shape.d}" fill="none" '
-            f'stroke="{colour}" stroke-width="{_n(RANGE_WIDTH)}"/>'
+            f'stroke="{colour}" stroke-width="{_n(range_width)}"/>'
         )
         if shape.glyph:
             parts.append(f'<path d="{shape.glyph}" fill="#ffffff"/>')
@@ -230,18 +233,25 @@ def label_markup(shape: Shape) -> str:
     )
 
 
-def band_markup(shapes: list[Shape], colour: str, series_fill: str, lang: str = "") -> str:
+def band_markup(
+    shapes: list[Shape],
+    colour: str,
+    series_fill: str,
+    label_size: float = LABEL_SIZE,
+    range_width: float = RANGE_WIDTH,
+    lang: str = "",
+) -> str:
     """A ring's links, then their names above them (so a name on an arc stays visible).
     ``lang`` is the organisation's written standard where the page is in another language
     (organizations/content_language.py): the names are the organisation's words."""
-    links = "\n".join(shape_markup(shape, colour, series_fill) for shape in shapes)
+    links = "\n".join(shape_markup(shape, colour, series_fill, range_width) for shape in shapes)
     labels = "".join(label_markup(shape) for shape in shapes)
     if not labels:
         return links
     lang_attribute = f' lang="{escape(lang)}"' if lang else ""
     return (
         f'{links}\n<g class="wheel-labels"{lang_attribute} aria-hidden="true" '
-        f'font-size="{_n(LABEL_SIZE)}" fill="#212529">{labels}</g>'
+        f'font-size="{_n(label_size)}" fill="#212529">{labels}</g>'
     )
 
 

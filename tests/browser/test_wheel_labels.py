@@ -1,6 +1,7 @@
-"""Names on the wheel in Chromium at 1280 px: the demo's month view, read as a person sees it.
-The ring names are drawn at 11 px or more, no two event names overlap, and axe-core finds
-nothing serious or critical."""
+"""Names on the wheel in Chromium at 1280 px: the demo's year and month views, read as a person
+sees them. Event names are drawn at 9 px or more, the rings' numbers at 11 px or more (the
+legend names them, in the page's own type), no two event names overlap nor run under a number
+or a count, and axe-core finds nothing serious or critical."""
 
 from __future__ import annotations
 
@@ -17,9 +18,25 @@ pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-passord-1"
 
-# Rendered size of each ring name: its font size in user units times the SVG's scale.
-RING_NAME_PX_JS = """svg => Array.from(svg.querySelectorAll('.wheel-ring-name')).map(
-    text => parseFloat(getComputedStyle(text).fontSize) * svg.getScreenCTM().a)"""
+# Rendered size of each text: its font size in user units times the SVG's scale.
+PX_JS = """(svg, selector) => Array.from(svg.querySelectorAll(selector)).map(
+    text => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a)"""
+EVENT_NAME_PX = 9  # the least rendered size of an event name at a 1280 px wide page
+RING_NUMBER_PX = 11
+
+# The boxes (user units) of the rings' numbers and the count badges: no name runs under one.
+BOXES_JS = """svg => Array.from(svg.querySelectorAll('.wheel-ring-marker rect, .wheel-badge rect'))
+    .map(rect => { const b = rect.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; })"""
+GLYPH_CENTRES_JS = """svg => {
+    const found = [];
+    svg.querySelectorAll('g.wheel-labels text').forEach(text => {
+        for (let i = 0; i < text.getNumberOfChars(); i++) {
+            const box = text.getExtentOfChar(i);
+            found.push([box.x + box.width / 2, box.y + box.height / 2, text.textContent]);
+        }
+    });
+    return found;
+}"""
 
 # Every glyph of every event name, in polar terms around the wheel's centre (user units):
 # the label it belongs to, its radius, its angle and its half-width as an angle. Glyph boxes
@@ -57,6 +74,49 @@ def overlaps(glyphs: list[dict]) -> list[tuple[int, int]]:
     return sorted(found)
 
 
+def under_boxes(svg) -> list[str]:
+    boxes = svg.evaluate(BOXES_JS)
+    return [
+        name
+        for x, y, name in svg.evaluate(GLYPH_CENTRES_JS)
+        if any(x0 < x < x1 and y0 < y < y1 for x0, y0, x1, y1 in boxes)
+    ]
+
+
+def assert_legible(page) -> None:
+    svg = page.locator("svg.wheel-svg")
+    expect(svg).to_be_visible()
+    assert page.viewport_size == {"width": 1280, "height": 900}
+    names = svg.evaluate(PX_JS, "g.wheel-labels text")
+    assert names, "no event names"
+    assert min(names) >= EVENT_NAME_PX, min(names)
+    numbers = svg.evaluate(PX_JS, ".wheel-ring-number")
+    assert len(numbers) == 12  # the demo's rings
+    assert min(numbers) >= RING_NUMBER_PX, min(numbers)
+    legend = page.locator(".wheel-legend-name")
+    assert legend.count() == 12
+    assert (
+        min(legend.evaluate_all("els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"))
+        >= 11
+    )
+    glyphs = svg.evaluate(GLYPHS_JS)
+    assert not overlaps(glyphs), overlaps(glyphs)[:5]
+    assert not under_boxes(svg), under_boxes(svg)[:5]
+
+
+def test_the_demo_year_names_events_at_a_readable_size(page, log_in, base_url):
+    call_command("seed_demo", password=PASSWORD)
+    politician = User.objects.get(email="politiker@demo-kommune.no")
+    log_in(politician, PASSWORD)
+    expect(page).to_have_url(re.compile(rf"{base_url}/o/demo-kommune/"))
+    page.goto("/o/demo-kommune/wheel/2026/")
+    assert_legible(page)
+    assert page.locator("svg.wheel-svg g.wheel-labels text").count() >= 10
+    # Each ring's number on the wheel is the one beside its name in the legend.
+    first = page.locator(".wheel-legend-list li").first
+    expect(first.locator(".wheel-legend-number")).to_have_text("1")
+
+
 def test_the_demo_month_names_every_event_legibly_without_overlaps(
     page, log_in, axe_violations, base_url
 ):
@@ -65,18 +125,9 @@ def test_the_demo_month_names_every_event_legibly_without_overlaps(
     log_in(politician, PASSWORD)
     expect(page).to_have_url(re.compile(rf"{base_url}/o/demo-kommune/"))
     page.goto("/o/demo-kommune/wheel/2026/?zoom=m11")  # November: the busiest demo month
-    svg = page.locator("svg.wheel-svg")
-    expect(svg).to_be_visible()
-    assert page.viewport_size == {"width": 1280, "height": 900}
-
-    sizes = svg.evaluate(RING_NAME_PX_JS)
-    assert sizes, "no ring names"
-    assert min(sizes) >= 11, sizes
-
+    assert_legible(page)
     labels = page.locator("svg.wheel-svg g.wheel-labels text")
     assert labels.count() >= 10
-    glyphs = svg.evaluate(GLYPHS_JS)
-    assert not overlaps(glyphs), overlaps(glyphs)[:5]
 
     # The names are real text: selectable, and found by the browser's own text search.
     assert labels.first.evaluate("t => getComputedStyle(t).userSelect") in ("text", "auto")

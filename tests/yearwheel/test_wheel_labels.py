@@ -74,7 +74,10 @@ def assert_every_name_in_every_month(client, wheel: Wheel) -> None:
         shown = set(labels_of(response.content.decode()))
         titles = {p.occurrence.title for p in response.context["drawing"].placed}
         assert titles, month
-        assert titles <= shown, (month, sorted(titles - shown)[:5])
+        # A name longer than its inner ring's month holds is cut with "…", never left out.
+        cut = {name[:-1] for name in shown if name.endswith("…")}
+        missing = {t for t in titles - shown if not any(t.startswith(c) for c in cut)}
+        assert not missing, (month, sorted(missing)[:5])
 
 
 def test_every_name_of_the_demo_year_is_text_in_its_month(client, password_login):
@@ -106,8 +109,10 @@ def test_the_year_names_every_event_of_a_quiet_ring_and_counts_a_crowded_one(
         Event.objects.create(
             organization=organization, ring=quiet, title=f"Stille {n}", start_date=day
         )
-    # Past it: one more than the lanes at one spot; the rest of the year stays named.
-    for n in range(cap + 1):
+    # Past it: more names at one spot than a ring may have lanes (the rings' spare lanes go
+    # to the crowded one, up to MAX_LANES); the rest of the year stays named.
+    crowd = MAX_LANES + 1
+    for n in range(crowd):
         Event.objects.create(
             organization=organization, ring=busy, title=f"Travel {n}", start_date=day
         )
@@ -119,16 +124,18 @@ def test_the_year_names_every_event_of_a_quiet_ring_and_counts_a_crowded_one(
     shown = set(labels_of(html))
     assert {f"Stille {n}" for n in range(cap)} <= shown
     assert "Vårmøte" in shown
-    assert len({f"Travel {n}" for n in range(cap + 1)} & shown) == cap
+    travel = len({f"Travel {n}" for n in range(crowd)} & shown)
+    assert cap <= travel < crowd
     quiet_band, busy_band = (b for b in response.context["drawing"].bands if b.ring.source == "")
     assert quiet_band.badges == []
     [badge] = busy_band.badges
-    assert badge.text == "+1"
+    # The count takes a spot in its month in the last lane: what it displaces, it counts.
+    assert badge.text == f"+{crowd - travel}"
     # The count links to its month (October is the third of a school year), which names all.
     assert badge.href == reverse("wheel_detail", args=["testvik", 2026]) + "?zoom=m3"
     assert f'<a href="{badge.href}" class="wheel-badge"' in html
     month = labels_of(wheel_page(login(member), wheel, "m3").content.decode())
-    assert {f"Travel {n}" for n in range(cap + 1)} <= set(month)
+    assert {f"Travel {n}" for n in range(crowd)} <= set(month)
 
 
 def test_markup_in_names_and_ring_names_is_escaped(login, member, organization):

@@ -129,3 +129,15 @@ def test_each_language_gets_its_own_drawing(login, member, wheel, ring):
     member.save(update_fields=["language"])
     english = svg_of(page(client, wheel))
     assert "Oct" in english and "okt" not in english.lower()
+
+
+def test_a_new_drawing_version_draws_afresh(login, member, wheel, ring, draws, monkeypatch):
+    """A deploy that changes the layout raises DRAWING_VERSION: yesterday's markup, kept
+    under the old number, is not served with the new code."""
+    client = login(member)
+    page(client, wheel)
+    page(client, wheel)
+    assert len(draws) == 1
+    monkeypatch.setattr("yearwheel.page_cache.DRAWING_VERSION", 999)
+    page(client, wheel)
+    assert len(draws) == 2

@@ -282,5 +282,55 @@ def test_the_poster_is_a_tagged_pdf_with_language_title_and_the_wheel_described(
     # Its tables: column headers and a row header a line.
     assert "/Table" in tags and tags.count("/TH") > tags.count("/Table") * 2
     text = reader.pages[1].extract_text()
-    assert "Agenda" in text and "Budsjettseminar" in text
-    assert "Budsjettseminar" not in reader.pages[0].extract_text()
+    assert "Agenda" in text and "Budsjettseminar" in text and "Event (ring)" in text
+    # The agenda's table is not on the poster (whose wheel draws the names, so they are there).
+    assert "Event (ring)" not in reader.pages[0].extract_text()
+
+
+def poster_text_sizes(reader) -> list[tuple[str, float]]:
+    """Every piece of text on the poster (the first sheet) with its size in points as
+    printed: the font size times the scale of the text and graphics matrices."""
+    found = []
+
+    def visit(text, cm, tm, _font, size):
+        if text.strip():
+            scale_tm = (tm[0] ** 2 + tm[1] ** 2) ** 0.5
+            scale_cm = (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+            found.append((text, size * scale_tm * scale_cm))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def test_the_posters_event_names_are_print_sized(
+    member,
+    organization,
+    wheel,  # noqa: F811
+    filled,  # noqa: F811
+):
+    """On the A3 poster the wheel is 258 mm wide: event names at least 7 pt, ring numbers at
+    least 9 pt (the legend beside the wheel names the rings at 11 pt)."""
+    from pypdf import PdfReader
+
+    from yearwheel.pdfjob import build_wheel_pdf
+
+    job = FileJob.objects.create(
+        organization=organization,
+        requested_by=member,
+        kind=FileJob.Kind.WHEEL_PDF,
+        parameters="year=2026",
+    )
+    reader = PdfReader(io.BytesIO(b"".join(build_wheel_pdf(job).chunks)))
+    sizes = poster_text_sizes(reader)
+    assert sizes
+    # The smallest type on the sheet is the event names' (and the counts'): every piece of
+    # text is at least 7 pt.
+    assert min(size for _text, size in sizes) >= 7, sorted(sizes, key=lambda s: s[1])[:5]
+    # "Budsjettseminar" is drawn on the wheel glyph by glyph: its letters are there, at the
+    # names' size.
+    # "Budsjettseminar" is drawn on the wheel glyph by glyph, and is there at the names' size
+    # (10 user units on a wheel of about 800 units shown 258 mm wide: some 9 pt).
+    name = [size for text, size in sizes if "Budsjettsem" in text]
+    assert name and min(name) >= 8.5, name
+    numbers = [size for text, size in sizes if text.strip().isdigit() and len(text.strip()) <= 2]
+    assert numbers and max(numbers) >= 9
