@@ -32,7 +32,6 @@ from reports.dashboard_cache import seconds_to_midnight
 from yearwheel.drawing import Today
 from yearwheel.wheel_text import LegendKind
 
-
 # Raise when yearwheel/drawing.py, wheel_geometry.py, wheel_text.py or the wheel's SVG
 # template draw differently: the drawings kept under the old number are then never read again.
 DRAWING_VERSION = 2

@@ -88,7 +88,10 @@ def activity(**values):
         ),
         ({}, {"start_date": ["Say when: give the dates, or choose a month."]}),
         ({"end_date": "01.09.2026"}, {"start_date": ["Give the date the activity starts."]}),
-        ({"start_date": "31.02.2026"}, {"start_date": ["Write the date as dd.mm.yyyy, for example 31.12.2026."]}),
+        (
+            {"start_date": "31.02.2026"},
+            {"start_date": ["Write the date as dd.mm.yyyy, for example 31.12.2026."]},
+        ),
         (
             {"month": "13"},
             {"month": ["Choose one of the options. 13 is not one of them."]},
