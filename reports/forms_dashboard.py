@@ -43,14 +43,25 @@ SORTS: dict[str, Callable[[MeasureContent], tuple[Any, ...]]] = {
 class DashboardFilterForm(forms.Form):
     """Every field optional; a value that is not understood is left out (and said so)."""
 
-    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
+    # The empty choices say what choosing nothing means (not Django's "---------").
+    program = IdChoiceField(
+        label=_("Programme"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All programmes"),
+    )
     phase = forms.TypedChoiceField(
-        label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
+        label=_("Phase"),
+        choices=[("", _("All phases")), *Phase.choices],
+        coerce=int,
+        required=False,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", "–"), *TrafficLight.choices], required=False
+        label=_("Status"), choices=[("", _("All statuses")), *TrafficLight.choices], required=False
     )
-    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    unit = IdChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

@@ -213,16 +213,39 @@ class MeasureFilterForm(forms.Form):
     }
 
     q = forms.CharField(label=_("Search"), required=False)
-    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
+    program = IdChoiceField(
+        label=_("Programme"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All programmes"),
+    )
     phase = forms.TypedChoiceField(
-        label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
+        label=_("Phase"),
+        choices=[("", _("All phases")), *Phase.choices],
+        coerce=int,
+        required=False,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", "–"), *TrafficLight.choices], required=False
+        label=_("Status"), choices=[("", _("All statuses")), *TrafficLight.choices], required=False
     )
-    unit = IdChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    team_lead = IdChoiceField(label=_("Team lead"), queryset=User.objects.none(), required=False)
-    tag = IdChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    unit = IdChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("All units"),
+    )
+    team_lead = IdChoiceField(
+        label=_("Team lead"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("All team leads"),
+    )
+    tag = IdChoiceField(
+        label=_("Tag"),
+        queryset=Tag.objects.none(),
+        required=False,
+        empty_label=_("All tags"),
+    )
     overdue = forms.BooleanField(label=_("Evaluation overdue"), required=False)
     archived = forms.BooleanField(label=_("Show archived"), required=False)
     sort = forms.ChoiceField(

@@ -248,11 +248,29 @@ class LessonFilterForm(forms.Form):
         help_text=_("Words in the title, the lesson, its context or its tags."),
     )
     phase = forms.TypedChoiceField(
-        label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
+        label=_("Phase"),
+        choices=[("", _("All phases")), *Phase.choices],
+        coerce=int,
+        required=False,
     )
-    tag = IdChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
-    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
-    measure = IdChoiceField(label=_("Measure"), queryset=Measure.objects.none(), required=False)
+    tag = IdChoiceField(
+        label=_("Tag"),
+        queryset=Tag.objects.none(),
+        required=False,
+        empty_label=_("All tags"),
+    )
+    program = IdChoiceField(
+        label=_("Programme"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All programmes"),
+    )
+    measure = IdChoiceField(
+        label=_("Measure"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("All measures"),
+    )
     archived = forms.BooleanField(label=_("Show archived"), required=False)
 
     def __init__(
@@ -297,5 +315,8 @@ class SharedLessonFilterForm(forms.Form):
         help_text=_("Words in the title, the lesson, its context or its tags."),
     )
     phase = forms.TypedChoiceField(
-        label=_("Phase"), choices=[("", "–"), *Phase.choices], coerce=int, required=False
+        label=_("Phase"),
+        choices=[("", _("All phases")), *Phase.choices],
+        coerce=int,
+        required=False,
     )

@@ -186,11 +186,21 @@ class MeetingForm(FreeTextLimit, forms.ModelForm):
 class MeetingFilterForm(forms.Form):
     """The meeting list's filters; every field optional, every choice from this organisation."""
 
-    program = IdChoiceField(label=_("Programme"), queryset=Program.objects.none(), required=False)
-    measure = IdChoiceField(label=_("Measure"), queryset=Measure.objects.none(), required=False)
+    program = IdChoiceField(
+        label=_("Programme"),
+        queryset=Program.objects.none(),
+        required=False,
+        empty_label=_("All programmes"),
+    )
+    measure = IdChoiceField(
+        label=_("Measure"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("All measures"),
+    )
     state = forms.ChoiceField(
         label=_("State"),
-        choices=[("", "–"), *LearningMeeting.State.choices],
+        choices=[("", _("All states")), *LearningMeeting.State.choices],
         required=False,
     )
     archived = forms.BooleanField(label=_("Show archived"), required=False)
@@ -214,7 +224,12 @@ class ActionItemFilterForm(forms.Form):
         choices=[*ActionItem.Status.choices, (ALL, _("All"))],
         required=False,
     )
-    measure = IdChoiceField(label=_("Measure"), queryset=Measure.objects.none(), required=False)
+    measure = IdChoiceField(
+        label=_("Measure"),
+        queryset=Measure.objects.none(),
+        required=False,
+        empty_label=_("All measures"),
+    )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 

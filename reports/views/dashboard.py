@@ -48,8 +48,17 @@ class DashboardView(OrganizationViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         bound = bool(self.request.GET)
+        # The default view is the compact table, worst first: which measures are red is
+        # what a reader asks first. The cards keep the programme order they always had.
+        view = CARDS if self.request.GET.get("view") == CARDS else TABLE
+        default_sort = "program" if view == CARDS else "status"
+        data = None
+        if bound:
+            # The sort field shows the order the list is in, also when only a filter was sent.
+            data = self.request.GET.copy()
+            data.setdefault("sort", default_sort)
         form = DashboardFilterForm(
-            self.request.GET if bound else None, organization=self.organization
+            data, initial={"sort": default_sort}, organization=self.organization
         )
         filters = form.filters() if bound else {}
         today = timezone.localdate()
@@ -65,10 +74,7 @@ class DashboardView(OrganizationViewMixin, TemplateView):
             measures = [m for m in measures if m["phase"] == filters["phase"]]
         if "status" in filters:
             measures = [m for m in measures if m["status"] == filters["status"]]
-        # The default view is the compact table, worst first: which measures are red is
-        # what a reader asks first. The cards keep the programme order they always had.
-        view = CARDS if self.request.GET.get("view") == CARDS else TABLE
-        sort = filters.get("sort") or ("program" if view == CARDS else "status")
+        sort = filters.get("sort") or default_sort
         measures.sort(key=SORTS[sort])
         # The totals and charts count every measure; the cards come a page at a time, so a
         # county with hundreds of measures gets a page a browser (and a reader) can take.

@@ -180,3 +180,39 @@ def test_the_table_runs_the_same_queries_for_8_and_40_measures(
         response = client.get(url)
     assert len(response.context["rows"]) == 40
     print("\ndashboard table queries:", count)
+
+
+def _selected(html: str, name: str) -> str:
+    select = html[html.index(f'name="{name}"') :]
+    select = select[: select.index("</select>")]
+    found = re.search(r'<option value="([^"]*)"[^>]*selected', select)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize(
+    ("query", "sort"),
+    [
+        ("", "status"),  # the table, red first
+        ("?phase=1", "status"),  # a filter alone keeps the table's order
+        ("?view=cards", "program"),  # the cards keep the programme order
+        ("?view=cards&sort=name", "name"),
+        ("?sort=attainment", "attainment"),
+    ],
+)
+def test_the_sort_field_shows_the_order_the_list_is_in(
+    login, viewer, organization, program, query, sort
+):
+    english(viewer)
+    MeasureFactory(program=program, name="Trygge friminutt", status="red")
+    url = reverse("status_dashboard", args=[organization.slug]) + query
+    html = login(viewer).get(url).content.decode()
+    assert _selected(html, "sort") == sort
+
+
+def test_the_filters_say_what_choosing_nothing_means(login, viewer, organization, program):
+    english(viewer)
+    html = login(viewer).get(reverse("status_dashboard", args=[organization.slug]))
+    html = html.content.decode()
+    for empty in ("All programmes", "All phases", "All statuses", "All units"):
+        assert f'<option value="" selected>{empty}</option>' in html, empty
+    assert "---------" not in html
