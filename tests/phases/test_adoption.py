@@ -424,3 +424,16 @@ def test_the_adoption_runs_a_fixed_number_of_queries(shared_program, own_program
     assert LogicLink.objects.filter(measure=copy).count() == 50
     assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]
     assert len(few) <= 30
+
+
+def test_the_demo_has_a_measure_taken_into_use_once():
+    from django.core.management import call_command
+
+    call_command("seed_demo", password="demo-passord-1")
+    call_command("seed_demo", password="demo-passord-1")
+
+    copy = Measure.objects.get(organization__slug="demo-herad", adopted_from__isnull=False)
+    assert copy.adopted_from.organization.slug == "demo-kommune"
+    assert copy.adopted_from.is_template
+    assert copy.phase == 1
+    assert ImplementationPlan.objects.filter(measure=copy).exists()
