@@ -141,6 +141,9 @@ def measure_adopt(*, source: Measure, program: Program, user: User) -> Measure:
             for routine in source.maintenance_routines.order_by("pk")
         ]
         _bulk(routines, MaintenanceRoutine, user, reason)
+        # The origin's page asks for its adopters only once it has any (no history: the
+        # origin's own record is not changed by a partner).
+        Measure.objects.filter(pk=source.pk, has_been_adopted=False).update(has_been_adopted=True)
         # Bulk inserts send no signals: both pages change (the origin lists its adopters).
         bump_on_commit([adopter.pk, origin_org.pk])
     return copy

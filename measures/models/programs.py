@@ -194,6 +194,9 @@ class Measure(TimeStamped):
     # Published by the programme's owner as a template: listed to every partner the
     # programme is shared with, with a button to take it into use.
     is_template = models.BooleanField(_("published as a template for partners"), default=False)
+    # Kept on the row (set when a partner adopts it) so the measure page asks for the
+    # adopters only of a measure that has any: the page's query count does not grow.
+    has_been_adopted = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords(m2m_fields=[tags, contributors])
     objects = MeasureQuerySet.as_manager()

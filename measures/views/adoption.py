@@ -18,16 +18,19 @@ from measures.views.base import MeasureViewMixin
 
 
 def measure_section(request: HttpRequest, measure: Any) -> Section | None:
-    """Origin and adopters: one query (the adopters), none when the measure has neither."""
+    """Origin and adopters: one query for the adopters of a measure that has any, else none."""
     organization = request.organization  # type: ignore[attr-defined]
     if measure.organization_id != organization.pk:
         return None
     # Only the organisation and the date: the adopter's measure is theirs, not ours to show.
-    adoptions = list(
-        Measure.objects.filter(adopted_from=measure)
-        .select_related("organization")
-        .order_by("created_at", "pk")
-        .values("organization__name", "created_at")
+    adoptions = (
+        list(
+            Measure.objects.filter(adopted_from=measure)
+            .order_by("created_at", "pk")
+            .values("organization__name", "created_at")
+        )
+        if measure.has_been_adopted
+        else []
     )
     can_publish = request.user.has_perm("measures.publish_template", measure)
     if not (adoptions or measure.adopted_from_measure_name or can_publish or measure.is_template):
