@@ -437,3 +437,15 @@ def test_the_demo_has_a_measure_taken_into_use_once():
     assert copy.adopted_from.is_template
     assert copy.phase == 1
     assert ImplementationPlan.objects.filter(measure=copy).exists()
+
+
+def test_the_origins_cached_page_shows_a_new_adopter_at_once(
+    client, login, county_lead, source, own_program, coordinator
+):
+    # Bulk inserts and the flag's update send no signal: the service bumps both versions.
+    login(county_lead)
+    assert "Testvik kommune" not in client.get(source.get_absolute_url()).content.decode()
+
+    measure_adopt(source=source, program=own_program, user=coordinator)
+
+    assert "Testvik kommune" in client.get(source.get_absolute_url()).content.decode()
