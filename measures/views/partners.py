@@ -105,9 +105,9 @@ class SharedProgramDetailView(SharedViewMixin, TemplateView):
         program = self.shared_program(self.kwargs["pk"])
         context["program"] = program
         context["measures"] = list(
-            Measure.objects.filter(program=program, is_archived=False).select_related(
-                "team_lead", "responsible_unit"
-            )
+            measures_shared_with(self.organization)
+            .filter(program=program)
+            .select_related("team_lead", "responsible_unit")
         )
         context["today"] = timezone.localdate()
         return context

@@ -450,3 +450,23 @@ def test_the_origins_cached_page_shows_a_new_adopter_at_once(
     measure_adopt(source=source, program=own_program, user=coordinator)
 
     assert "Testvik kommune" in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_the_shared_programme_marks_its_templates(
+    client, login, member, organization, source, shared_program
+):
+    other = MeasureFactory(program=shared_program, name="Vanlig tiltak")
+    source.is_template = True
+    source.save()
+    login(member)
+
+    response = client.get(
+        reverse("shared_program_detail", args=[organization.slug, shared_program.pk])
+    )
+
+    assert {m.pk for m in response.context["measures"]} == {source.pk, other.pk}
+    assert response.content.decode().count('class="badge text-bg-info"') == 1
+    # A member reads; only planners are offered to take a template into use.
+    listing = client.get(reverse("shared_program_list", args=[organization.slug]))
+    assert not listing.context["can_adopt"]
+    assert adopt_url(organization, source) not in listing.content.decode()
