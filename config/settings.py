@@ -152,6 +152,7 @@ MEASURE_PAGE_SECTIONS = [
     "reflections.views.sections.measure_section",
     "phases.views.roundabout.measure_section",
     "phases.views.continuation.measure_section",
+    "measures.views.adoption.measure_section",
 ]
 PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
 # What is recorded on a measure with dates that must lie within its life (measures/life.py):

@@ -44,3 +44,5 @@ rules.add_perm("measures.export_data", is_member)
 rules.add_perm("measures.import_measurements", is_planner)
 # Programmes other organisations share with this one (see measures/views/partners.py).
 rules.add_perm("measures.view_shared", is_member)
+# Publishing a measure as a template for every partner of its programme.
+rules.add_perm("measures.publish_template", is_planner)

@@ -5,7 +5,7 @@ Each area keeps its own URL module; all of them are included here.
 
 from django.urls import include, path
 
-from measures.views import lookups, measures, partners, programs
+from measures.views import adoption, lookups, measures, partners, programs
 
 urlpatterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program_list"),
@@ -72,6 +72,11 @@ urlpatterns = [
         "shared/measures/<int:measure_pk>/comments/",
         partners.SharedMeasureCommentView.as_view(),
         name="shared_measure_comment",
+    ),
+    path(
+        "measures/<int:measure_pk>/template/",
+        adoption.MeasureTemplateView.as_view(),
+        name="measure_template",
     ),
     path("", include("measures.urls_goals")),
     path("", include("measures.urls_logic")),

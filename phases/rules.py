@@ -16,3 +16,5 @@ rules.add_perm("phases.work_on_phase", may_work_on_measure)
 rules.add_perm("phases.record_decision", is_planner)
 # The organisation's set of success factors.
 rules.add_perm("phases.manage_factors", is_admin)
+# Taking a partner's measure into use makes a measure of one's own: planners of the adopter.
+rules.add_perm("phases.adopt_measure", is_planner)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("phases.urls_gates")),
     path("", include("phases.urls_planning")),
     path("", include("phases.urls_roundabout")),
+    path("", include("phases.urls_adoption")),
 ]

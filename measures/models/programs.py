@@ -177,6 +177,26 @@ class Measure(TimeStamped):
     # evaluations and filter on them without a query per measure.
     next_evaluation_due = models.DateField(_("next evaluation due"), null=True, blank=True)
     is_archived = models.BooleanField(_("archived"), default=False)
+    # Taken into use from a partner's measure (docs/adoption.md). The names are kept as text
+    # so the origin is still named after the measure or the partnership is gone.
+    adopted_from = models.ForeignKey(
+        "self",
+        verbose_name=_("taken into use from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    adopted_from_measure_name = models.CharField(_("origin measure"), max_length=200, blank=True)
+    adopted_from_organization_name = models.CharField(
+        _("origin organisation"), max_length=200, blank=True
+    )
+    # Published by the programme's owner as a template: listed to every partner the
+    # programme is shared with, with a button to take it into use.
+    is_template = models.BooleanField(_("published as a template for partners"), default=False)
+    # Kept on the row (set when a partner adopts it) so the measure page asks for the
+    # adopters only of a measure that has any: the page's query count does not grow.
+    has_been_adopted = models.BooleanField(default=False, editable=False)
 
     history = HistoricalRecords(m2m_fields=[tags, contributors])
     objects = MeasureQuerySet.as_manager()

@@ -46,6 +46,23 @@ def programs_shared_with(partner: Organization) -> QuerySet[Program]:
     )
 
 
+def measures_shared_with(partner: Organization) -> QuerySet[Measure]:
+    """The measures ``partner`` sees: the one rule for visibility, used by the shared pages and
+    by adoption (phases/adoption.py), so a change to what is shared changes both."""
+    return Measure.objects.filter(
+        program__in=programs_shared_with(partner).values("pk"), is_archived=False
+    )
+
+
+def measures_adoptable_by(partner: Organization) -> QuerySet[Measure]:
+    """What ``partner`` may take into use: a measure shared with it, or one its owner
+    published as a template in a programme ``partner`` takes part in."""
+    templates = Measure.objects.filter(
+        program__in=programs_shared_with(partner).values("pk"), is_archived=False, is_template=True
+    )
+    return measures_shared_with(partner) | templates
+
+
 class SharedViewMixin(OrganizationViewMixin):
     permission_required = "measures.view_shared"
 
@@ -54,9 +71,8 @@ class SharedViewMixin(OrganizationViewMixin):
 
     def shared_measure(self, pk: int) -> tuple[Measure, Program]:
         measure = get_object_or_404(
-            Measure.objects.select_related("team_lead", "responsible_unit"),
+            measures_shared_with(self.organization).select_related("team_lead", "responsible_unit"),
             pk=pk,
-            is_archived=False,
         )
         program = self.shared_program(measure.program_id)
         return measure, program
@@ -70,6 +86,14 @@ class SharedProgramListView(SharedViewMixin, TemplateView):
         context["programs"] = list(
             programs_shared_with(self.organization).order_by("organization__name", "name")
         )
+        # Templates the programmes' owners published: each can be taken into use.
+        context["templates"] = list(
+            measures_adoptable_by(self.organization)
+            .filter(is_template=True)
+            .select_related("organization", "program")
+            .order_by("organization__name", "name")
+        )
+        context["can_adopt"] = self.request.user.has_perm("phases.adopt_measure", self.organization)
         return context
 
 
@@ -81,9 +105,9 @@ class SharedProgramDetailView(SharedViewMixin, TemplateView):
         program = self.shared_program(self.kwargs["pk"])
         context["program"] = program
         context["measures"] = list(
-            Measure.objects.filter(program=program, is_archived=False).select_related(
-                "team_lead", "responsible_unit"
-            )
+            measures_shared_with(self.organization)
+            .filter(program=program)
+            .select_related("team_lead", "responsible_unit")
         )
         context["today"] = timezone.localdate()
         return context
@@ -117,6 +141,7 @@ class SharedMeasureDetailView(SharedViewMixin, TemplateView):
                 )
             ),
             can_comment=may_contribute(self.request, program),
+            can_adopt=self.request.user.has_perm("phases.adopt_measure", self.organization),
             comment_form=CommentForm(),
         )
         return context

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from demo.adoption import seed_adoption
 from demo.measures import seed_measures
 from demo.organizations import ACCOUNTS, seed_organizations
 from demo.phases import seed_phases
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         organizations = seed_organizations(password)
         seed_measures(organizations)
         seed_phases(organizations)
+        seed_adoption(organizations)
         seed_yearwheel(organizations)
         seed_reflections(organizations)
         seed_reports(organizations)
