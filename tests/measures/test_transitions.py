@@ -263,3 +263,23 @@ def test_the_filter_unit_choices_do_not_grow_with_partners(
         units = list(transition_units(organization))
     assert len(units) == 5
     assert all(isinstance(unit, Unit) for unit in units)
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_names_hand_overs(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", password="demo-passord-1")
+    call_command("seed_demo", password="demo-passord-1")  # idempotent
+    pairs = {
+        (t.measure.name, t.from_unit.name, t.to_unit.organization.slug, t.to_unit.name)
+        for t in ServiceTransition.objects.select_related(
+            "measure", "from_unit", "to_unit__organization"
+        )
+    }
+    assert pairs == {
+        ("Felles språkløft i barnehagene", "Solsiden barnehage", "demo-kommune", "Nordby skole"),
+        ("Overgangsplan barnehage–skule", "Fjordtun barnehage", "demo-herad", "Heradet skule"),
+    }
