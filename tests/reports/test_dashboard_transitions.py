@@ -138,3 +138,9 @@ def test_the_filtered_dashboard_runs_the_same_queries_for_5_and_50_measures(
     with django_assert_num_queries(count):
         response = dashboard(client, organization, service=school.pk)
     assert len(response.context["measures"]) == 50
+
+
+def test_writing_a_summary_comes_back_to_the_service_filter():
+    from reports.forms_dashboard import dashboard_query
+
+    assert dashboard_query("service=12&view=cards&other=1") == "service=12&view=cards"
