@@ -3,14 +3,20 @@ partner's in the programme), and finding the measures by one of the units."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from measures.models import Measure, ServiceTransition
 from measures.transitions import measures_improving_transition, transition_units
 from measures.views.transitions import measure_section
 from organizations.models import Unit
+from orgarchive.exporter import export_organization
+from orgarchive.importer import import_organization
+from orgarchive.purge import delete_organization
 from tests.factories import (
     MeasureFactory,
     OrganizationFactory,
@@ -283,3 +289,70 @@ def test_the_demo_names_hand_overs(db):
         ("Felles språkløft i barnehagene", "Solsiden barnehage", "demo-kommune", "Nordby skole"),
         ("Overgangsplan barnehage–skule", "Fjordtun barnehage", "demo-herad", "Heradet skule"),
     }
+
+
+# --- an organisation archive ------------------------------------------------------------------
+
+
+def _archive_round_trip(organization, *, drop=None, meanwhile=None):
+    """Exports ``organization``, runs ``meanwhile``, deletes it (and ``drop``, another
+    organisation) and restores it; returns the import's result."""
+    archive = io.BytesIO()
+    export_organization(organization, archive)
+    if meanwhile is not None:
+        meanwhile()
+    delete_organization(organization)
+    if drop is not None:
+        delete_organization(drop)
+    with translation.override("en"):  # the notes name the kind of record in the language
+        return import_organization(io.BytesIO(archive.getvalue()))
+
+
+def restored_pairs(organization):
+    return [
+        (
+            t.from_unit.organization.slug,
+            t.from_unit.name,
+            t.to_unit.organization.slug,
+            t.to_unit.name,
+        )
+        for t in ServiceTransition.objects.filter(measure__organization=organization)
+    ]
+
+
+def test_an_archive_restores_hand_overs_to_a_partners_unit(
+    measure, kindergarten, school, partnership, partner_school
+):
+    measure.service_transitions.create(from_unit=kindergarten, to_unit=school)
+    measure.service_transitions.create(from_unit=school, to_unit=partner_school)
+    result = _archive_round_trip(measure.organization)
+    assert restored_pairs(result.organization) == [
+        ("testvik", "Solsikken barnehage", "testvik", "Sentrum skole"),
+        ("testvik", "Sentrum skole", "nabo", "Sentrum skole"),
+    ]
+    assert ServiceTransition.objects.get(to_unit__organization__slug="nabo").to_unit == (
+        partner_school
+    )
+
+
+def test_an_archive_leaves_out_a_hand_over_to_a_unit_that_is_gone_with_a_note(
+    measure, kindergarten, school, partnership, partner_school
+):
+    measure.service_transitions.create(from_unit=kindergarten, to_unit=school)
+    measure.service_transitions.create(from_unit=school, to_unit=partner_school)
+    result = _archive_round_trip(measure.organization, drop=partnership.partner)
+    assert restored_pairs(result.organization) == [
+        ("testvik", "Solsikken barnehage", "testvik", "Sentrum skole")
+    ]
+    assert any("transitions between services were left out" in n for n in result.notes)
+
+
+def test_an_archive_notes_a_partners_unit_that_is_not_found(
+    measure, school, partnership, partner_school
+):
+    measure.service_transitions.create(from_unit=school, to_unit=partner_school)
+    # Renamed after the export: the import looks the unit up by its organisation and name.
+    partner_school.name = "Sentrum skole (gammel)"
+    result = _archive_round_trip(measure.organization, meanwhile=partner_school.save)
+    assert not ServiceTransition.objects.exists()
+    assert any("Links to the unit Sentrum skole of another" in n for n in result.notes)
