@@ -75,6 +75,12 @@ AUDIT_TRAIL: list[dict[str, Any]] = [
         "link": ("measure_detail", {"measure_pk": "measure"}),
     },
     {
+        "model": "measures.ServiceTransition",
+        "parent": "measure",
+        "name": ("from_unit", "to_unit"),
+        "link": ("measure_detail", {"measure_pk": "measure"}),
+    },
+    {
         "model": "measures.KnowledgeItem",
         "organization": "organization",
         "measure": "measure",

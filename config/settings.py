@@ -147,6 +147,7 @@ MEASURE_PAGE_SECTIONS = [
     "phases.views.planning.measure_section",
     "measures.views.goals.measure_section",
     "measures.views.logic.measure_section",
+    "measures.views.transitions.measure_section",
     "yearwheel.views.events.measure_section",
     "measures.views.evaluations.measure_section",
     "reflections.views.sections.measure_section",

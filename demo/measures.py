@@ -24,9 +24,11 @@ from measures.models import (
     Measure,
     Measurement,
     Program,
+    ServiceTransition,
     Tag,
 )
 from measures.services import indicator_snapshot, next_evaluation_due
+from measures.transitions import transition_units
 from organizations.models import Organization, Partnership, Unit, User
 
 # Quarterly measuring points over the last two years.
@@ -109,6 +111,9 @@ KOMMUNE_MEASURES: list[dict[str, Any]] = [
         "tags": ["barnehage", "språk"],
         "description": "Systematisk språkarbeid med kartlegging og veiledning.",
         "indicator": ("Andel ansatte som har fullført språkopplæringen", "%", "higher", 20, 90, 45),
+        "transitions": [
+            ("Solsiden barnehage", "Nordby skole", "Språkkartleggingen følger barnet til skolen."),
+        ],
     },
     {
         "name": "Foreldreveiledning ICDP",
@@ -183,6 +188,7 @@ HERAD_MEASURES: list[dict[str, Any]] = [
         "target_groups": ["0-5", "6-12"],
         "tags": ["overgangar"],
         "description": "Felles plan og besøk før skulestart for alle fem-åringar.",
+        "transitions": [("Fjordtun barnehage", "Heradet skule", "Besøksdagar i mai og juni.")],
         "indicator": ("Del av barna med overføringssamtale", "%", "higher", 60, 100, 92),
     },
     {
@@ -427,6 +433,22 @@ def _seed(
         )
         if measure.responsible_unit:
             measure.program.units.add(measure.responsible_unit)
+        _transitions(measure, spec.get("transitions", []))
+
+
+def _transitions(measure: Measure, pairs: list[tuple[str, str, str]]) -> None:
+    """The hand-overs the measure improves, by unit name among those it may name (its own
+    organisation's and its programme partners')."""
+    if not pairs:
+        return
+    units = {u.name: u for u in transition_units(measure.organization, measure.program)}
+    for start, end, note in pairs:
+        ServiceTransition.objects.get_or_create(
+            measure=measure,
+            from_unit=units[start],
+            to_unit=units[end],
+            defaults={"note": note},
+        )
 
 
 def seed_measures(organizations: dict[str, Organization]) -> None:

@@ -5,7 +5,7 @@ Each area keeps its own URL module; all of them are included here.
 
 from django.urls import include, path
 
-from measures.views import adoption, lookups, measures, partners, programs
+from measures.views import adoption, lookups, measures, partners, programs, transitions
 
 urlpatterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program_list"),
@@ -56,6 +56,16 @@ urlpatterns = [
         "measures/<int:measure_pk>/contributors/<int:pk>/remove/",
         measures.ExternalContributorRemoveView.as_view(),
         name="external_contributor_remove",
+    ),
+    path(
+        "measures/<int:measure_pk>/transitions/new/",
+        transitions.TransitionAddView.as_view(),
+        name="measure_transition_add",
+    ),
+    path(
+        "measures/<int:measure_pk>/transitions/<int:pk>/remove/",
+        transitions.TransitionRemoveView.as_view(),
+        name="measure_transition_remove",
     ),
     path("shared/", partners.SharedProgramListView.as_view(), name="shared_program_list"),
     path(

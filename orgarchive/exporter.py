@@ -12,7 +12,7 @@ from typing import IO, Any
 from django.db import models
 from django.utils import timezone
 
-from organizations.models import Organization
+from organizations.models import Organization, Unit
 from orgarchive.archive import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -58,6 +58,8 @@ def export_organization(organization: Organization, target: str | Path | IO[byte
     digests: dict[str, str] = {}
     user_ids: set[Any] = set()
     other_orgs: set[Any] = set()
+    # Units named by key: a measure's transitions between services may name a partner's unit.
+    unit_refs: set[Any] = set()
     files: dict[str, Any] = {}  # name in storage -> storage
     User = user_model()
 
@@ -74,6 +76,8 @@ def export_organization(organization: Organization, target: str | Path | IO[byte
                     user_ids.update(row[index] for row in rows if row[index] is not None)
                 elif fk.related_model is Organization:
                     other_orgs.update(row[index] for row in rows if row[index] is not None)
+                elif fk.related_model is Unit:
+                    unit_refs.update(row[index] for row in rows if row[index] is not None)
             for attname in file_columns(plan):
                 if attname in names:
                     index = names.index(attname)
@@ -98,6 +102,15 @@ def export_organization(organization: Organization, target: str | Path | IO[byte
                 write(file_path(name), handle.read())
             result.files += 1
 
+        # Another organisation's units travel as (organisation, name): the import finds them
+        # again in the target database, as it finds the organisations.
+        outside_units = {
+            str(pk): {"organization": org_pk, "name": name}
+            for pk, org_pk, name in Unit.objects.filter(pk__in=unit_refs)
+            .exclude(organization=organization)
+            .values_list("pk", "organization_id", "name")
+        }
+        other_orgs.update(unit["organization"] for unit in outside_units.values())
         other_orgs.discard(organization.pk)
         external = {
             str(pk): {"slug": slug, "number": number, "name": name}
@@ -119,6 +132,7 @@ def export_organization(organization: Organization, target: str | Path | IO[byte
             "counts": result.counts,
             "users": result.users,
             "external_organizations": external,
+            "external_units": outside_units,
             "missing_files": result.missing_files,
             "sha256": digests,
         }

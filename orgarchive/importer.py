@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.db import connections, models, transaction
 
 from measures.models import Indicator, Measure
-from organizations.models import Organization
+from organizations.models import Organization, Unit
 from orgarchive.archive import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -149,6 +149,7 @@ class _Importer:
         self.user_model = user_model()
         self.users: dict[Any, Any] = {}
         self.orgs: dict[Any, Any] = {}  # old id of another organisation -> its id here
+        self.units: dict[Any, Any] = {}  # old id of another organisation's unit -> its id here
         # Old key -> new key of every inserted row, per model; `any_ids` adds the records known
         # only from their history (deleted ones), which only history columns may point to.
         self.ids: dict[type[models.Model], dict[Any, Any]] = defaultdict(dict)
@@ -160,6 +161,7 @@ class _Importer:
         try:
             self._map_users()
             self._map_other_organizations()
+            self._map_other_units()
             tables = self._read_tables()
             self._drop_unresolvable(tables)
             self._allocate(tables)
@@ -217,6 +219,27 @@ class _Importer:
                 )
             else:
                 self.orgs[int(old_id)] = found
+
+    def _map_other_units(self) -> None:
+        """Units of other organisations (a partner's unit a transition names), found by
+        their organisation and name."""
+        for old_id, unit in self.manifest.get("external_units", {}).items():
+            organization = self.orgs.get(unit["organization"])
+            if organization is None:
+                continue  # the organisation is missing: its note is already there
+            found = (
+                Unit.objects.using(self.using)
+                .filter(organization=organization, name__iexact=unit["name"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if found is None:
+                self.result.notes.append(
+                    f"Links to the unit {unit['name']} of another organisation were left out: "
+                    "that unit is not in this database."
+                )
+            else:
+                self.units[int(old_id)] = found
 
     # --- rows -----------------------------------------------------------------------------
     def _read_tables(self) -> list[_Table]:
@@ -276,6 +299,8 @@ class _Importer:
         if target is self.user_model:
             return value in self.users
         if target is Organization and value in self.orgs:
+            return True
+        if target is Unit and value in self.units:
             return True
         return value in present.get(target, set())  # type: ignore[arg-type]
 
@@ -392,6 +417,8 @@ class _Importer:
         mapped = known.get(target, {}).get(value)  # type: ignore[arg-type]
         if mapped is None and target is Organization:
             return self.orgs.get(value)
+        if mapped is None and target is Unit:
+            return self.units.get(value)
         return mapped
 
     def _insert(self, table: _Table, renamed: dict[str, str]) -> None:

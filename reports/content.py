@@ -63,13 +63,15 @@ def measures_content(
     today: date | None = None,
     period: tuple[date, date] | None = None,
     unit: Unit | None = None,
+    service: Unit | None = None,
 ) -> list[MeasureContent]:
     """The status of every active measure of ``organization`` (of ``program`` when given),
     sorted by programme name, then name.
 
     Indicators stand as of ``as_of`` (default today); next checkpoints count from ``today``;
     decisions are listed only with a ``period`` (start, end), inclusive. ``unit`` narrows
-    to the measures it is responsible for (the dashboard's filter).
+    to the measures it is responsible for, ``service`` to the measures that improve a
+    hand-over from or to that unit (the dashboard's filters).
 
     Queries: measures, phase moves, indicators, readiness, continuation decisions, one per
     wheel source, and with a period the phase moves and evaluations within it. The same
@@ -77,7 +79,7 @@ def measures_content(
     """
     today = today or timezone.localdate()
     as_of = as_of or today
-    scope = measures_in_scope(organization, program, unit)
+    scope = measures_in_scope(organization, program, unit, service)
     # Plain values, not model instances: a third of the time for 500 measures.
     measures = list(
         scope.order_by("program__name", "name", "pk").values_list(

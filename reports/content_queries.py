@@ -25,6 +25,7 @@ from measures.models import (
     Measurement,
     Program,
 )
+from measures.transitions import measures_improving_transition
 from organizations.models import Organization, Unit
 from phases.models import ContinuationDecision, PhaseTransition, TransitionCorrection
 from phases.readiness import Readiness as ReadinessFigures
@@ -58,15 +59,20 @@ def _person(full_name: str | None, email: str | None) -> str:
 
 
 def measures_in_scope(
-    organization: Organization, program: Program | None = None, unit: Unit | None = None
+    organization: Organization,
+    program: Program | None = None,
+    unit: Unit | None = None,
+    service: Unit | None = None,
 ) -> QuerySet[Measure]:
-    """The organisation's measures that are not archived, of one programme and one
-    responsible unit when given."""
+    """The organisation's measures that are not archived, of one programme, one
+    responsible unit and improving a hand-over involving one unit (``service``) when given."""
     measures = Measure.objects.active().filter(organization=organization)
     if program is not None:
         measures = measures.filter(program=program)
     if unit is not None:
         measures = measures.filter(responsible_unit=unit)
+    if service is not None:
+        measures = measures_improving_transition(measures, service)
     return measures
 
 

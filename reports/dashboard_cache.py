@@ -35,6 +35,7 @@ def dashboard_measures(
     *,
     program: Program | None,
     unit: Unit | None,
+    service: Unit | None = None,
     today: date,
 ) -> list[MeasureContent]:
     """What ``measures_content`` gives for the dashboard, from the cache when it is current.
@@ -46,12 +47,15 @@ def dashboard_measures(
         organization.pk,
         program.pk if program else None,
         unit.pk if unit else None,
+        service.pk if service else None,
         today.isoformat(),
         # Derived checkpoint titles (an evaluation due) are worded in the reader's language.
         translation.get_language(),
     )
     found: list[MeasureContent] | None = cache.get(key)
     if found is None:
-        found = measures_content(organization, program=program, unit=unit, today=today)
+        found = measures_content(
+            organization, program=program, unit=unit, service=service, today=today
+        )
         cache.set(key, found, seconds_to_midnight())
     return list(found)

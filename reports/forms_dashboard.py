@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.attainment import mean_percent
 from measures.forms import choices
+from measures.forms.transitions import limit_units, unit_choice_field
 from measures.models import Phase, Program, TrafficLight
+from measures.transitions import transition_units
 from organizations.content_language import mark_choice_languages
 from organizations.formtools import limit_choices
 from organizations.ids import IdChoiceField
@@ -20,7 +22,7 @@ from reports.content import MeasureContent
 from reports.models import MeasureSummary
 
 STATUS_ORDER = {"red": 0, "yellow": 1, "green": 2}
-DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "sort", "page", "view")
+DASHBOARD_PARAMETERS = ("program", "phase", "status", "unit", "service", "sort", "page", "view")
 
 
 def _by_attainment(measure: MeasureContent) -> tuple[Any, ...]:
@@ -62,6 +64,11 @@ class DashboardFilterForm(forms.Form):
     unit = IdChoiceField(
         label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
     )
+    # The measures that improve a hand-over from or to this unit (measures/transitions.py);
+    # partners' units are offered while their partnership is active.
+    service = unit_choice_field(
+        _("Transition involving"), required=False, empty_label=_("All measures")
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -79,6 +86,7 @@ class DashboardFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         limit_choices(self, "program", choices.programs(organization))
         limit_choices(self, "unit", choices.units(organization))
+        limit_units(self.fields["service"], organization, transition_units(organization))
         mark_choice_languages(self, ("program", "unit"), organization)
 
     def filters(self) -> dict[str, Any]:

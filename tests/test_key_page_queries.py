@@ -40,7 +40,8 @@ from tests.factories import (
 # from the cache is within the budget; building the page after a write still takes what it
 # took before, and that can only go down (docs/performance-pages.md).
 BUDGET = 15
-MEASURE_PAGE_CEILING = 42
+# 43 since the transitions between services joined the page: their section is one query.
+MEASURE_PAGE_CEILING = 43
 
 
 def _queries(client, url: str) -> tuple[int, str]:

@@ -18,6 +18,7 @@ from measures.models.programs import (
     TargetGroup,
     TrafficLight,
 )
+from measures.models.transitions import ServiceTransition
 
 __all__ = [
     "Comment",
@@ -40,6 +41,7 @@ __all__ = [
     "Phase",
     "Program",
     "Rhythm",
+    "ServiceTransition",
     "Tag",
     "TargetGroup",
     "TrafficLight",

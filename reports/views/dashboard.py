@@ -66,6 +66,7 @@ class DashboardView(OrganizationViewMixin, TemplateView):
             self.organization,
             program=filters.get("program"),
             unit=filters.get("unit"),
+            service=filters.get("service"),
             today=today,
         )
         # Phase and status narrow the list after the fact: cheaper than another round of
