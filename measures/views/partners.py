@@ -1,8 +1,11 @@
 """What partner organisations see: the programmes another organisation has shared with them.
 
-Sharing is explicit: a programme is visible to a partner only through an active partnership
-that the programme's own organisation granted and attached to the programme. ``read`` shows
-the programme and its measures; ``contribute`` also lets the partner's staff comment.
+Sharing is explicit: a programme is visible to a partner only through an active (accepted)
+partnership that the programme's own organisation granted and attached to the programme. Each
+partnership shares all the programme's measures or the chosen ones, and chosen parts of them
+(``Partnership.share_*``, docs/partnerships.md); the measure page shows exactly those parts,
+drawn by the same card as the owner's status dashboard (reports/cards.py). ``read`` shows;
+``contribute`` also lets the partner's staff comment.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -37,6 +40,43 @@ def _grants(partner: Organization, access: str | None = None) -> QuerySet[Partne
     return grants.filter(access=access) if access else grants
 
 
+def _measure_grants(partner: Organization, program: Program) -> QuerySet[Partnership]:
+    """The active partnerships through which ``partner`` sees measures of ``program``:
+    those sharing all its measures, or the outer measure among the chosen ones."""
+    return Partnership.objects.filter(
+        Q(share_all_measures=True) | Q(chosen_measures=OuterRef("pk")),
+        partner=partner,
+        is_active=True,
+        grantor=program.organization_id,
+        grantor__is_active=True,
+        programs=program,
+    )
+
+
+def measures_shared_with(partner: Organization, program: Program) -> QuerySet[Measure]:
+    return Measure.objects.filter(
+        Exists(_measure_grants(partner, program)), program=program, is_archived=False
+    )
+
+
+def shared_parts(partner: Organization, measure: Measure) -> dict[str, bool]:
+    """Which parts of ``measure`` the partner sees: a part shared by any of the active
+    partnerships that reach it (one query)."""
+    grants = Partnership.objects.filter(
+        Q(share_all_measures=True) | Q(chosen_measures=measure),
+        partner=partner,
+        is_active=True,
+        grantor=measure.program.organization_id,
+        grantor__is_active=True,
+        programs=measure.program_id,
+    ).values_list(*Partnership.SHARED_PARTS)
+    parts = dict.fromkeys(Partnership.SHARED_PARTS, False)
+    for row in grants:
+        for name, shared in zip(Partnership.SHARED_PARTS, row, strict=True):
+            parts[name] = parts[name] or shared
+    return parts
+
+
 def programs_shared_with(partner: Organization) -> QuerySet[Program]:
     """Programmes shared with ``partner``, each annotated with ``can_contribute``."""
     return (
@@ -59,6 +99,8 @@ class SharedViewMixin(OrganizationViewMixin):
             is_archived=False,
         )
         program = self.shared_program(measure.program_id)
+        if not measures_shared_with(self.organization, program).filter(pk=measure.pk).exists():
+            raise Http404("This measure is not shared with the organisation")
         return measure, program
 
 
@@ -81,7 +123,7 @@ class SharedProgramDetailView(SharedViewMixin, TemplateView):
         program = self.shared_program(self.kwargs["pk"])
         context["program"] = program
         context["measures"] = list(
-            Measure.objects.filter(program=program, is_archived=False).select_related(
+            measures_shared_with(self.organization, program).select_related(
                 "team_lead", "responsible_unit"
             )
         )
