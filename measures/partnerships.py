@@ -52,8 +52,10 @@ def partnership_invite(
         program.partnerships.add(partnership)
         notify_admins(
             partner,
-            title=lambda: _("%(organization)s invites you to the programme %(program)s")
-            % {"organization": grantor.name, "program": program.name},
+            title=lambda: (
+                _("%(organization)s invites you to the programme %(program)s")
+                % {"organization": grantor.name, "program": program.name}
+            ),
             text=lambda: message,
             path=_page(partner),
         )
@@ -80,11 +82,13 @@ def partnership_answer(*, partnership: Partnership, accept: bool, user: User) ->
         notify_admins(
             row.grantor,
             title=lambda: (
-                _("%(organization)s accepted your invitation")
-                if accept
-                else _("%(organization)s declined your invitation")
-            )
-            % {"organization": partner.name},
+                (
+                    _("%(organization)s accepted your invitation")
+                    if accept
+                    else _("%(organization)s declined your invitation")
+                )
+                % {"organization": partner.name}
+            ),
             text=lambda: "",
             path=_page(row.grantor),
         )
@@ -106,8 +110,7 @@ def partnership_end(*, partnership: Partnership, by: Organization, user: User) -
         other = row.partner if by.pk == row.grantor_id else row.grantor
         notify_admins(
             other,
-            title=lambda: _("%(organization)s ended the partnership")
-            % {"organization": by.name},
+            title=lambda: _("%(organization)s ended the partnership") % {"organization": by.name},
             text=lambda: "",
             path=_page(other),
         )

@@ -44,3 +44,10 @@ rules.add_perm("measures.export_data", is_member)
 rules.add_perm("measures.import_measurements", is_planner)
 # Programmes other organisations share with this one (see measures/views/partners.py).
 rules.add_perm("measures.view_shared", is_member)
+# Partnerships (measures/partnerships.py, docs/partnerships.md). Administrators and
+# coordinators see them and invite, choose what is shared and end what they granted; an
+# invitation received binds the whole organisation, so only its administrators answer it
+# and end it from the receiving side.
+rules.add_perm("measures.view_partnerships", is_planner)
+rules.add_perm("measures.manage_partnerships", is_planner)
+rules.add_perm("measures.answer_partnerships", has_role(Role.ADMIN))

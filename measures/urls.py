@@ -5,7 +5,7 @@ Each area keeps its own URL module; all of them are included here.
 
 from django.urls import include, path
 
-from measures.views import lookups, measures, partners, programs
+from measures.views import lookups, measures, partners, partnerships, programs
 
 urlpatterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program_list"),
@@ -72,6 +72,32 @@ urlpatterns = [
         "shared/measures/<int:measure_pk>/comments/",
         partners.SharedMeasureCommentView.as_view(),
         name="shared_measure_comment",
+    ),
+    path("partnerships/", partnerships.PartnershipListView.as_view(), name="partnership_list"),
+    path(
+        "partnerships/invite/",
+        partnerships.PartnershipInviteView.as_view(),
+        name="partnership_invite",
+    ),
+    path(
+        "partnerships/<int:pk>/accept/",
+        partnerships.PartnershipAnswerView.as_view(accept=True),
+        name="partnership_accept",
+    ),
+    path(
+        "partnerships/<int:pk>/decline/",
+        partnerships.PartnershipAnswerView.as_view(accept=False),
+        name="partnership_decline",
+    ),
+    path(
+        "partnerships/<int:pk>/end/",
+        partnerships.PartnershipEndView.as_view(),
+        name="partnership_end",
+    ),
+    path(
+        "partnerships/<int:pk>/sharing/",
+        partnerships.PartnershipSharingView.as_view(),
+        name="partnership_sharing",
     ),
     path("", include("measures.urls_goals")),
     path("", include("measures.urls_logic")),

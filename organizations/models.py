@@ -429,6 +429,7 @@ class Partnership(TimeStamped):
         related_name="partnerships_received",
         verbose_name=_("partner"),
     )
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Invited, awaiting an answer")
         ACCEPTED = "accepted", _("Accepted")

@@ -19,12 +19,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from measures.forms.core import CommentForm
 from measures.models import Comment, GoalJudgement, Measure, Program
+from measures.sections import shared_sections
+from organizations.content_language import lang_attribute
 from organizations.models import Organization, Partnership, Role, User
 from organizations.views.base import OrganizationViewMixin
 
@@ -123,9 +126,13 @@ class SharedProgramDetailView(SharedViewMixin, TemplateView):
         program = self.shared_program(self.kwargs["pk"])
         context["program"] = program
         context["measures"] = list(
-            measures_shared_with(self.organization, program).select_related(
-                "team_lead", "responsible_unit"
+            measures_shared_with(self.organization, program)
+            .annotate(
+                status_shared=Exists(
+                    _measure_grants(self.organization, program).filter(share_status=True)
+                )
             )
+            .select_related("team_lead", "responsible_unit")
         )
         context["today"] = timezone.localdate()
         return context
@@ -140,15 +147,58 @@ def may_contribute(request: HttpRequest, program: Program) -> bool:
     )
 
 
+def shared_card(measure: Measure, program: Program, parts: dict[str, bool]) -> SafeString:
+    """The measure's card from the owner's status dashboard (reports/cards.py), built from the
+    same content (reports/content.py), with the parts not shared removed before drawing."""
+    # Imported here: reports builds on measures, not the other way round; this page is the
+    # one place measures shows the dashboard's card.
+    from reports.cards import render_card
+    from reports.content import measures_content
+
+    today = timezone.localdate()
+    # The decisions of the whole life of the measure, when they are shared.
+    period = (measure.created_at.date(), today) if parts["share_decisions"] else None
+    content = measures_content(program.organization, program=program, today=today, period=period)
+    card = next((item for item in content if item["id"] == measure.pk), None)
+    if card is None:  # pragma: no cover - the measure is active and in the programme
+        raise Http404
+    if not parts["share_status"]:
+        card.update(
+            status_explanation="", summary="", comment="", readiness=None, next_checkpoints=[]
+        )
+    if not parts["share_indicators"]:
+        card["indicators"] = []
+    if not parts["share_decisions"]:
+        card.update(decisions=[], continuation=None)
+    return render_card(
+        card,
+        today=today,
+        heading_level=2,
+        link_measures=False,  # the owner's pages are not the partner's
+        hide_status=not parts["share_status"],
+        hide_indicators=not parts["share_indicators"],
+        hide_decisions=not parts["share_decisions"],
+        content_lang=lang_attribute(program.organization),
+    )
+
+
 class SharedMeasureDetailView(SharedViewMixin, TemplateView):
     template_name = "measures/shared/measure_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         measure, program = self.shared_measure(self.kwargs["measure_pk"])
+        parts = shared_parts(self.organization, measure)
         context.update(
             measure=measure,
             program=program,
+            parts=parts,
+            card=shared_card(measure, program, parts),
+            sections=[
+                section
+                for name, function in shared_sections()
+                if parts.get(name) and (section := function(measure, program.organization))
+            ],
             tags=list(measure.tags.order_by("name")),
             comments=list(measure.comments.select_related("author")),
             goals=list(
