@@ -38,9 +38,7 @@ MATRIX = {
     "partnership_list": Case(slug, org(PLANNERS, 200), org(PLANNERS, 405)),
     # An empty invitation is shown again with its errors.
     "partnership_invite": Case(slug, org(PLANNERS, 200), org(PLANNERS, 200)),
-    "partnership_accept": Case(
-        slug_and("received_invitation"), org(ADMINS, 405), org(ADMINS, 302)
-    ),
+    "partnership_accept": Case(slug_and("received_invitation"), org(ADMINS, 405), org(ADMINS, 302)),
     "partnership_decline": Case(
         slug_and("received_invitation"), org(ADMINS, 405), org(ADMINS, 302)
     ),
