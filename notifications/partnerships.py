@@ -22,14 +22,12 @@ def notify_admins(
     title: Callable[[], str],
     text: Callable[[], str],
     path: str,
-    except_user_id: int | None = None,
 ) -> list[Notification]:
     """One notification per active administrator of ``organization``; ``title`` and ``text``
     are called inside each recipient's language."""
     admins = (
         Membership.objects.active()
         .filter(organization=organization, role=Role.ADMIN)
-        .exclude(user_id=except_user_id)
         .select_related("user")
         .order_by("user_id")
     )

@@ -511,7 +511,7 @@ class Partnership(TimeStamped):
     def shared_parts(self) -> list[str]:
         """The labels of the parts shared, in the order of the form."""
         return [
-            str(self._meta.get_field(name).verbose_name)
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
             for name in self.SHARED_PARTS
             if getattr(self, name)
         ]

@@ -159,9 +159,10 @@ def shared_card(measure: Measure, program: Program, parts: dict[str, bool]) -> S
     # The decisions of the whole life of the measure, when they are shared.
     period = (measure.created_at.date(), today) if parts["share_decisions"] else None
     content = measures_content(program.organization, program=program, today=today, period=period)
-    card = next((item for item in content if item["id"] == measure.pk), None)
-    if card is None:  # pragma: no cover - the measure is active and in the programme
+    found = next((item for item in content if item["id"] == measure.pk), None)
+    if found is None:  # pragma: no cover - the measure is active and in the programme
         raise Http404
+    card: dict[str, Any] = dict(found)
     if not parts["share_status"]:
         card.update(
             status_explanation="", summary="", comment="", readiness=None, next_checkpoints=[]
