@@ -510,3 +510,17 @@ def test_the_shared_measure_runs_the_same_queries_for_2_and_10_measures(
         other = MeasureFactory(program=program)
         MeasurementFactory(indicator=IndicatorFactory(goal=GoalFactory(measure=other)))
     assert _count(client, _detail(organization, measure)) == few
+
+
+def test_editing_the_programme_keeps_its_invitations(
+    login, county, county_coordinator, program, organization
+):
+    invitation = _invitation(program, organization)
+    response = login(county_coordinator).post(
+        reverse("program_update", args=[county.slug, program.pk]),
+        {"name": program.name, "status": "active", "start_date": "01.01.2026"},
+    )
+    assert response.status_code == 302
+    assert list(program.partnerships.all()) == [invitation]
+    page = login(county_coordinator).get(reverse("program_detail", args=[county.slug, program.pk]))
+    assert page.context["partnerships"] == [], "an invitation shares nothing yet"
