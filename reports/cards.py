@@ -283,11 +283,13 @@ def render_card(
     content_lang: str = "",
     hide_status: bool = False,
     hide_indicators: bool = False,
+    hide_continuation: bool = False,
 ) -> SafeString:
     """``content_lang`` is the organisation's `` lang="nb"`` when the page is in another
     language (organizations/content_language.py), put on each element of its words.
-    ``hide_status`` and ``hide_indicators`` leave out parts a partnership does not share
-    (measures/views/partners.py); the caller also empties them in ``measure``."""
+    ``hide_status``, ``hide_indicators`` and ``hide_continuation`` leave out parts a
+    partnership does not share (measures/views/partners.py); the caller also empties them in
+    ``measure``."""
     from reports.templatetags.reports import decision_words  # the tags import this module
 
     lang = get_language()
@@ -360,7 +362,7 @@ def render_card(
         out.append(
             f'<dt class="col-sm-3">{escape(w.readiness)}</dt><dd class="col-sm-9">{said}</dd>'
         )
-    if measure["phase"] == 4:
+    if measure["phase"] == 4 and not hide_continuation:
         decision = measure.get("continuation")
         if decision:
             said = escape(

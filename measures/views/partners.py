@@ -179,6 +179,7 @@ def shared_card(measure: Measure, program: Program, parts: dict[str, bool]) -> S
         hide_status=not parts["share_status"],
         hide_indicators=not parts["share_indicators"],
         hide_decisions=not parts["share_decisions"],
+        hide_continuation=not parts["share_decisions"],
         content_lang=lang_attribute(program.organization),
     )
 

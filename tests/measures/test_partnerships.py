@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from notifications.models import Notification
 from organizations.models import Organization, Partnership, Role
@@ -524,3 +525,21 @@ def test_editing_the_programme_keeps_its_invitations(
     assert list(program.partnerships.all()) == [invitation]
     page = login(county_coordinator).get(reverse("program_detail", args=[county.slug, program.pk]))
     assert page.context["partnerships"] == [], "an invitation shares nothing yet"
+
+
+def test_a_continuation_decision_is_a_phase_decision(login, program, organization, member):
+    from tests.factories import ContinuationDecisionFactory
+
+    measure = MeasureFactory(program=program, phase=4)
+    ContinuationDecisionFactory(measure=measure, decision_maker="FYLKESTINGET")
+    partnership = _share(program, organization, share_decisions=False)
+    client = login(member)
+    hidden = client.get(_detail(organization, measure)).content.decode()
+    assert "FYLKESTINGET" not in hidden
+    # Nor "decision pending": the card says nothing about the decision at all.
+    with translation.override("nb"):
+        label = f'<dt class="col-sm-3">{translation.gettext("Continuation")}</dt>'
+    assert label not in hidden
+    partnership.share_decisions = True
+    partnership.save()
+    assert "FYLKESTINGET" in client.get(_detail(organization, measure)).content.decode()
