@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Program
@@ -103,6 +105,14 @@ class SharingForm(forms.ModelForm):
         )
 
     def save(self, commit: bool = True) -> Partnership:
+        # The chosen measures are a many-to-many without a history of their own: the
+        # partnership's entry in the audit trail names them, in the grantor's written standard.
+        chosen = self.cleaned_data["measures"]
+        if not self.cleaned_data.get("share_all_measures"):
+            with translation.override(self.instance.grantor.written_standard):
+                names = ", ".join(measure.name for measure in chosen) or "–"
+                reason = gettext_now("Measures shared: %(names)s") % {"names": names}
+            self.instance._change_reason = reason
         partnership: Partnership = super().save(commit=commit)
-        partnership.chosen_measures.set(self.cleaned_data["measures"])
+        partnership.chosen_measures.set(chosen)
         return partnership

@@ -422,6 +422,10 @@ def test_the_grantor_chooses_measures_and_parts(
     assert partnership.share_indicators and not partnership.share_status
     assert not partnership.share_all_measures
     assert list(partnership.chosen_measures.all()) == [chosen]
+    # The audit trail's entry names the measures (a many-to-many has no history of its own).
+    latest = partnership.history.first()
+    assert latest.history_user == county_coordinator
+    assert chosen.name in latest.history_change_reason
 
 
 def test_a_measure_of_another_programme_cannot_be_chosen(
