@@ -156,6 +156,11 @@ MEASURE_PAGE_SECTIONS = [
     "measures.views.adoption.measure_section",
 ]
 PROGRAM_PAGE_SECTIONS = ["measures.views.knowledge.program_section"]
+# What a partner sees of a shared measure besides its card, per shared part (measures/sections.py).
+SHARED_MEASURE_SECTIONS = [
+    ("share_plan", "phases.views.planning.shared_section"),
+    ("share_learning", "reflections.views.sections.shared_section"),
+]
 # What is recorded on a measure with dates that must lie within its life (measures/life.py):
 # a measure's start and end cannot move so that any of these fall outside.
 MEASURE_DATED_RECORDS = [

@@ -204,6 +204,42 @@ HERAD_MEASURES: list[dict[str, Any]] = [
     },
 ]
 
+# The county's regional programme, shared with both municipalities (demo/partnerships.py).
+FYLKE_PROGRAM = {
+    "name": "Regional satsing: tidlig innsats",
+    "description": "Fylkeskommunen og kommunene prøver ut tiltak for gode overganger sammen.",
+    "status": Program.Status.ACTIVE,
+    "start_date": dt.date(2025, 1, 1),
+    "end_date": dt.date(2028, 12, 31),
+    "coordinator": "koordinator@demo-fylke.no",
+    "share_with": None,
+}
+FYLKE_MEASURES: list[dict[str, Any]] = [
+    {
+        "name": "Overgang ungdomsskole–videregående",
+        "program": 0,
+        "phase": 2,
+        "status": "yellow",
+        "explanation": "Færre elever enn ventet har fått overføringssamtale.",
+        "unit": "Kystbyen videregående skole",
+        "target_groups": ["13-15", "16-19"],
+        "tags": ["overganger"],
+        "description": "Overføringssamtale og besøk for elever som trenger ekstra støtte.",
+        "indicator": ("Del av elevene med overføringssamtale", "%", "higher", 40, 90, 66),
+    },
+    {
+        "name": "Tannhelse i barnehagen",
+        "program": 0,
+        "phase": 1,
+        "status": "green",
+        "unit": "Tannhelsetjenesten",
+        "target_groups": ["0-5"],
+        "tags": ["helse"],
+        "description": "Tannhelsetjenesten besøker barnehagene to ganger i året.",
+        "indicator": ("Barnehager med besøk", "%", "higher", 20, 100, 55),
+    },
+]
+
 # The demo writes in each organisation's own written standard.
 TEXTS: dict[str, dict[str, Any]] = {
     "nb": {
@@ -465,6 +501,14 @@ def seed_measures(organizations: dict[str, Organization]) -> None:
         [HERAD_PROGRAM],
         HERAD_MEASURES,
         "koordinator@demo-herad.no",
+        None,
+        organizations,
+    )
+    _seed(
+        organizations["demo-fylke"],
+        [FYLKE_PROGRAM],
+        FYLKE_MEASURES,
+        "koordinator@demo-fylke.no",
         None,
         organizations,
     )

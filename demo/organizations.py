@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from organizations.models import Membership, Organization, Partnership, Role, Unit, User
+from organizations.models import Membership, Organization, Role, Unit, User
 
 ORGANIZATIONS: list[dict[str, Any]] = [
     {
@@ -100,14 +100,5 @@ def seed_organizations(password: str) -> dict[str, Organization]:
                 defaults={"role": role, "is_active": True},
             )
 
-    county = organizations["demo-fylke"]
-    for slug in ("demo-kommune", "demo-herad"):
-        Partnership.objects.get_or_create(
-            grantor=county,
-            partner=organizations[slug],
-            defaults={
-                "access": Partnership.Access.CONTRIBUTE,
-                "description": "Regionalt program for tidlig innsats",
-            },
-        )
+    # The county's partnerships are made as invitations in demo/partnerships.py.
     return organizations

@@ -358,6 +358,7 @@ def seed_phases(organizations: dict[str, Organization]) -> None:
     for slug, coordinator_email in (
         ("demo-kommune", "koordinator@demo-kommune.no"),
         ("demo-herad", "koordinator@demo-herad.no"),
+        ("demo-fylke", "koordinator@demo-fylke.no"),
     ):
         organization = organizations[slug]
         coordinator = User.objects.get(email=coordinator_email)

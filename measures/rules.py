@@ -46,3 +46,10 @@ rules.add_perm("measures.import_measurements", is_planner)
 rules.add_perm("measures.view_shared", is_member)
 # Publishing a measure as a template for every partner of its programme.
 rules.add_perm("measures.publish_template", is_planner)
+# Partnerships (measures/partnerships.py, docs/partnerships.md). Administrators and
+# coordinators see them and invite, choose what is shared and end what they granted; an
+# invitation received binds the whole organisation, so only its administrators answer it
+# and end it from the receiving side.
+rules.add_perm("measures.view_partnerships", is_planner)
+rules.add_perm("measures.manage_partnerships", is_planner)
+rules.add_perm("measures.answer_partnerships", has_role(Role.ADMIN))

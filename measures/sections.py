@@ -42,3 +42,17 @@ def render_sections(
     functions: list[SectionFunction], request: HttpRequest, obj: Any
 ) -> list[Section]:
     return [section for function in functions if (section := function(request, obj)) is not None]
+
+
+# What a partner sees of a measure besides its card (measures/views/partners.py): the part's
+# flag on the partnership (``share_plan``) and the function that draws it, from the settings
+# ``SHARED_MEASURE_SECTIONS``, so measures imports neither phases nor reflections. A function
+# takes the measure and its owner organisation, runs a fixed number of queries, and returns
+# ``None`` when it has nothing to show. Its template links nowhere: the owner's pages are not
+# the partner's.
+SharedSectionFunction = Callable[[Any, Any], Section | None]
+
+
+@cache
+def shared_sections() -> list[tuple[str, SharedSectionFunction]]:
+    return [(part, import_string(path)) for part, path in settings.SHARED_MEASURE_SECTIONS]

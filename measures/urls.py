@@ -5,7 +5,15 @@ Each area keeps its own URL module; all of them are included here.
 
 from django.urls import include, path
 
-from measures.views import adoption, lookups, measures, partners, programs, transitions
+from measures.views import (
+    adoption,
+    lookups,
+    measures,
+    partners,
+    partnerships,
+    programs,
+    transitions,
+)
 
 urlpatterns = [
     path("programs/", programs.ProgramListView.as_view(), name="program_list"),
@@ -87,6 +95,32 @@ urlpatterns = [
         "measures/<int:measure_pk>/template/",
         adoption.MeasureTemplateView.as_view(),
         name="measure_template",
+    ),
+    path("partnerships/", partnerships.PartnershipListView.as_view(), name="partnership_list"),
+    path(
+        "partnerships/invite/",
+        partnerships.PartnershipInviteView.as_view(),
+        name="partnership_invite",
+    ),
+    path(
+        "partnerships/<int:pk>/accept/",
+        partnerships.PartnershipAnswerView.as_view(accept=True),
+        name="partnership_accept",
+    ),
+    path(
+        "partnerships/<int:pk>/decline/",
+        partnerships.PartnershipAnswerView.as_view(accept=False),
+        name="partnership_decline",
+    ),
+    path(
+        "partnerships/<int:pk>/end/",
+        partnerships.PartnershipEndView.as_view(),
+        name="partnership_end",
+    ),
+    path(
+        "partnerships/<int:pk>/sharing/",
+        partnerships.PartnershipSharingView.as_view(),
+        name="partnership_sharing",
     ),
     path("", include("measures.urls_goals")),
     path("", include("measures.urls_logic")),

@@ -429,11 +429,70 @@ class Partnership(TimeStamped):
         related_name="partnerships_received",
         verbose_name=_("partner"),
     )
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Invited, awaiting an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
     access = models.CharField(_("access"), max_length=20, choices=Access.choices)
     description = models.TextField(_("description"), blank=True)
+    # True exactly while the status is accepted: every query that decides what a partner
+    # may see filters on it (measures/views/partners.py), so ending takes effect at once.
     is_active = models.BooleanField(_("active"), default=True)
+    # An invitation is a partnership waiting for the partner's answer (measures/partnerships.py).
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACCEPTED
+    )
+    message = models.TextField(_("message to the partner"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # What is shared, chosen per partnership. Which measures: all of the programmes', or those
+    # chosen (measures.Measure.partnerships). Which parts: the flags below. The defaults are
+    # what partners saw before the parts could be chosen: summary and status, no values.
+    share_all_measures = models.BooleanField(_("all measures of the programme"), default=True)
+    share_status = models.BooleanField(_("summary and status"), default=True)
+    share_indicators = models.BooleanField(
+        _("indicators with their values and attainment"), default=False
+    )
+    share_decisions = models.BooleanField(_("phase decisions"), default=False)
+    share_plan = models.BooleanField(_("the implementation plan"), default=False)
+    share_learning = models.BooleanField(_("learning meetings and lessons"), default=False)
 
     history = HistoricalRecords()
+
+    SHARED_PARTS = (
+        "share_status",
+        "share_indicators",
+        "share_decisions",
+        "share_plan",
+        "share_learning",
+    )
 
     class Meta:
         verbose_name = _("partnership")
@@ -448,3 +507,11 @@ class Partnership(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.grantor} → {self.partner} ({self.get_access_display()})"
+
+    def shared_parts(self) -> list[str]:
+        """The labels of the parts shared, in the order of the form."""
+        return [
+            str(getattr(self._meta.get_field(name), "verbose_name", name))
+            for name in self.SHARED_PARTS
+            if getattr(self, name)
+        ]

@@ -281,9 +281,15 @@ def render_card(
     hide_decisions: bool = False,
     summary_back: str = "",
     content_lang: str = "",
+    hide_status: bool = False,
+    hide_indicators: bool = False,
+    hide_continuation: bool = False,
 ) -> SafeString:
     """``content_lang`` is the organisation's `` lang="nb"`` when the page is in another
-    language (organizations/content_language.py), put on each element of its words."""
+    language (organizations/content_language.py), put on each element of its words.
+    ``hide_status``, ``hide_indicators`` and ``hide_continuation`` leave out parts a
+    partnership does not share (measures/views/partners.py); the caller also empties them in
+    ``measure``."""
     from reports.templatetags.reports import decision_words  # the tags import this module
 
     lang = get_language()
@@ -325,14 +331,15 @@ def render_card(
     out.append("</dd>")
     # Status: words and shape besides the colour.
     status = measure["status"]
-    out.append(
-        f'<dt class="col-sm-3">{escape(w.status)}</dt><dd class="col-sm-9">'
-        f'<span class="traffic-light traffic-light-{escape(status)}">'
-        f"{charts.STATUS_ICONS.get(status, '')}{escape(w.statuses.get(status, ''))}</span>"
-    )
-    if measure.get("status_explanation"):
-        out.append(f'<p class="mb-0 mt-1"{la}>{_text(measure["status_explanation"])}</p>')
-    out.append("</dd>")
+    if not hide_status:
+        out.append(
+            f'<dt class="col-sm-3">{escape(w.status)}</dt><dd class="col-sm-9">'
+            f'<span class="traffic-light traffic-light-{escape(status)}">'
+            f"{charts.STATUS_ICONS.get(status, '')}{escape(w.statuses.get(status, ''))}</span>"
+        )
+        if measure.get("status_explanation"):
+            out.append(f'<p class="mb-0 mt-1"{la}>{_text(measure["status_explanation"])}</p>')
+        out.append("</dd>")
     readiness = measure.get("readiness")
     if readiness:
         if readiness["components"]:
@@ -355,7 +362,7 @@ def render_card(
         out.append(
             f'<dt class="col-sm-3">{escape(w.readiness)}</dt><dd class="col-sm-9">{said}</dd>'
         )
-    if measure["phase"] == 4:
+    if measure["phase"] == 4 and not hide_continuation:
         decision = measure.get("continuation")
         if decision:
             said = escape(
@@ -394,9 +401,12 @@ def render_card(
         out.append(_heading(sub, escape(w.comment)))
         out.append(f"<p{la}>{_text(measure['comment'])}</p>")
 
-    out.append(_heading(sub, escape(w.attainment)))
     indicators = measure.get("indicators") or []
-    if indicators:
+    if not hide_indicators:
+        out.append(_heading(sub, escape(w.attainment)))
+    if hide_indicators:
+        pass  # not shared: no heading, and not the words "no indicators" either
+    elif indicators:
         out.append('<ul class="list-unstyled indicator-list">')
         out.extend(_indicator(indicator, w, lang, la) for indicator in indicators)
         out.append("</ul>")

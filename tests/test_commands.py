@@ -72,7 +72,10 @@ def test_seed_demo_fills_every_phase_with_content(db):
     assert set(kommune.values_list("phase", flat=True)) == {1, 2, 3, 4}
     assert Program.objects.filter(organization__slug="demo-kommune").count() == 2
     assert Program.objects.filter(organization__slug="demo-herad").count() == 1
-    shared = Program.objects.get(partnerships__partner__slug="demo-fylke")
+    # Demo herad's invitation to the county is still pending: not shared.
+    shared = Program.objects.get(
+        partnerships__partner__slug="demo-fylke", partnerships__is_active=True
+    )
     assert shared.organization.slug == "demo-kommune"
     measure = kommune.get(name="Trygge friminutt")
     assert measure.goals.count() and measure.logic_elements.count() and measure.logic_links.count()
@@ -137,3 +140,22 @@ def test_plan_reminders_plans_now_and_twice_is_harmless(db):
     assert f"{planned} new" in out.getvalue()
     call_command("plan_reminders", stdout=out)
     assert Reminder.objects.count() == planned
+
+
+def test_seed_demo_shares_the_county_programme_through_accepted_invitations(db):
+    from measures.models import Program
+
+    call_command("seed_demo", password="demo-passord-1")
+    call_command("seed_demo", password="demo-passord-1")  # the same state on every run
+    program = Program.objects.get(organization__slug="demo-fylke")
+    shared = {p.partner.slug: p for p in program.partnerships.all()}
+    assert set(shared) == {"demo-kommune", "demo-herad"}
+    kommune, herad = shared["demo-kommune"], shared["demo-herad"]
+    assert (kommune.access, herad.access) == ("read", "contribute")
+    assert {kommune.status, herad.status} == {Partnership.Status.ACCEPTED}
+    assert kommune.is_active and herad.is_active
+    assert kommune.share_indicators and not kommune.share_plan
+    assert not herad.share_all_measures and herad.chosen_measures.count() == 1
+    pending = Partnership.objects.get(status=Partnership.Status.PENDING)
+    assert (pending.grantor.slug, pending.partner.slug) == ("demo-herad", "demo-fylke")
+    assert pending.programs.get().name == "Gode overgangar"

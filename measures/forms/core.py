@@ -68,6 +68,13 @@ class ProgramForm(FreeTextLimit, forms.ModelForm):
         limit_choices(self, "units", choices.units(organization))
         limit_choices(self, "partnerships", choices.partnerships(organization))
 
+    def _save_m2m(self) -> None:
+        # The field offers the accepted partnerships only: an invitation waiting for an answer
+        # (and an ended one, for the record) stays on the programme whatever the form says.
+        kept = list(self.instance.partnerships.filter(is_active=False))
+        super()._save_m2m()  # type: ignore[misc]
+        self.instance.partnerships.add(*kept)
+
 
 class TagsField(forms.CharField):
     """Tags typed as a comma-separated list; new ones are created on save."""

@@ -170,6 +170,14 @@ class Measure(TimeStamped):
         help_text=_("Required for yellow and red: what is wrong and what is being done."),
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="measures")
+    # The partnerships that share this measure when they share only chosen measures of the
+    # programme (Partnership.share_all_measures off); see docs/partnerships.md.
+    partnerships = models.ManyToManyField(
+        Partnership,
+        verbose_name=_("shared with"),
+        blank=True,
+        related_name="chosen_measures",
+    )
     lifecycle = models.CharField(
         _("state"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.ACTIVE
     )

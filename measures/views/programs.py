@@ -60,7 +60,10 @@ class ProgramDetailView(OrganizationViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         program = self.object
         context["units"] = list(program.units.all())
-        context["partnerships"] = list(program.partnerships.select_related("partner"))
+        # Only the accepted: an invitation not yet answered, declined or ended shares nothing.
+        context["partnerships"] = list(
+            program.partnerships.filter(is_active=True).select_related("partner")
+        )
         context["measures"] = list(
             Measure.objects.filter(program=program, is_archived=False)
             .select_related("team_lead", "responsible_unit")

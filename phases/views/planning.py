@@ -130,6 +130,36 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
     )
 
 
+def shared_section(measure: Measure, owner: Any) -> Section | None:
+    """The implementation plan as a partner sees it (measures/sections.py): how complete it
+    is, the budget and every activity, with no links (three queries)."""
+    plan = (
+        ImplementationPlan.objects.filter(measure=measure)
+        .annotate(
+            role_count=_per_plan(RoleResponsibility, Count("pk")),
+            budget_count=_per_plan(BudgetLine, Count("pk")),
+            budget_total=_per_plan(BudgetLine, Sum("amount")),
+        )
+        .first()
+    )
+    if plan is None:
+        return None
+    activities = activities_of(plan)
+    counts = (getattr(plan, "role_count", None) or 0, getattr(plan, "budget_count", None) or 0)
+    parts = plan_parts(plan, len(activities), *counts)
+    return Section(
+        template="phases/planning/shared_section.html",
+        context={
+            "owner": owner,
+            "plan": plan,
+            "parts": parts,
+            "parts_done": sum(part.done for part in parts),
+            "budget_total": getattr(plan, "budget_total", None),
+            "activities": activities,
+        },
+    )
+
+
 # --- shared by the views ----------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ many action items are still open, and the ways on (three queries)."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from measures.models import Measure
 from measures.rules import may_work_on_measure
 from measures.sections import Section
 from reflections.meetings import with_open_item_counts
-from reflections.models import ActionItem, LearningMeeting
+from reflections.models import ActionItem, LearningMeeting, Lesson
 
 RECENT_COUNT = 3
 
@@ -51,4 +52,19 @@ def measure_section(request: HttpRequest, measure: Measure) -> Section | None:
             "list_url": f"{reverse('meeting_list', args=[slug])}?{by_measure}",
             "items_url": f"{reverse('action_item_list', args=[slug])}?{by_measure}",
         },
+    )
+
+
+def shared_section(measure: Measure, owner: Any) -> Section | None:
+    """Learning meetings and lessons as a partner sees them (measures/sections.py): the
+    meetings held and planned, and the lessons learned, with no links (two queries)."""
+    meetings = list(
+        LearningMeeting.objects.active()
+        .filter(measure=measure)
+        .order_by("-date", "-start_time", "-pk")
+    )
+    lessons = list(Lesson.objects.active().filter(measure=measure).order_by("-created_at", "-pk"))
+    return Section(
+        template="reflections/sections/shared_section.html",
+        context={"owner": owner, "meetings": meetings, "lessons": lessons},
     )

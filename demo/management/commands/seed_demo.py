@@ -10,6 +10,7 @@ from django.db import transaction
 from demo.adoption import seed_adoption
 from demo.measures import seed_measures
 from demo.organizations import ACCOUNTS, seed_organizations
+from demo.partnerships import seed_partnerships
 from demo.phases import seed_phases
 from demo.reflections import seed_reflections
 from demo.reports import seed_reports
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, password: str, **options: Any) -> None:
         organizations = seed_organizations(password)
         seed_measures(organizations)
+        seed_partnerships(organizations)
         seed_phases(organizations)
         seed_adoption(organizations)
         seed_yearwheel(organizations)
