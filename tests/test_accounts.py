@@ -20,7 +20,7 @@ def test_it_logs_in_with_the_email_address_in_any_case(client, member, password)
 def test_a_wrong_password_is_refused_with_a_clear_message(client, member):
     response = client.post(reverse("login"), {"username": member.email, "password": "feil"})
     assert response.status_code == 200
-    assert "korrekt e-postadresse og passord" in response.content.decode()
+    assert "eller passordet er feil" in response.content.decode()
 
 
 def test_an_inactive_user_cannot_log_in(client, password, db):

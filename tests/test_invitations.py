@@ -107,7 +107,7 @@ def test_an_invalid_address_gets_a_message_in_the_users_language(login, admin_us
     admin_user.save()
     response = _invite(login(admin_user), organization, email="ikke-en-adresse")
     assert response.status_code == 200
-    assert "gyldig e-postadresse" in response.content.decode()
+    assert "Skriv ei e-postadresse" in response.content.decode()
     assert not Invitation.objects.exists()
 
 

@@ -8,10 +8,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("organizations", "0005_accessibility_statement"), ("measures", "0003_record_versions")]
+BEFORE = [
+    ("organizations", "0005_accessibility_statement"),
+    ("measures", "0005_service_transitions"),
+]
 AFTER = [
     ("organizations", "0006_partnership_invitations_and_sharing"),
-    ("measures", "0004_measure_partnerships"),
+    ("measures", "0006_measure_partnerships"),
 ]
 
 

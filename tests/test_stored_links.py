@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from measures.models import KnowledgeItem
 from organizations.links import is_safe_url
+from organizations.models import Organization
 from phases.models import FactorAssessment, ServiceComponent
 from tests.factories import (
     FactorAssessmentFactory,
@@ -82,7 +83,33 @@ def test_every_link_field_of_the_product_is_covered():
         for field in model._meta.fields
         if isinstance(field, models.URLField)
     }
-    assert found == {(model, name) for model, name, _factory, _pages in LINK_FIELDS}
+    covered = {(model, name) for model, name, _factory, _pages in LINK_FIELDS}
+    assert found == covered | {(Organization, "accessibility_statement_url")}
+
+
+def test_a_hostile_statement_link_of_the_organisation_is_never_an_href(login, member, organization):
+    """The organisation's published accessibility statement (a setting, not a measure's
+    record): shown on the organisation's statement page only as a web link."""
+    Organization.objects.filter(pk=organization.pk).update(
+        accessibility_statement_url="https://uustatus.no/nb/erklaringer/publisert/1"
+    )
+    client = login(member)
+    url = reverse("organization_accessibility_statement", args=[organization.slug])
+    assert (
+        'href="https://uustatus.no/nb/erklaringer/publisert/1"' in client.get(url).content.decode()
+    )
+    for value in HOSTILE:
+        Organization.objects.filter(pk=organization.pk).update(accessibility_statement_url=value)
+        hrefs = HREF.findall(client.get(url).content.decode())
+        bad = [h for h in hrefs if re.search(r"script|data:|file:", h, re.I)]
+        assert not bad, f"{value!r}: {bad}"
+    organization.accessibility_statement_url = "javascript:alert(1)"
+    with pytest.raises(ValidationError):
+        organization.clean_fields(
+            exclude=[
+                f.name for f in Organization._meta.fields if f.name != "accessibility_statement_url"
+            ]
+        )
 
 
 @pytest.mark.parametrize(

@@ -40,8 +40,8 @@ def test_missing_fields_are_reported_next_to_the_field(login, admin_user, organi
     response = login(admin_user).post(reverse("unit_create", args=[organization.slug]), {})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Feltet er påkrevet" in body
-    assert "Ingenting er lagret" in body
+    assert "Fyll inn dette feltet." in body
+    assert "Ingenting ble lagret" in body
     assert not Unit.objects.exists()
 
 

@@ -28,6 +28,14 @@ from tests.factories import (
 NOT_A_CHOICE = "Choose a unit of your organisation, or of a partner organisation taking part"
 
 
+@pytest.fixture(autouse=True)
+def _in_english(coordinator, member):
+    """The pages are read in English (the messages below are the English ones)."""
+    for user in (coordinator, member):
+        user.language = "en"
+        user.save(update_fields=["language"])
+
+
 @pytest.fixture
 def program(organization):
     return ProgramFactory(organization=organization, name="Trygg oppvekst")
