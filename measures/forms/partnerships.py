@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Program
 from measures.partnerships import open_partnership_exists
-from organizations.formtools import limit_choices
+from organizations.formtools import FreeTextLimit, limit_choices, radio_without_empty
 from organizations.models import Organization, Partnership
 
 
-class PartnershipInviteForm(forms.Form):
+class PartnershipInviteForm(FreeTextLimit, forms.Form):
     program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("Programme"))
     partner = forms.CharField(
         label=_("Organisation"),
@@ -96,6 +96,8 @@ class SharingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Access is always one of the two; a required radio list offers no empty choice.
+        radio_without_empty(self, "access")
         measures: QuerySet[Measure] = Measure.objects.filter(
             program__partnerships=self.instance, is_archived=False
         ).order_by("program__name", "name")
